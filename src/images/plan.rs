@@ -1,0 +1,163 @@
+//! Which variants each photo gets, with final file names, before any pixel is touched.
+
+use crate::config::{ImageFormat, ImageSettings, PhotoSpec};
+use crate::error::Diagnostic;
+use crate::images::ops;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One output file of one photo.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    pub format: ImageFormat,
+    pub width: u32,
+    pub height: u32,
+    /// Path in the output, relative to the site root, e.g. `images/ball-3f2a9c01d4-480.webp`.
+    pub url: String,
+    /// Content-addressed cache key: hash of the source bytes and everything that shapes the output.
+    #[serde(skip)]
+    pub key: String,
+}
+
+/// All variants of one source photo.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageSet {
+    /// Path as written by the seller, relative to the site folder.
+    pub path: String,
+    #[serde(skip)]
+    pub source: PathBuf,
+    /// Size after EXIF orientation.
+    pub width: u32,
+    pub height: u32,
+    pub variants: Vec<Variant>,
+}
+
+impl ImageSet {
+    /// The variant for `<img src>`: the fallback format at the width closest to 960.
+    pub fn fallback(&self) -> Option<&Variant> {
+        let fmt = self.variants.last()?.format;
+        self.variants
+            .iter()
+            .filter(|v| v.format == fmt)
+            .min_by_key(|v| v.width.abs_diff(960))
+    }
+}
+
+/// Every photo the site publishes, keyed by the path the seller wrote.
+#[derive(Debug, Default)]
+pub struct ImagePlan {
+    pub sets: BTreeMap<String, ImageSet>,
+    pub settings_fingerprint: String,
+}
+
+/// Bumped whenever the pipeline changes what it writes, so stale cache entries are not reused.
+const PIPELINE_VERSION: &str = "minisite-images-1";
+
+impl ImagePlan {
+    /// Reads every photo's header and hash. `photos` pairs each photo with the file that names it,
+    /// so a broken photo is reported against the product that uses it.
+    pub fn make(
+        site_root: &Path,
+        photos: &[(PathBuf, &PhotoSpec)],
+        settings: &ImageSettings,
+    ) -> Result<ImagePlan, Vec<Diagnostic>> {
+        let mut unique: BTreeMap<&str, &Path> = BTreeMap::new();
+        for (file, ph) in photos {
+            unique.entry(ph.path.as_str()).or_insert(file);
+        }
+        let fingerprint = format!("{PIPELINE_VERSION};q={};{}", settings.quality, ops::ENCODERS);
+        let results: Vec<Result<ImageSet, Diagnostic>> = unique
+            .par_iter()
+            .map(|(rel, named_in)| plan_one(site_root, rel, named_in, settings, &fingerprint))
+            .collect();
+        let mut sets = BTreeMap::new();
+        let mut problems = Vec::new();
+        for r in results {
+            match r {
+                Ok(set) => {
+                    sets.insert(set.path.clone(), set);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        if problems.is_empty() {
+            Ok(ImagePlan {
+                sets,
+                settings_fingerprint: fingerprint,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&ImageSet> {
+        self.sets.get(path)
+    }
+}
+
+fn plan_one(
+    site_root: &Path,
+    rel: &str,
+    named_in: &Path,
+    settings: &ImageSettings,
+    fingerprint: &str,
+) -> Result<ImageSet, Diagnostic> {
+    let source = site_root.join(rel);
+    let fail = |msg: String, help: &str| {
+        Diagnostic::new(named_in, format!("photo `{rel}`: {msg}")).help(help.to_string())
+    };
+    let bytes = std::fs::read(&source)
+        .map_err(|e| fail(format!("cannot be read: {e}"), "check the file's permissions"))?;
+    let (width, height) = ops::oriented_size(&bytes).map_err(|e| {
+        fail(
+            e,
+            "open the photo in an image editor and export it again as JPEG or PNG",
+        )
+    })?;
+    let source_hash = blake3::hash(&bytes);
+    let stem = Path::new(rel)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(slug::slugify)
+        .unwrap_or_default();
+    let stem: String = if stem.is_empty() {
+        "photo".into()
+    } else {
+        stem.chars().take(48).collect()
+    };
+
+    let mut widths: Vec<u32> = settings.widths.iter().copied().filter(|&w| w <= width).collect();
+    if widths.is_empty() {
+        // A photo narrower than every configured width is published at its own width, never upscaled.
+        widths.push(width);
+    }
+    widths.sort_unstable();
+    widths.dedup();
+
+    let mut variants = Vec::new();
+    for &format in &settings.formats {
+        for &w in &widths {
+            let h = ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(source_hash.as_bytes());
+            hasher.update(format!("{fingerprint};{};{w}x{h}", format.extension()).as_bytes());
+            let key = hasher.finalize().to_hex().to_string();
+            variants.push(Variant {
+                format,
+                width: w,
+                height: h,
+                url: format!("images/{stem}-{}-{w}.{}", &key[..10], format.extension()),
+                key,
+            });
+        }
+    }
+    Ok(ImageSet {
+        path: rel.to_string(),
+        source,
+        width,
+        height,
+        variants,
+    })
+}

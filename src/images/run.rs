@@ -1,0 +1,93 @@
+//! Makes the planned variants: cached ones are linked, missing ones made from one decode per photo.
+
+use crate::error::Diagnostic;
+use crate::images::cache::{link_or_copy, Cache};
+use crate::images::ops;
+use crate::images::plan::{ImagePlan, ImageSet};
+use rayon::prelude::*;
+use std::path::Path;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImageStats {
+    /// Variants encoded in this build.
+    pub made: usize,
+    /// Variants taken from the cache.
+    pub reused: usize,
+}
+
+/// Fills `out_root` with every planned variant. Photos run in parallel, one decode each, so memory
+/// stays bounded by the number of threads, not the number of photos.
+pub fn run(
+    plan: &ImagePlan,
+    cache: &Cache,
+    out_root: &Path,
+    quality: u8,
+    background: [u8; 3],
+) -> Result<ImageStats, Vec<Diagnostic>> {
+    let results: Vec<Result<ImageStats, Diagnostic>> = plan
+        .sets
+        .par_iter()
+        .map(|(_, set)| make_set(set, cache, out_root, quality, background))
+        .collect();
+    let mut stats = ImageStats::default();
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(s) => {
+                stats.made += s.made;
+                stats.reused += s.reused;
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(stats)
+    } else {
+        Err(problems)
+    }
+}
+
+fn make_set(
+    set: &ImageSet,
+    cache: &Cache,
+    out_root: &Path,
+    quality: u8,
+    background: [u8; 3],
+) -> Result<ImageStats, Diagnostic> {
+    let fail = |msg: String| Diagnostic::new(&set.path, msg);
+    let missing: Vec<_> = set
+        .variants
+        .iter()
+        .filter(|v| !cache.has(&v.key, v.format.extension()))
+        .collect();
+    let stats = ImageStats {
+        made: missing.len(),
+        reused: set.variants.len() - missing.len(),
+    };
+    if !missing.is_empty() {
+        let bytes = std::fs::read(&set.source).map_err(|e| fail(format!("cannot be read: {e}")))?;
+        // A decoder bug must cost one photo, not the whole build.
+        let decoded = std::panic::catch_unwind(|| ops::decode(&bytes))
+            .map_err(|_| fail("made the image decoder crash; export it again from an image editor".into()))?
+            .map_err(|e| fail(format!("the photo {e}")))?;
+        // Widest first, so each width is cut from the full decode and each resize happens once per width.
+        let mut widths: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
+        widths.sort_unstable();
+        widths.dedup();
+        for (w, h) in widths.into_iter().rev() {
+            let pixels = ops::resize(&decoded, w, h).map_err(|e| fail(format!("cannot be resized: {e}")))?;
+            for v in missing.iter().filter(|v| v.width == w) {
+                let encoded = ops::encode(&pixels, w, h, decoded.has_alpha, v.format, quality, background)
+                    .map_err(|e| fail(format!("cannot be encoded: {e}")))?;
+                cache
+                    .put(&v.key, v.format.extension(), &encoded)
+                    .map_err(|e| fail(format!("cannot be written to the image cache: {e}")))?;
+            }
+        }
+    }
+    for v in &set.variants {
+        link_or_copy(&cache.path(&v.key, v.format.extension()), &out_root.join(&v.url))
+            .map_err(|e| fail(format!("cannot be written to the output: {e}")))?;
+    }
+    Ok(stats)
+}

@@ -1,0 +1,43 @@
+//! minisite: a seller's YAML catalogue, photos and markdown pages → a fast, branded static storefront.
+//!
+//! The pipeline, in the order [`Site::load`] and [`Site::build`] run it:
+//! [`config`] → [`theme`] → [`catalog`] + [`pages`] → [`images`] plan → [`render`] → [`output`] → images run.
+
+// Diagnostics are large (file, place, message, help) but only built on the error path.
+#![allow(clippy::result_large_err)]
+
+// Shared foundations.
+pub mod error;
+pub mod yaml;
+pub mod paths;
+pub mod markdown;
+
+// The pipeline, in order.
+pub mod config;
+pub mod theme;
+pub mod catalog;
+pub mod pages;
+pub mod images;
+pub mod views;
+pub mod seo;
+pub mod render;
+pub mod output;
+pub mod site;
+
+// Commands around the pipeline.
+pub mod init;
+pub mod cli;
+
+pub use error::{Diagnostic, Error, Result};
+pub use site::{BuildOptions, BuildReport, Site};
+
+/// Loads and builds the site in `dir`: what `minisite build` does.
+pub fn build(
+    dir: &std::path::Path,
+    base_url: Option<&str>,
+    opts: &BuildOptions,
+) -> Result<(BuildReport, Vec<Diagnostic>)> {
+    let site = Site::load(dir, base_url)?;
+    let report = site.build(opts)?;
+    Ok((report, site.warnings))
+}

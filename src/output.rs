@@ -1,0 +1,142 @@
+//! Writing the site: everything goes to a temporary folder beside the output, swapped in only
+//! when the whole build succeeded, so a failed build never leaves a half-written site.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+pub struct Staging {
+    tmp: tempfile::TempDir,
+    target: PathBuf,
+}
+
+impl Staging {
+    pub fn begin(target: &Path) -> Result<Staging> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.minisite-build-"))
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))?;
+        Ok(Staging {
+            tmp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Writes `bytes` at `rel` (forward slashes) inside the staging folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.tmp.path().join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Replaces the output with the staged site: the old output is moved aside, the new one
+    /// renamed into place, then the old one deleted.
+    pub fn commit(self) -> Result<()> {
+        let target = self.target.clone();
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let staged = self.tmp.keep();
+        let old = if target.exists() {
+            let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+            let aside = tempfile::Builder::new()
+                .prefix(&format!(".{name}.minisite-old-"))
+                .tempdir_in(parent)
+                .map_err(|e| Error::io(parent, e))?
+                .keep();
+            let aside_target = aside.join("site");
+            std::fs::rename(&target, &aside_target).map_err(|e| {
+                let _ = std::fs::remove_dir_all(&staged);
+                Error::io(&target, e)
+            })?;
+            Some(aside)
+        } else {
+            None
+        };
+        if let Err(e) = std::fs::rename(&staged, &target) {
+            // Put the old site back: a failed swap must not lose what was published.
+            if let Some(aside) = &old {
+                let _ = std::fs::rename(aside.join("site"), &target);
+                let _ = std::fs::remove_dir_all(aside);
+            }
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(Error::io(&target, e));
+        }
+        if let Some(aside) = old {
+            let _ = std::fs::remove_dir_all(aside);
+        }
+        Ok(())
+    }
+}
+
+/// Refuses outputs that would overwrite or publish the seller's sources.
+pub fn check_output_location(site_root: &Path, output: &Path) -> Result<()> {
+    let out = absolute(output);
+    if out == site_root {
+        return Err(Error::Usage(format!(
+            "the output folder {} is the site folder itself; the build would replace your sources. Use -o public (the default)",
+            output.display()
+        )));
+    }
+    if site_root.starts_with(&out) {
+        return Err(Error::Usage(format!(
+            "the output folder {} contains the site folder; the build would replace it. Choose a folder beside or inside the site, e.g. -o public",
+            output.display()
+        )));
+    }
+    for src in ["products", "images", "pages", "templates", "static"] {
+        if out.starts_with(site_root.join(src)) {
+            return Err(Error::Usage(format!(
+                "the output folder {} is inside the site's {src}/ folder; choose another, e.g. -o public",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A path made absolute and free of `.`/`..` without touching the file system (it may not exist yet).
+pub fn absolute(p: &Path) -> PathBuf {
+    let base = if p.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
+    let mut out = PathBuf::new();
+    for c in base.join(p).components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Resolve symlinks in the part that exists, so comparisons with canonical site paths hold.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(n) => rest.push(n.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut real = existing.canonicalize().unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        real.push(n);
+    }
+    real
+}

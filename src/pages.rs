@@ -1,0 +1,153 @@
+//! `pages/*.md`: markdown pages with YAML front matter (title, menu position, description).
+
+use crate::error::{Diagnostic, Problems};
+use crate::markdown;
+use crate::yaml;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    #[serde(default)]
+    menu: Option<i32>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub menu: Option<i32>,
+    pub description: String,
+    pub html: String,
+}
+
+/// URL paths the site itself uses; a page there would be overwritten or overwrite.
+const RESERVED: &[&str] = &[
+    "products",
+    "categories",
+    "company",
+    "contact",
+    "images",
+    "assets",
+    "brand",
+    "404",
+    "index",
+    "sitemap",
+    "robots",
+];
+
+pub fn load(site_root: &Path, allow_html: bool) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let dir = site_root.join("pages");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
+            .collect(),
+        Err(_) => return Ok(Vec::new()),
+    };
+    files.sort();
+    let mut problems = Problems::default();
+    let mut pages = Vec::new();
+    for path in files {
+        let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
+        if let Some(page) = problems.take(load_page(&path, &rel, allow_html)) {
+            pages.push(page);
+        }
+    }
+    match problems.finish() {
+        Ok(()) => Ok(pages),
+        Err(e) => Err(e.diagnostics().to_vec()),
+    }
+}
+
+fn load_page(path: &Path, rel: &Path, allow_html: bool) -> Result<Page, Diagnostic> {
+    let text = yaml::read_text(path, rel)?;
+    let (front, body) = split_front_matter(&text).ok_or_else(|| {
+        Diagnostic::new(rel, "the page has no front matter")
+            .at(1, 1)
+            .help("start the file with:\n---\ntitle: Page title\n---")
+    })?;
+    let fm: FrontMatter = yaml::parse(front, rel).map_err(|mut d| {
+        // The front matter starts on the line after the opening `---`.
+        d.line = d.line.map(|l| l + 1);
+        d
+    })?;
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let slug = slug::slugify(stem);
+    if slug.is_empty() || RESERVED.contains(&slug.as_str()) {
+        return Err(Diagnostic::new(
+            rel,
+            format!("a page cannot be called `{stem}`: the site uses that address"),
+        )
+        .help("rename the file, e.g. pages/about-us.md"));
+    }
+    let description = fm
+        .description
+        .unwrap_or_else(|| truncate_words(&markdown::to_plain(body), 155));
+    Ok(Page {
+        file: rel.to_path_buf(),
+        slug,
+        title: fm.title,
+        menu: fm.menu,
+        description,
+        html: markdown::to_html(body, allow_html),
+    })
+}
+
+/// Splits `---\nyaml\n---\nbody`; `None` when the file does not open with `---`.
+fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("---")?.trim_start_matches([' ', '\t']);
+    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&rest[..offset], &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Cuts text at a word boundary to fit a meta description.
+pub fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for word in s.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max.saturating_sub(1) {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits() {
+        let (f, b) = split_front_matter("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(f, "title: A\n");
+        assert_eq!(b, "Body\n");
+        assert!(split_front_matter("title: A\n").is_none());
+    }
+
+    #[test]
+    fn truncation_keeps_words() {
+        let t = truncate_words("alpha beta gamma delta", 12);
+        assert_eq!(t, "alpha beta…");
+    }
+}

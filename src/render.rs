@@ -1,0 +1,220 @@
+//! The minijinja environment: site → theme template lookup, strict undefined, HTML autoescape,
+//! and the few helpers themes need (`url`, `srcset`, `money`).
+
+use crate::error::Diagnostic;
+use crate::theme::Theme;
+use minijinja::value::{Value, ViaDeserialize};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub struct Renderer {
+    env: Environment<'static>,
+    theme: Theme,
+}
+
+/// What `srcset()` needs of each variant.
+#[derive(Deserialize)]
+struct SrcItem {
+    url: String,
+    width: u32,
+}
+
+impl Renderer {
+    /// `assets` maps each static file to a short hash of its content, for cache-busting links.
+    pub fn new(theme: &Theme, clean_links: bool, assets: BTreeMap<String, String>) -> Renderer {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // minijinja's HTML escaping also turns `/` into `&#x2f;`, which bloats every URL; `/` is
+        // harmless in HTML text and quoted attributes, so escape only the five characters that matter.
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == AutoEscape::None || value.is_safe() {
+                return minijinja::escape_formatter(out, state, value);
+            }
+            let text;
+            let s = match value.as_str() {
+                Some(s) => s,
+                None => {
+                    text = value.to_string();
+                    &text
+                }
+            };
+            out.write_str(&escape_html(s)).map_err(Error::from)
+        });
+        let loader_theme = theme.clone();
+        env.set_loader(move |name| {
+            loader_theme
+                .template(name)
+                .map(|t| t.map(|(src, _)| src))
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("cannot read template {name}: {e}"),
+                    )
+                })
+        });
+        env.add_function("url", move |state: &State, path: &str| -> String {
+            link(root(state).as_str(), path, clean_links)
+        });
+        env.add_function(
+            "srcset",
+            |state: &State, items: ViaDeserialize<Vec<SrcItem>>| -> String {
+                let root = root(state);
+                items
+                    .iter()
+                    .map(|i| format!("{root}{} {}w", i.url, i.width))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        );
+        env.add_function(
+            "asset",
+            move |state: &State, path: &str| -> Result<String, Error> {
+                match assets.get(path) {
+                    Some(v) => Ok(format!("{}{path}?v={v}", root(state))),
+                    None => Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("asset(\"{path}\"): no such file in the theme's or site's static/"),
+                    )),
+                }
+            },
+        );
+        env.add_filter("money", money);
+        env.add_filter("thousands", |n: u64| thousands(n));
+        Renderer {
+            env,
+            theme: theme.clone(),
+        }
+    }
+
+    /// Renders template `name` with `ctx`; a template problem names the template file and line.
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
+        let tmpl = self.env.get_template(name).map_err(|e| self.diagnose(&e))?;
+        tmpl.render(ctx).map_err(|e| self.diagnose(&e))
+    }
+
+    fn diagnose(&self, err: &Error) -> Diagnostic {
+        let name = err.name().unwrap_or("template");
+        let origin = match self.theme.template(name) {
+            Ok(Some((_, origin))) => origin,
+            _ => name.to_string(),
+        };
+        let mut msg = err
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| err.kind().to_string());
+        if err.detail().is_some() {
+            msg = format!("{}: {msg}", err.kind());
+        }
+        let mut d = Diagnostic::new(origin, msg);
+        if let Some(line) = err.line() {
+            d = d.at(line, 1);
+        }
+        if let Some(src) = err.template_source() {
+            if let (Some(range), Some(_)) = (err.range(), err.line()) {
+                if let Some(expr) = src.get(range) {
+                    d = d.help(format!("in `{expr}`"));
+                }
+            }
+        }
+        let mut cause = std::error::Error::source(err);
+        while let Some(c) = cause {
+            if let Some(inner) = c.downcast_ref::<Error>() {
+                let sub = self.diagnose(inner);
+                d.message.push_str(&format!(" (from {sub})"));
+            }
+            cause = c.source();
+        }
+        d
+    }
+}
+
+fn root(state: &State) -> String {
+    state
+        .lookup("root")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A link from a page at depth `root` to site path `path` (`""` is home, `x/` a page, else a file).
+pub fn link(root: &str, path: &str, clean_links: bool) -> String {
+    if path.contains("://")
+        || path.starts_with("mailto:")
+        || path.starts_with("tel:")
+        || path.starts_with('#')
+    {
+        return path.to_string();
+    }
+    let is_page = path.is_empty() || path.ends_with('/');
+    let mut out = String::with_capacity(root.len() + path.len() + 10);
+    out.push_str(root);
+    out.push_str(path);
+    if is_page && !clean_links {
+        out.push_str("index.html");
+    } else if out.is_empty() {
+        out.push_str("./");
+    }
+    out
+}
+
+/// `9.8, "USD"` → `US$9.80`; other currencies keep their code: `PKR 1,250.00`.
+pub fn money(amount: f64, currency: Option<&str>) -> String {
+    let cur = currency.unwrap_or("USD");
+    let cents = (amount * 100.0).round() as u64;
+    let number = format!("{}.{:02}", thousands(cents / 100), cents % 100);
+    match cur {
+        "USD" => format!("US${number}"),
+        "EUR" => format!("€{number}"),
+        "GBP" => format!("£{number}"),
+        other => format!("{other} {number}"),
+    }
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_work_from_disk_unless_clean() {
+        assert_eq!(link("../../", "products/", false), "../../products/index.html");
+        assert_eq!(link("../../", "products/", true), "../../products/");
+        assert_eq!(link("", "", true), "./");
+        assert_eq!(link("", "", false), "index.html");
+        assert_eq!(link("../", "style.css", false), "../style.css");
+        assert_eq!(link("../", "https://x.example/", false), "https://x.example/");
+    }
+
+    #[test]
+    fn money_formats() {
+        assert_eq!(money(1234.5, Some("USD")), "US$1,234.50");
+        assert_eq!(money(0.999, Some("PKR")), "PKR 1.00");
+        assert_eq!(money(12.0, Some("EUR")), "€12.00");
+    }
+}

@@ -1,0 +1,411 @@
+//! What templates see: plain data built once per build from config, catalogue, pages and the image plan.
+//! Every optional field is present (as `none`) so strict templates can test it with `if`.
+
+use crate::catalog::{Catalog, Category, Product};
+use crate::config::{Certification, PhotoSpec, SiteConfig, SocialLink};
+use crate::images::{ImagePlan, ImageSet};
+use crate::markdown;
+use crate::pages::Page;
+use crate::render::{money, thousands};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct SrcItem {
+    pub url: String,
+    pub width: u32,
+}
+
+#[derive(Serialize)]
+pub struct Source {
+    pub mime: &'static str,
+    pub srcset: Vec<SrcItem>,
+}
+
+/// A photo as `<picture>` needs it. `src`, `width`, `height` are the fallback variant's.
+#[derive(Serialize)]
+pub struct ImageView {
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub credit: Option<String>,
+    pub license: Option<String>,
+    /// Every format, best first; the last one is the `<img>` fallback.
+    pub sources: Vec<Source>,
+}
+
+impl ImageView {
+    pub fn new(set: &ImageSet, spec: &PhotoSpec, default_alt: &str) -> ImageView {
+        let mut sources: Vec<Source> = Vec::new();
+        for v in &set.variants {
+            match sources.last_mut() {
+                Some(s) if s.mime == v.format.mime() => s.srcset.push(SrcItem {
+                    url: v.url.clone(),
+                    width: v.width,
+                }),
+                _ => sources.push(Source {
+                    mime: v.format.mime(),
+                    srcset: vec![SrcItem {
+                        url: v.url.clone(),
+                        width: v.width,
+                    }],
+                }),
+            }
+        }
+        let fb = set
+            .fallback()
+            .expect("every planned photo has at least one variant");
+        ImageView {
+            src: fb.url.clone(),
+            width: fb.width,
+            height: fb.height,
+            alt: spec.alt.clone().unwrap_or_else(|| default_alt.to_string()),
+            credit: spec.credit.clone(),
+            license: spec.license.clone(),
+            sources,
+        }
+    }
+
+    /// The largest variant of the fallback format: what OpenGraph previews should show.
+    pub fn largest(set: &ImageSet) -> Option<&crate::images::Variant> {
+        let fmt = set.variants.last()?.format;
+        set.variants
+            .iter()
+            .filter(|v| v.format == fmt)
+            .max_by_key(|v| v.width)
+    }
+}
+
+#[derive(Serialize)]
+pub struct MenuItem {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ContactView {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub phone_href: Option<String>,
+    pub whatsapp: Option<String>,
+    pub whatsapp_url: Option<String>,
+    pub address: Option<String>,
+    pub hours: Option<String>,
+    pub form_endpoint: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CompanyView {
+    pub name: String,
+    pub tagline: Option<String>,
+    pub founded: Option<u32>,
+    pub business_type: Option<String>,
+    pub employees: Option<String>,
+    pub location: Option<String>,
+    pub export_markets: Vec<String>,
+    pub production_capacity: Option<String>,
+    pub certifications: Vec<Certification>,
+    pub photos: Vec<ImageView>,
+    pub about_html: Option<String>,
+    pub about_text: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct BrandView {
+    pub logo: Option<String>,
+    pub primary: String,
+    pub accent: String,
+    pub background: String,
+    pub text: String,
+    pub font_heading: String,
+    pub font_body: String,
+}
+
+#[derive(Serialize)]
+pub struct CategorySummary {
+    pub name: String,
+    pub title: String,
+    pub slug: String,
+    pub url: String,
+    pub count: usize,
+    pub description_html: Option<String>,
+    pub description_text: Option<String>,
+    pub image: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: Option<String>,
+    pub brand: BrandView,
+    pub company: CompanyView,
+    pub contact: ContactView,
+    pub social: Vec<SocialLink>,
+    /// Markdown pages with a `menu:` position, in order.
+    pub menu: Vec<MenuItem>,
+    pub categories: Vec<CategorySummary>,
+    pub product_count: usize,
+    pub has_inquiry: bool,
+}
+
+#[derive(Serialize)]
+pub struct TierView {
+    pub min_qty: u64,
+    pub max_qty: Option<u64>,
+    pub unit_price: f64,
+    pub price: String,
+}
+
+#[derive(Serialize)]
+pub struct InquiryView {
+    pub mailto: Option<String>,
+    pub whatsapp: Option<String>,
+    pub form_endpoint: Option<String>,
+    /// One line naming the product, for the form's hidden field.
+    pub subject: String,
+}
+
+#[derive(Serialize)]
+pub struct CategoryRef {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ProductView {
+    pub sku: String,
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub category: Option<CategoryRef>,
+    pub featured: bool,
+    pub photo: ImageView,
+    pub photos: Vec<ImageView>,
+    pub summary: Option<String>,
+    pub description_html: Option<String>,
+    pub specs: Vec<crate::catalog::Spec>,
+    pub moq: Option<crate::catalog::Moq>,
+    pub moq_text: Option<String>,
+    pub price_tiers: Vec<TierView>,
+    pub price_from: Option<String>,
+    pub currency: String,
+    pub incoterm: Option<String>,
+    pub lead_time: Option<crate::catalog::LeadTime>,
+    pub samples: Option<crate::catalog::Samples>,
+    pub sample_fee: Option<String>,
+    pub customization: Vec<String>,
+    pub oem: bool,
+    pub odm: bool,
+    pub packaging: Option<crate::catalog::Packaging>,
+    pub payment_terms: Vec<String>,
+    pub hs_code: Option<String>,
+    pub tags: Vec<String>,
+    pub inquiry: InquiryView,
+}
+
+pub fn product_url(p: &Product) -> String {
+    format!("products/{}/", p.slug)
+}
+
+pub fn category_url(c: &Category) -> String {
+    format!("categories/{}/", c.slug)
+}
+
+fn image(plan: &ImagePlan, spec: &PhotoSpec, default_alt: &str) -> ImageView {
+    let set = plan.get(&spec.path).expect("every photo was planned");
+    ImageView::new(set, spec, default_alt)
+}
+
+fn enc(s: &str) -> String {
+    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+pub fn site_view(
+    config: &SiteConfig,
+    catalog: &Catalog,
+    pages: &[Page],
+    plan: &ImagePlan,
+    logo: Option<String>,
+) -> SiteView {
+    let c = &config.company;
+    let contact = &config.contact;
+    let mut menu: Vec<(&Page, i32)> = pages.iter().filter_map(|p| p.menu.map(|m| (p, m))).collect();
+    menu.sort_by_key(|(p, m)| (*m, p.slug.clone()));
+    let company_name = config.company_name().to_string();
+    SiteView {
+        title: config.title.clone(),
+        description: config
+            .description
+            .clone()
+            .or_else(|| c.tagline.clone())
+            .unwrap_or_else(|| config.title.clone()),
+        language: config.language.clone(),
+        base_url: config.base_url.clone(),
+        brand: BrandView {
+            logo,
+            primary: config.brand.colors.primary.clone(),
+            accent: config.brand.colors.accent.clone(),
+            background: config.brand.colors.background.clone(),
+            text: config.brand.colors.text.clone(),
+            font_heading: config.brand.fonts.heading.clone(),
+            font_body: config.brand.fonts.body.clone(),
+        },
+        company: CompanyView {
+            name: company_name.clone(),
+            tagline: c.tagline.clone(),
+            founded: c.founded,
+            business_type: c.business_type.clone(),
+            employees: c.employees.clone(),
+            location: c.location.clone(),
+            export_markets: c.export_markets.clone(),
+            production_capacity: c.production_capacity.clone(),
+            certifications: c.certifications.clone(),
+            photos: c.photos.iter().map(|p| image(plan, p, &company_name)).collect(),
+            about_html: c.about.as_deref().map(|a| markdown::to_html(a, false)),
+            about_text: c.about.as_deref().map(markdown::to_plain),
+        },
+        contact: ContactView {
+            email: contact.email.clone(),
+            phone: contact.phone.clone(),
+            phone_href: contact.phone.as_deref().map(|p| format!("tel:+{}", digits(p))),
+            whatsapp: contact.whatsapp.clone(),
+            whatsapp_url: contact
+                .whatsapp
+                .as_deref()
+                .map(|w| format!("https://wa.me/{}", digits(w))),
+            address: contact.address.clone(),
+            hours: contact.hours.clone(),
+            form_endpoint: contact.form_endpoint.clone(),
+        },
+        social: config.social.clone(),
+        menu: menu
+            .into_iter()
+            .map(|(p, _)| MenuItem {
+                title: p.title.clone(),
+                url: format!("{}/", p.slug),
+            })
+            .collect(),
+        categories: catalog
+            .categories
+            .iter()
+            .map(|cat| CategorySummary {
+                name: cat.name.clone(),
+                title: cat.title.clone(),
+                slug: cat.slug.clone(),
+                url: category_url(cat),
+                count: cat.products.len(),
+                description_html: cat.description_html.clone(),
+                description_text: cat.description_text.clone(),
+                image: cat
+                    .image
+                    .as_ref()
+                    .or_else(|| cat.products.first().map(|&i| &catalog.products[i].data.photos[0]))
+                    .map(|spec| image(plan, spec, &cat.title)),
+            })
+            .collect(),
+        product_count: catalog.products.len(),
+        has_inquiry: contact.email.is_some() || contact.whatsapp.is_some() || contact.form_endpoint.is_some(),
+    }
+}
+
+pub fn product_view(
+    p: &Product,
+    catalog: &Catalog,
+    config: &SiteConfig,
+    plan: &ImagePlan,
+    page_url: Option<&str>,
+) -> ProductView {
+    let d = &p.data;
+    let photos: Vec<ImageView> = d.photos.iter().map(|ph| image(plan, ph, &d.name)).collect();
+    let moq_text = d
+        .moq
+        .as_ref()
+        .map(|m| format!("{} {}", thousands(m.quantity), m.unit));
+    let subject = format!("{} (SKU {})", d.name, d.sku);
+    let mut body = format!(
+        "Hello {},\n\nI am interested in {subject}.\n",
+        config.company_name()
+    );
+    if let Some(m) = &moq_text {
+        body.push_str(&format!("Quantity (MOQ {m}): \n"));
+    } else {
+        body.push_str("Quantity: \n");
+    }
+    body.push_str(
+        "Destination country / port: \nPlease send your best price, lead time and shipping options.\n",
+    );
+    if let Some(u) = page_url {
+        body.push_str(&format!("\nProduct page: {u}\n"));
+    }
+    let contact = &config.contact;
+    ProductView {
+        sku: d.sku.0.clone(),
+        name: d.name.clone(),
+        slug: p.slug.clone(),
+        url: product_url(p),
+        category: p.category.map(|i| {
+            let c = &catalog.categories[i];
+            CategoryRef {
+                title: c.title.clone(),
+                url: category_url(c),
+            }
+        }),
+        featured: d.featured,
+        photo: image(plan, &d.photos[0], &d.name),
+        photos,
+        summary: d.summary.clone(),
+        description_html: p.description_html.clone(),
+        specs: d.specs.clone(),
+        moq: d.moq.clone(),
+        moq_text,
+        price_tiers: d
+            .price_tiers
+            .iter()
+            .map(|t| TierView {
+                min_qty: t.min_qty,
+                max_qty: t.max_qty,
+                unit_price: t.unit_price,
+                price: money(t.unit_price, Some(&p.currency)),
+            })
+            .collect(),
+        price_from: p.min_price().map(|m| money(m, Some(&p.currency))),
+        currency: p.currency.clone(),
+        incoterm: d.incoterm.clone(),
+        lead_time: d.lead_time.clone(),
+        samples: d.samples.clone(),
+        sample_fee: d
+            .samples
+            .as_ref()
+            .and_then(|s| s.fee)
+            .map(|f| money(f, Some(&p.currency))),
+        customization: d.customization.clone(),
+        oem: d.oem,
+        odm: d.odm,
+        packaging: d.packaging.clone(),
+        payment_terms: d.payment_terms.clone(),
+        hs_code: d.hs_code.clone(),
+        tags: d.tags.clone(),
+        inquiry: InquiryView {
+            mailto: contact.email.as_ref().map(|e| {
+                format!(
+                    "mailto:{e}?subject={}&body={}",
+                    enc(&format!("Inquiry: {subject}")),
+                    enc(&body)
+                )
+            }),
+            whatsapp: contact
+                .whatsapp
+                .as_ref()
+                .map(|w| format!("https://wa.me/{}?text={}", digits(w), enc(&body))),
+            form_endpoint: contact.form_endpoint.clone(),
+            subject,
+        },
+    }
+}

@@ -225,7 +225,7 @@ const CATEGORIES_FILE: &str = "categories.yaml";
 
 impl Catalog {
     /// Loads and checks every product and category; photos must exist inside `site_root` (canonical).
-    pub fn load(site_root: &Path, config: &SiteConfig, allow_html: bool) -> Result<Catalog, Vec<Diagnostic>> {
+    pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Catalog, Vec<Diagnostic>> {
         let mut problems = Problems::default();
         let files = product_files(site_root);
         if files.is_empty() {
@@ -236,13 +236,13 @@ impl Catalog {
         }
         let loaded: Vec<Result<Product, Diagnostic>> = files
             .par_iter()
-            .map(|rel| load_product(site_root, rel, config, allow_html))
+            .map(|rel| load_product(site_root, rel, config))
             .collect();
         let mut products: Vec<Product> = loaded.into_iter().filter_map(|r| problems.take(r)).collect();
 
         check_unique(&products, &mut problems);
 
-        let mut categories = load_categories(site_root, &mut problems, allow_html);
+        let mut categories = load_categories(site_root, &mut problems, config);
         let known: HashMap<&str, usize> = categories
             .iter()
             .enumerate()
@@ -326,12 +326,7 @@ fn product_files(site_root: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn load_product(
-    site_root: &Path,
-    rel: &Path,
-    config: &SiteConfig,
-    allow_html: bool,
-) -> Result<Product, Diagnostic> {
+fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Product, Diagnostic> {
     let text = yaml::read_text(&site_root.join(rel), rel)?;
     let data: ProductData = yaml::parse(&text, rel)?;
     let locate = |key: &str| crate::config::locate_key(&text, key);
@@ -436,7 +431,7 @@ fn load_product(
     let description_html = data
         .description
         .as_deref()
-        .map(|d| markdown::to_html(d, allow_html));
+        .map(|d| markdown::to_html(d, config.unsafe_html, config.clean_links));
     Ok(Product {
         file: rel.to_path_buf(),
         slug,
@@ -503,7 +498,7 @@ fn check_unique(products: &[Product], problems: &mut Problems) {
     }
 }
 
-fn load_categories(site_root: &Path, problems: &mut Problems, allow_html: bool) -> Vec<Category> {
+fn load_categories(site_root: &Path, problems: &mut Problems, config: &SiteConfig) -> Vec<Category> {
     let path = site_root.join(CATEGORIES_FILE);
     if !path.exists() {
         return Vec::new();
@@ -521,7 +516,10 @@ fn load_categories(site_root: &Path, problems: &mut Problems, allow_html: bool) 
             Category {
                 title: c.title.unwrap_or_else(|| c.name.clone()),
                 slug,
-                description_html: c.description.as_deref().map(|d| markdown::to_html(d, allow_html)),
+                description_html: c
+                    .description
+                    .as_deref()
+                    .map(|d| markdown::to_html(d, config.unsafe_html, config.clean_links)),
                 description_text: c.description.as_deref().map(markdown::to_plain),
                 image: c.image,
                 name: c.name,

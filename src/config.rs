@@ -19,6 +19,9 @@ pub struct SiteConfig {
     pub theme: String,
     #[serde(default)]
     pub clean_links: bool,
+    /// Keep raw HTML in markdown (descriptions, pages); off by default so pasted text cannot inject script.
+    #[serde(default)]
+    pub unsafe_html: bool,
     #[serde(default = "default_currency")]
     pub currency: String,
     #[serde(default = "default_per_page")]

@@ -1,5 +1,6 @@
 //! `pages/*.md`: markdown pages with YAML front matter (title, menu position, description).
 
+use crate::config::SiteConfig;
 use crate::error::{Diagnostic, Problems};
 use crate::markdown;
 use crate::yaml;
@@ -41,7 +42,7 @@ const RESERVED: &[&str] = &[
     "robots",
 ];
 
-pub fn load(site_root: &Path, allow_html: bool) -> Result<Vec<Page>, Vec<Diagnostic>> {
+pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let dir = site_root.join("pages");
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd
@@ -56,7 +57,7 @@ pub fn load(site_root: &Path, allow_html: bool) -> Result<Vec<Page>, Vec<Diagnos
     let mut pages = Vec::new();
     for path in files {
         let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
-        if let Some(page) = problems.take(load_page(&path, &rel, allow_html)) {
+        if let Some(page) = problems.take(load_page(&path, &rel, config)) {
             pages.push(page);
         }
     }
@@ -66,7 +67,7 @@ pub fn load(site_root: &Path, allow_html: bool) -> Result<Vec<Page>, Vec<Diagnos
     }
 }
 
-fn load_page(path: &Path, rel: &Path, allow_html: bool) -> Result<Page, Diagnostic> {
+fn load_page(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Page, Diagnostic> {
     let text = yaml::read_text(path, rel)?;
     let (front, body) = split_front_matter(&text).ok_or_else(|| {
         Diagnostic::new(rel, "the page has no front matter")
@@ -96,7 +97,7 @@ fn load_page(path: &Path, rel: &Path, allow_html: bool) -> Result<Page, Diagnost
         title: fm.title,
         menu: fm.menu,
         description,
-        html: markdown::to_html(body, allow_html),
+        html: markdown::to_html(body, config.unsafe_html, config.clean_links),
     })
 }
 

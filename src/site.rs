@@ -113,11 +113,11 @@ impl Site {
         }
         let theme = Theme::load(&config.theme, &root)?;
         let mut problems: Vec<Diagnostic> = Vec::new();
-        let catalog = Catalog::load(&root, &config, false).unwrap_or_else(|d| {
+        let catalog = Catalog::load(&root, &config).unwrap_or_else(|d| {
             problems.extend(d);
             Catalog::default()
         });
-        let pages = pages::load(&root, false).unwrap_or_else(|d| {
+        let pages = pages::load(&root, &config).unwrap_or_else(|d| {
             problems.extend(d);
             Vec::new()
         });

@@ -268,7 +268,10 @@ pub fn site_view(
             production_capacity: c.production_capacity.clone(),
             certifications: c.certifications.clone(),
             photos: c.photos.iter().map(|p| image(plan, p, &company_name)).collect(),
-            about_html: c.about.as_deref().map(|a| markdown::to_html(a, false)),
+            about_html: c
+                .about
+                .as_deref()
+                .map(|a| markdown::to_html(a, config.unsafe_html, config.clean_links)),
             about_text: c.about.as_deref().map(markdown::to_plain),
         },
         contact: ContactView {

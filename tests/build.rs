@@ -1,0 +1,579 @@
+//! Integration tests: build real fixture sites and check the files and HTML they produce.
+
+mod common;
+
+use common::*;
+use image::GenericImageView;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+#[test]
+fn fixture_shop_has_every_page_kind() {
+    let site = shop();
+    let out = build(site.path());
+    for page in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "style.css",
+        "products/index.html",
+        "products/page/2/index.html",
+        "products/match-ball-pro-size-5/index.html",
+        "products/training-ball/index.html",
+        "products/futsal-ball/index.html",
+        "products/keeper-gloves/index.html",
+        "categories/index.html",
+        "categories/footballs/index.html",
+        "categories/footballs/page/2/index.html",
+        "categories/gloves/index.html",
+        "company/index.html",
+        "contact/index.html",
+        "faq/index.html",
+        "shipping/index.html",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    // per_page is 2: four products make exactly two listing pages.
+    assert!(!out.join("products/page/3").exists());
+}
+
+#[test]
+fn every_internal_link_and_image_resolves_from_disk() {
+    let site = shop();
+    let out = build(site.path());
+    let mut checked = 0;
+    for page in html_files(&out) {
+        if page.ends_with("404.html") {
+            continue; // served at any depth, so its links are root-absolute: checked separately
+        }
+        let doc = html(&page);
+        let mut links = attrs(&doc, "a[href]", "href");
+        links.extend(attrs(&doc, "link[href]", "href"));
+        links.extend(attrs(&doc, "img[src]", "src"));
+        for srcset in attrs(&doc, "[srcset]", "srcset") {
+            links.extend(
+                srcset
+                    .split(", ")
+                    .map(|s| s.split(' ').next().unwrap().to_string()),
+            );
+        }
+        for l in links {
+            if l.contains("://") || l.starts_with("mailto:") || l.starts_with("tel:") || l.starts_with('#') {
+                continue;
+            }
+            assert!(
+                !l.starts_with('/'),
+                "{}: link {l} is not relative",
+                page.display()
+            );
+            // Opened from disk a folder link shows a listing, so links must name the file.
+            assert!(
+                !l.ends_with('/'),
+                "{}: link {l} does not name a file",
+                page.display()
+            );
+            let target = resolve(&page, &l);
+            assert!(
+                target.is_file(),
+                "{}: link {l} points to missing {}",
+                page.display(),
+                target.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+#[test]
+fn clean_links_end_in_a_slash_and_still_resolve() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("per_page: 2", "per_page: 2\nclean_links: true"),
+    )
+    .unwrap();
+    let out = build(site.path());
+    let page = out.join("products/training-ball/index.html");
+    let links = attrs(&html(&page), "a[href]", "href");
+    assert!(links.contains(&"../../products/".to_string()), "{links:?}");
+    assert!(links.iter().all(|l| !l.ends_with("index.html")));
+    for l in links.iter().filter(|l| !l.contains(':') && !l.starts_with('#')) {
+        assert!(resolve(&page, l).is_file(), "{l}");
+    }
+}
+
+#[test]
+fn srcset_files_exist_with_the_stated_widths() {
+    let site = shop();
+    let out = build(site.path());
+    let page = out.join("products/match-ball-pro-size-5/index.html");
+    let doc = html(&page);
+    let mut seen = 0;
+    for srcset in attrs(&doc, "[srcset]", "srcset") {
+        for item in srcset.split(", ") {
+            let (url, w) = item.split_once(' ').unwrap();
+            let w: u32 = w.trim_end_matches('w').parse().unwrap();
+            let img = image::open(resolve(&page, url)).unwrap();
+            assert_eq!(img.width(), w, "{url}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 6, "{seen}");
+    // The bridge photo is 1200 px wide: 480 and 960 are made, 1600 is not (never upscaled).
+    let main = attrs(&doc, ".gallery-main source", "srcset").join(" ");
+    assert!(
+        main.contains(" 480w") && main.contains(" 960w") && !main.contains("1600w"),
+        "{main}"
+    );
+    // width/height attributes are the fallback file's real size, so the page does not jump.
+    for img in doc.select(&sel("img[srcset]")) {
+        let src = img.value().attr("src").unwrap();
+        let (w, h) = image::open(resolve(&page, src)).unwrap().dimensions();
+        assert_eq!(img.value().attr("width").unwrap(), w.to_string());
+        assert_eq!(img.value().attr("height").unwrap(), h.to_string());
+    }
+    // Only the main photo loads eagerly; the rest are lazy.
+    assert_eq!(
+        doc.select(&sel(".gallery-main img[fetchpriority=high]")).count(),
+        1
+    );
+    assert!(doc
+        .select(&sel(".gallery-more img"))
+        .all(|i| i.value().attr("loading") == Some("lazy")));
+}
+
+#[test]
+fn exif_orientation_is_applied_and_metadata_dropped() {
+    let site = shop();
+    let out = build(site.path());
+    let mut found = 0;
+    for f in files(&out.join("images")) {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&f).unwrap();
+        // No EXIF block (camera make, GPS) survives into any published file.
+        assert!(!bytes.windows(6).any(|w| w == b"Exif\0\0"), "{name} carries EXIF");
+        assert!(
+            !bytes.windows(10).any(|w| w == b"FixtureCam"),
+            "{name} carries the camera make"
+        );
+        if name.starts_with("oriented-") {
+            let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+            // Stored 600x400 with orientation 6: shown 400x600, red square top-left.
+            assert_eq!(img.dimensions(), (400, 600), "{name}");
+            let p = img.get_pixel(20, 20);
+            assert!(
+                p[0] > 200 && p[1] < 60 && p[2] < 60,
+                "{name}: top-left is {p:?}, not red"
+            );
+            let q = img.get_pixel(380, 20);
+            assert!(
+                !(q[0] > 200 && q[1] < 60 && q[2] < 60),
+                "{name}: top-right is red: not rotated right"
+            );
+            found += 1;
+        }
+    }
+    assert_eq!(found, 2, "one WebP and one JPEG of the oriented photo");
+}
+
+#[test]
+fn transparency_kept_in_webp_and_flattened_on_brand_background_in_jpeg() {
+    let site = shop();
+    let out = build(site.path());
+    let imgs = files(&out.join("images"));
+    let webp = imgs
+        .iter()
+        .find(|p| p.to_string_lossy().contains("badge-") && p.extension().unwrap() == "webp")
+        .unwrap();
+    let jpg = imgs
+        .iter()
+        .find(|p| p.to_string_lossy().contains("badge-") && p.extension().unwrap() == "jpg")
+        .unwrap();
+    let w = image::open(webp).unwrap().to_rgba8();
+    assert_eq!(w.get_pixel(5, 5)[3], 0, "corner should stay transparent in WebP");
+    assert_eq!(w.get_pixel(240, 120)[3], 255, "disc should stay opaque");
+    let j = image::open(jpg).unwrap().to_rgb8();
+    let c = j.get_pixel(5, 5);
+    // Brand background is #fafaf5.
+    for (got, want) in c.0.iter().zip([0xfa, 0xfa, 0xf5]) {
+        assert!(
+            (*got as i32 - want).abs() <= 4,
+            "corner {c:?} is not the brand background"
+        );
+    }
+}
+
+#[test]
+fn grayscale_photo_keeps_its_tones_in_webp() {
+    let site = shop();
+    let out = build(site.path());
+    let src = image::open(site.path().join("images/grey.jpg"))
+        .unwrap()
+        .to_luma8();
+    let webp = files(&out.join("images"))
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("grey-") && p.extension().unwrap() == "webp")
+        .unwrap();
+    let got = image::open(&webp).unwrap().to_luma8();
+    let resized = image::imageops::resize(
+        &src,
+        got.width(),
+        got.height(),
+        image::imageops::FilterType::Lanczos3,
+    );
+    let mean = |img: &image::GrayImage| img.pixels().map(|p| p[0] as f64).sum::<f64>() / img.len() as f64;
+    let sd = |img: &image::GrayImage| {
+        let m = mean(img);
+        (img.pixels().map(|p| (p[0] as f64 - m).powi(2)).sum::<f64>() / img.len() as f64).sqrt()
+    };
+    assert!(
+        (mean(&got) - mean(&resized)).abs() < 3.0,
+        "mean {} vs {}",
+        mean(&got),
+        mean(&resized)
+    );
+    assert!(
+        (sd(&got) - sd(&resized)).abs() < 3.0,
+        "contrast {} vs {}",
+        sd(&got),
+        sd(&resized)
+    );
+}
+
+#[test]
+fn originals_are_not_published() {
+    let site = shop();
+    let out = build(site.path());
+    let sources: BTreeSet<Vec<u8>> = files(&site.path().join("images"))
+        .into_iter()
+        .filter(|p| p.file_name().unwrap() != "badge.png") // the logo is published as is, by design
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    for f in files(&out) {
+        assert!(
+            !sources.contains(&std::fs::read(&f).unwrap()),
+            "{} is a copy of an original",
+            f.display()
+        );
+        assert!(!f.to_string_lossy().ends_with("/images/bridge.jpg"));
+    }
+}
+
+#[test]
+fn json_ld_parses_and_describes_product_tiers() {
+    let site = shop();
+    let out = build(site.path());
+    let doc = html(&out.join("products/match-ball-pro-size-5/index.html"));
+    let blocks: Vec<serde_json::Value> = doc
+        .select(&sel("script[type=\"application/ld+json\"]"))
+        .map(|s| serde_json::from_str(&s.text().collect::<String>()).expect("JSON-LD parses"))
+        .collect();
+    let product = blocks
+        .iter()
+        .find(|b| b["@type"] == "Product")
+        .expect("a Product block");
+    assert_eq!(product["sku"], "FX-FB-001");
+    assert_eq!(product["name"], "Match Ball \"Pro\" <Size 5>");
+    assert_eq!(
+        product["url"],
+        "https://shop.example.com/sub/products/match-ball-pro-size-5/"
+    );
+    let offer = &product["offers"];
+    assert_eq!(offer["priceCurrency"], "USD");
+    assert_eq!(offer["price"], 7.5);
+    assert_eq!(offer["eligibleQuantity"]["minValue"], 300);
+    let tiers = offer["priceSpecification"].as_array().unwrap();
+    assert_eq!(tiers.len(), 3);
+    assert_eq!(tiers[0]["eligibleQuantity"]["minValue"], 300);
+    assert_eq!(tiers[0]["eligibleQuantity"]["maxValue"], 999);
+    assert_eq!(tiers[2]["price"], 7.5);
+    assert!(tiers[2]["eligibleQuantity"].get("maxValue").is_none());
+    for img in product["image"].as_array().unwrap() {
+        let path = img
+            .as_str()
+            .unwrap()
+            .strip_prefix("https://shop.example.com/sub/")
+            .unwrap();
+        assert!(out.join(path).is_file(), "{path}");
+    }
+    let crumbs = blocks.iter().find(|b| b["@type"] == "BreadcrumbList").unwrap();
+    let names: Vec<&str> = crumbs["itemListElement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Home",
+            "Products",
+            "Match & Training Footballs",
+            "Match Ball \"Pro\" <Size 5>"
+        ]
+    );
+    let home = html(&out.join("index.html"));
+    let org: serde_json::Value =
+        serde_json::from_str(&text(&home, "script[type=\"application/ld+json\"]")).unwrap();
+    assert_eq!(org["@type"], "Organization");
+    assert_eq!(org["name"], "Fixture Sports (Pvt) Ltd");
+    assert_eq!(org["sameAs"][0], "https://www.linkedin.com/company/fixture");
+}
+
+#[test]
+fn seo_titles_are_unique_and_urls_use_base_url() {
+    let site = shop();
+    let out = build(site.path());
+    let mut titles = BTreeMap::new();
+    for page in html_files(&out) {
+        let doc = html(&page);
+        let title = text(&doc, "title");
+        assert!(!title.is_empty());
+        if let Some(other) = titles.insert(title.clone(), page.clone()) {
+            panic!(
+                "{} and {} share the title {title}",
+                other.display(),
+                page.display()
+            );
+        }
+        let desc = attrs(&doc, "meta[name=description]", "content");
+        assert_eq!(desc.len(), 1, "{}", page.display());
+        assert!(
+            !desc[0].is_empty() && desc[0].chars().count() <= 160,
+            "{}",
+            page.display()
+        );
+    }
+    let doc = html(&out.join("products/training-ball/index.html"));
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        ["https://shop.example.com/sub/products/training-ball/"]
+    );
+    let og = attrs(&doc, "meta[property=\"og:image\"]", "content");
+    let path = og[0].strip_prefix("https://shop.example.com/sub/").unwrap();
+    assert!(out.join(path).is_file());
+    assert_eq!(attrs(&doc, "meta[property=\"og:type\"]", "content"), ["product"]);
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://shop.example.com/sub/products/training-ball/</loc>"));
+    assert!(sitemap.contains("<loc>https://shop.example.com/sub/</loc>"));
+    assert_eq!(
+        sitemap.matches("<loc>").count(),
+        html_files(&out).len() - 1,
+        "every page but 404 is listed"
+    );
+    assert!(read(&out.join("robots.txt")).contains("Sitemap: https://shop.example.com/sub/sitemap.xml"));
+    // 404.html is served at any depth: its links start at the base URL's path.
+    let nf = html(&out.join("404.html"));
+    assert!(attrs(&nf, "link[rel=stylesheet]", "href")[0].starts_with("/sub/style.css"));
+}
+
+#[test]
+fn product_page_shows_b2b_terms_and_prefilled_inquiries() {
+    let site = shop();
+    let out = build(site.path());
+    let doc = html(&out.join("products/match-ball-pro-size-5/index.html"));
+    assert_eq!(text(&doc, "h1"), "Match Ball \"Pro\" <Size 5>");
+    let tiers = text(&doc, "table.tiers tbody");
+    assert!(
+        tiers.contains("300 – 999")
+            && tiers.contains("US$9.80")
+            && tiers.contains("5,000+")
+            && tiers.contains("US$7.50"),
+        "{tiers}"
+    );
+    assert!(text(&doc, "table.tiers caption").contains("FOB Sialkot"));
+    let terms = text(&doc, ".buybox dl.terms");
+    for want in [
+        "300 pieces",
+        "30 days",
+        "7 days",
+        "US$25.00",
+        "Refunded on first order",
+    ] {
+        assert!(terms.contains(want), "{want} not in {terms}");
+    }
+    let specs = text(&doc, "table.specs");
+    assert!(specs.contains("PU leather") && specs.contains("9506.62"));
+    assert!(text(&doc, ".badges").contains("OEM"));
+    // Raw HTML and script links in the description are defused.
+    let body = read(&out.join("products/match-ball-pro-size-5/index.html"));
+    assert!(!body.contains("<script>alert"));
+    assert!(text(&doc, ".prose").contains("bad link"), "the link text stays");
+    for href in attrs(&doc, "a[href]", "href") {
+        assert!(!href.to_lowercase().contains("javascript"), "{href}");
+    }
+    // A seller's relative link to a page gets index.html too, so it works from disk.
+    assert!(attrs(&doc, ".prose a", "href").contains(&"../../faq/index.html".to_string()));
+    let mailto = attrs(&doc, "a[href^=\"mailto:\"]", "href")
+        .into_iter()
+        .find(|h| h.contains("subject="))
+        .unwrap();
+    let decoded = percent_decode(&mailto);
+    assert!(
+        decoded.contains("Match Ball \"Pro\" <Size 5>")
+            && decoded.contains("FX-FB-001")
+            && decoded.contains("MOQ 300 pieces"),
+        "{decoded}"
+    );
+    assert!(decoded.contains("https://shop.example.com/sub/products/match-ball-pro-size-5/"));
+    let wa = attrs(&doc, "a[href^=\"https://wa.me/\"]", "href")
+        .into_iter()
+        .find(|h| h.contains("text="))
+        .unwrap();
+    assert!(wa.starts_with("https://wa.me/923007654321?text="), "{wa}");
+    assert!(percent_decode(&wa).contains("FX-FB-001"));
+    let form = doc
+        .select(&sel("form[method=post]"))
+        .next()
+        .expect("inquiry form");
+    assert_eq!(
+        form.value().attr("action"),
+        Some("https://forms.example.net/f/abc")
+    );
+    assert_eq!(
+        attrs(&doc, "form input[name=product]", "value"),
+        ["Match Ball \"Pro\" <Size 5> (SKU FX-FB-001)"]
+    );
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn pages_work_without_javascript() {
+    let site = shop();
+    let out = build(site.path());
+    for page in html_files(&out) {
+        let doc = html(&page);
+        for s in doc.select(&sel("script")) {
+            assert_eq!(
+                s.value().attr("type"),
+                Some("application/ld+json"),
+                "{}",
+                page.display()
+            );
+        }
+        assert!(
+            !read(&page).contains("http://"),
+            "{}: fetches from another host over http",
+            page.display()
+        );
+        for l in attrs(&doc, "link[rel=stylesheet]", "href")
+            .iter()
+            .chain(&attrs(&doc, "img", "src"))
+        {
+            assert!(
+                !l.contains("://"),
+                "{}: loads {l} from another host",
+                page.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn brand_colours_reach_the_page() {
+    let site = shop();
+    let out = build(site.path());
+    let style = text(&html(&out.join("index.html")), "style");
+    assert!(
+        style.contains("--primary:#1a4d2e") && style.contains("--bg:#fafaf5"),
+        "{style}"
+    );
+    let logo = attrs(&html(&out.join("index.html")), "img.brand-logo", "src");
+    assert!(out.join(&logo[0]).is_file());
+}
+
+#[test]
+fn build_is_deterministic() {
+    let a = shop();
+    let b = shop();
+    let out_a = build(a.path());
+    let out_b = build(b.path());
+    let list = |root: &Path| -> Vec<(String, Vec<u8>)> {
+        files(root)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(root).unwrap().to_string_lossy().to_string(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (la, lb) = (list(&out_a), list(&out_b));
+    assert_eq!(la.len(), lb.len());
+    for ((na, ba), (nb, bb)) in la.iter().zip(&lb) {
+        assert_eq!(na, nb);
+        assert!(ba == bb, "{na} differs between two builds");
+    }
+}
+
+#[test]
+fn rebuild_reuses_cached_images() {
+    let site = shop();
+    let opts = minisite::BuildOptions::default();
+    let (first, _) = minisite::build(site.path(), None, &opts).unwrap();
+    assert!(first.images.made > 0);
+    assert_eq!(first.images.reused, 0);
+    let (second, _) = minisite::build(site.path(), None, &opts).unwrap();
+    assert_eq!(second.images.made, 0);
+    assert_eq!(second.images.reused, first.images.made);
+}
+
+#[test]
+fn site_overrides_theme_templates_and_static_files() {
+    let site = shop();
+    std::fs::create_dir_all(site.path().join("templates/partials")).unwrap();
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}<div id=\"custom\">{{ page.heading }}</div>{% endblock %}",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("static/style.css"), "body{color:red}").unwrap();
+    std::fs::write(site.path().join("static/extra.txt"), "hello").unwrap();
+    let out = build(site.path());
+    assert_eq!(text(&html(&out.join("faq/index.html")), "#custom"), "FAQ");
+    // Other templates still come from the theme.
+    assert!(text(&html(&out.join("contact/index.html")), "h1").contains("Contact"));
+    assert_eq!(read(&out.join("style.css")), "body{color:red}");
+    assert_eq!(read(&out.join("extra.txt")), "hello");
+}
+
+#[test]
+fn example_shop_builds_with_enough_products_and_categories() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints");
+    let site = copy_site(&example);
+    let out = build(site.path());
+    let products = std::fs::read_dir(out.join("products"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name() != "page" && e.as_ref().unwrap().path().is_dir())
+        .count();
+    let categories = std::fs::read_dir(out.join("categories"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert!(products >= 24, "{products} products");
+    assert!(categories >= 4, "{categories} categories");
+}
+
+#[test]
+fn init_writes_a_site_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new-shop");
+    let o = cli(&["init", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = build(&dir);
+    assert!(out.join("products/sample-product/index.html").is_file());
+    // init refuses a folder with files in it.
+    let again = cli(&["init", dir.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+}

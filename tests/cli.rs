@@ -1,0 +1,103 @@
+//! The command line: exit codes, help, the build summary and error reports.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn build_succeeds_with_exit_0_and_prints_a_summary() {
+    let site = shop();
+    let o = cli(&["build", site.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("Built 16 pages") && stdout.contains("12 made, 0 reused"),
+        "{stdout}"
+    );
+    let again = cli(&["build", site.path().to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 made, 12 reused"));
+}
+
+#[test]
+fn output_and_base_url_options_are_honoured() {
+    let site = shop();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("www");
+    let o = cli(&[
+        "build",
+        site.path().to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+        "--base-url",
+        "https://other.example/",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let canon = attrs(
+        &html(&target.join("products/training-ball/index.html")),
+        "link[rel=canonical]",
+        "href",
+    );
+    assert_eq!(canon, ["https://other.example/products/training-ball/"]);
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn site_errors_exit_1_and_name_the_file_and_line() {
+    let site = shop();
+    std::fs::write(
+        site.path().join("products/training-ball.yaml"),
+        "sku: X\nname: Y\nphotos: [images/grey.jpg]\nmoq: {quantity: one hundred}\n",
+    )
+    .unwrap();
+    let o = cli(&["build", site.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("products/training-ball.yaml:4"), "{err}");
+    assert!(err.contains("moq.quantity"), "{err}");
+    assert!(
+        !site.path().join("public").exists(),
+        "nothing is written on error"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(cli(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(cli(&["frobnicate"]).status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    let o = cli(&["build", tmp.path().join("missing").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [&["--help"][..], &["build", "--help"], &["init", "--help"]] {
+        let o = cli(args);
+        assert_eq!(o.status.code(), Some(0));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("Usage: minisite"), "{out}");
+    }
+    let o = cli(&["build", "--help"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("--output") && out.contains("--base-url"), "{out}");
+}
+
+#[test]
+fn output_folder_that_is_the_site_folder_is_refused() {
+    let site = shop();
+    let o = cli(&[
+        "build",
+        site.path().to_str().unwrap(),
+        "-o",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(site.path().join("site.yaml").is_file());
+    let o = cli(&[
+        "build",
+        site.path().to_str().unwrap(),
+        "-o",
+        site.path().join("products/out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1,0 +1,122 @@
+//! Helpers shared by the integration tests: copy a fixture site to a temp dir, build it, read the output.
+
+#![allow(dead_code)]
+
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Copies `tests/fixtures/<name>` (or any folder) into a fresh temp dir; tests never write into `tests/`.
+pub fn copy_site(from: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let rel_s = rel.to_string_lossy();
+        if rel_s.starts_with("public") || rel_s.starts_with(".minisite-cache") {
+            continue;
+        }
+        let to = tmp.path().join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    tmp
+}
+
+pub fn shop() -> tempfile::TempDir {
+    copy_site(&fixtures().join("shop"))
+}
+
+/// Builds with the library into `SITE/public`, returning the output folder.
+pub fn build(site: &Path) -> PathBuf {
+    let opts = minisite::BuildOptions::default();
+    match minisite::build(site, None, &opts) {
+        Ok((report, _)) => report.output,
+        Err(e) => panic!("build failed:\n{e}"),
+    }
+}
+
+pub fn build_err(site: &Path) -> minisite::Error {
+    match minisite::build(site, None, &minisite::BuildOptions::default()) {
+        Ok(_) => panic!("build succeeded but should have failed"),
+        Err(e) => e,
+    }
+}
+
+pub fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_minisite"))
+        .args(args)
+        .env_remove("MINISITE_CACHE_DIR")
+        .output()
+        .unwrap()
+}
+
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+pub fn html(p: &Path) -> Html {
+    Html::parse_document(&read(p))
+}
+
+pub fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+pub fn files(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn html_files(root: &Path) -> Vec<PathBuf> {
+    files(root)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect()
+}
+
+/// Texts of `attr` of every element matching `css`.
+pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
+    doc.select(&sel(css))
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
+
+pub fn text(doc: &Html, css: &str) -> String {
+    doc.select(&sel(css))
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Resolves a relative link found in `page` to a file in the output (dropping `?query` and `#fragment`).
+pub fn resolve(page: &Path, link: &str) -> PathBuf {
+    let link = link.split(['#', '?']).next().unwrap();
+    let mut p = page.parent().unwrap().to_path_buf();
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                p.pop();
+            }
+            other => p.push(other),
+        }
+    }
+    if link.ends_with('/') || link.is_empty() {
+        p.push("index.html");
+    }
+    p
+}

@@ -1,0 +1,160 @@
+//! Bad input gets a located, actionable error, and never damages a published site.
+
+mod common;
+
+use common::*;
+
+fn first(e: &minisite::Error) -> minisite::Diagnostic {
+    e.diagnostics()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("not a site error: {e}"))
+}
+
+#[test]
+fn unknown_field_names_file_line_and_suggests() {
+    let site = shop();
+    let p = site.path().join("products/futsal-ball.yaml");
+    std::fs::write(&p, read(&p) + "sumary: typo here\n").unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, std::path::Path::new("products/futsal-ball.yaml"));
+    assert_eq!(d.line, Some(5));
+    assert!(d.message.contains("unknown field `sumary`"), "{d}");
+    assert!(
+        d.help.as_deref().unwrap().contains("did you mean `summary`"),
+        "{d}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let site = shop();
+    std::fs::write(site.path().join("products/a.yaml"), "sku: A1\nname: A\n").unwrap();
+    std::fs::write(site.path().join("products/b.yaml"), "sku: [\n").unwrap();
+    std::fs::write(site.path().join("pages/bad.md"), "no front matter").unwrap();
+    let e = build_err(site.path());
+    let files: Vec<String> = e
+        .diagnostics()
+        .iter()
+        .map(|d| d.file.display().to_string())
+        .collect();
+    assert!(files.contains(&"products/a.yaml".to_string()), "{e}");
+    assert!(files.contains(&"products/b.yaml".to_string()), "{e}");
+    assert!(files.contains(&"pages/bad.md".to_string()), "{e}");
+}
+
+#[test]
+fn duplicate_sku_names_both_files() {
+    let site = shop();
+    let p = site.path().join("products/futsal-ball.yaml");
+    std::fs::write(&p, read(&p).replace("FX-FB-003", "FX-FB-001")).unwrap();
+    let e = build_err(site.path());
+    let msg = e.to_string();
+    assert!(
+        msg.contains("products/match-ball.yaml") && msg.contains("products/futsal-ball.yaml"),
+        "{msg}"
+    );
+    assert!(msg.contains("SKU `FX-FB-001`"), "{msg}");
+}
+
+#[test]
+fn missing_photo_suggests_the_near_name_and_case_mismatch() {
+    let site = shop();
+    let p = site.path().join("products/futsal-ball.yaml");
+    std::fs::write(&p, read(&p).replace("images/ladybird.jpg", "images/ladybrd.jpg")).unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.line, Some(4));
+    assert!(d.help.as_deref().unwrap().contains("images/ladybird.jpg"), "{d}");
+    std::fs::write(&p, read(&p).replace("images/ladybrd.jpg", "images/LadyBird.jpg")).unwrap();
+    let d = first(&build_err(site.path()));
+    assert!(d.help.as_deref().unwrap().contains("case-sensitive"), "{d}");
+}
+
+#[test]
+fn photo_paths_outside_the_site_are_refused() {
+    let site = shop();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(site.path().join("images/grey.jpg"), outside.path().join("x.jpg")).unwrap();
+    let p = site.path().join("products/futsal-ball.yaml");
+    let base = read(&p);
+    for (path, says) in [
+        ("../outside.jpg".to_string(), "leaves the site folder"),
+        (
+            outside.path().join("x.jpg").display().to_string(),
+            "absolute path",
+        ),
+    ] {
+        std::fs::write(&p, base.replace("images/ladybird.jpg", &path)).unwrap();
+        let d = first(&build_err(site.path()));
+        assert!(d.message.contains(says), "{path}: {d}");
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(outside.path().join("x.jpg"), site.path().join("images/link.jpg"))
+            .unwrap();
+        std::fs::write(&p, base.replace("images/ladybird.jpg", "images/link.jpg")).unwrap();
+        let d = first(&build_err(site.path()));
+        assert!(d.message.contains("outside the site folder"), "{d}");
+    }
+}
+
+#[test]
+fn template_error_names_the_template_and_line() {
+    let site = shop();
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.no_such_thing }}\n{% endblock %}",
+    )
+    .unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, std::path::Path::new("templates/page.html"));
+    assert_eq!(d.line, Some(3));
+    assert!(d.to_string().contains("undefined"), "{d}");
+}
+
+#[test]
+fn failed_build_leaves_the_previous_output_untouched() {
+    let site = shop();
+    let out = build(site.path());
+    let before: Vec<_> = files(&out)
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    let p = site.path().join("products/futsal-ball.yaml");
+    std::fs::write(
+        &p,
+        read(&p).replace("name: Futsal Ball", "name: Futsal Ball\nname: Twice"),
+    )
+    .unwrap();
+    build_err(site.path());
+    let after: Vec<_> = files(&out)
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    assert_eq!(before, after);
+    // And no staging folders are left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("minisite-build"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn corrupt_photo_is_reported_with_its_product() {
+    let site = shop();
+    let bytes = std::fs::read(site.path().join("images/ladybird.jpg")).unwrap();
+    std::fs::write(site.path().join("images/ladybird.jpg"), &bytes[..200]).unwrap();
+    std::fs::write(site.path().join("images/notes.jpg"), b"this is not an image").unwrap();
+    let p = site.path().join("products/training-ball.yaml");
+    std::fs::write(&p, read(&p).replace("images/grey.jpg", "images/notes.jpg")).unwrap();
+    let e = build_err(site.path());
+    let msg = e.to_string();
+    assert!(
+        msg.contains("images/notes.jpg") && msg.contains("products/training-ball.yaml"),
+        "{msg}"
+    );
+    assert!(msg.contains("images/ladybird.jpg"), "{msg}");
+}

@@ -130,7 +130,14 @@ pub fn encode(
             } else {
                 webp::Encoder::from_rgb(pixels, w, h)
             };
-            Ok(enc.encode(quality as f32).to_vec())
+            let mut config = webp::WebPConfig::new().map_err(|_| "libwebp refused its default config")?;
+            config.quality = quality as f32;
+            // Method 4 is libwebp's (and sharp's) default balance of speed and size.
+            config.method = 4;
+            let out = enc
+                .encode_advanced(&config)
+                .map_err(|e| format!("WebP encoding failed: {e:?}"))?;
+            Ok(out.to_vec())
         }
         ImageFormat::Jpeg => {
             let flat;

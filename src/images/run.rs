@@ -3,7 +3,7 @@
 use crate::error::Diagnostic;
 use crate::images::cache::{link_or_copy, Cache};
 use crate::images::ops;
-use crate::images::plan::{ImagePlan, ImageSet};
+use crate::images::plan::{ImagePlan, ImageSet, Variant};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -15,8 +15,11 @@ pub struct ImageStats {
     pub reused: usize,
 }
 
-/// Fills `out_root` with every planned variant. Photos run in parallel, one decode each, so memory
-/// stays bounded by the number of threads, not the number of photos.
+/// Fills `out_root` with every planned variant.
+///
+/// Photos run in parallel, largest first so the longest jobs do not start last; inside a photo the
+/// widths and formats are encoded in parallel too, so both cores stay busy to the end. Memory stays
+/// bounded by the number of threads (each holds at most one decoded photo), not the number of photos.
 pub fn run(
     plan: &ImagePlan,
     cache: &Cache,
@@ -24,10 +27,12 @@ pub fn run(
     quality: u8,
     background: [u8; 3],
 ) -> Result<ImageStats, Vec<Diagnostic>> {
-    let results: Vec<Result<ImageStats, Diagnostic>> = plan
-        .sets
+    let mut sets: Vec<&ImageSet> = plan.sets.values().collect();
+    sets.sort_by_key(|s| std::cmp::Reverse(s.width as u64 * s.height as u64));
+    let results: Vec<Result<ImageStats, Diagnostic>> = sets
         .par_iter()
-        .map(|(_, set)| make_set(set, cache, out_root, quality, background))
+        .with_max_len(1)
+        .map(|set| make_set(set, cache, out_root, quality, background))
         .collect();
     let mut stats = ImageStats::default();
     let mut problems = Vec::new();
@@ -55,39 +60,40 @@ fn make_set(
     background: [u8; 3],
 ) -> Result<ImageStats, Diagnostic> {
     let fail = |msg: String| Diagnostic::new(&set.path, msg);
-    let missing: Vec<_> = set
+    let missing: Vec<&Variant> = set
         .variants
         .iter()
         .filter(|v| !cache.has(&v.key, v.format.extension()))
         .collect();
-    let stats = ImageStats {
-        made: missing.len(),
-        reused: set.variants.len() - missing.len(),
-    };
     if !missing.is_empty() {
         let bytes = std::fs::read(&set.source).map_err(|e| fail(format!("cannot be read: {e}")))?;
         // A decoder bug must cost one photo, not the whole build.
         let decoded = std::panic::catch_unwind(|| ops::decode(&bytes))
             .map_err(|_| fail("made the image decoder crash; export it again from an image editor".into()))?
             .map_err(|e| fail(format!("the photo {e}")))?;
-        // Widest first, so each width is cut from the full decode and each resize happens once per width.
-        let mut widths: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
-        widths.sort_unstable();
-        widths.dedup();
-        for (w, h) in widths.into_iter().rev() {
+        drop(bytes);
+        let mut sizes: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        // Each width is cut from the full decode once; its formats are then encoded side by side.
+        sizes.par_iter().rev().try_for_each(|&(w, h)| {
             let pixels = ops::resize(&decoded, w, h).map_err(|e| fail(format!("cannot be resized: {e}")))?;
-            for v in missing.iter().filter(|v| v.width == w) {
+            missing.par_iter().filter(|v| v.width == w).try_for_each(|v| {
                 let encoded = ops::encode(&pixels, w, h, decoded.has_alpha, v.format, quality, background)
                     .map_err(|e| fail(format!("cannot be encoded: {e}")))?;
                 cache
                     .put(&v.key, v.format.extension(), &encoded)
-                    .map_err(|e| fail(format!("cannot be written to the image cache: {e}")))?;
-            }
-        }
+                    .map(drop)
+                    .map_err(|e| fail(format!("cannot be written to the image cache: {e}")))
+            })
+        })?;
     }
     for v in &set.variants {
         link_or_copy(&cache.path(&v.key, v.format.extension()), &out_root.join(&v.url))
             .map_err(|e| fail(format!("cannot be written to the output: {e}")))?;
     }
-    Ok(stats)
+    Ok(ImageStats {
+        made: missing.len(),
+        reused: set.variants.len() - missing.len(),
+    })
 }

@@ -32,12 +32,8 @@ pub use error::{Diagnostic, Error, Result};
 pub use site::{BuildOptions, BuildReport, Site};
 
 /// Loads and builds the site in `dir`: what `minisite build` does.
-pub fn build(
-    dir: &std::path::Path,
-    base_url: Option<&str>,
-    opts: &BuildOptions,
-) -> Result<(BuildReport, Vec<Diagnostic>)> {
-    let site = Site::load(dir, base_url)?;
+pub fn build(dir: &std::path::Path, opts: &BuildOptions) -> Result<(BuildReport, Vec<Diagnostic>)> {
+    let site = Site::load(dir, opts)?;
     let report = site.build(opts)?;
     Ok((report, site.warnings))
 }

@@ -42,8 +42,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             base_url,
             cache_dir,
         } => {
-            let opts = BuildOptions { output, cache_dir };
-            let (report, warnings) = minisite::build(&site_dir, base_url.as_deref(), &opts)?;
+            let opts = BuildOptions {
+                output,
+                base_url,
+                cache_dir,
+            };
+            let (report, warnings) = minisite::build(&site_dir, &opts)?;
             for w in &warnings {
                 eprintln!("warning: {w}");
             }

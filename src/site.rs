@@ -3,7 +3,7 @@
 use crate::catalog::Catalog;
 use crate::config::{PhotoSpec, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
-use crate::images::{self, cache::Cache, ImagePlan, ImageStats};
+use crate::images::{self, cache::Cache, sources::SourceIndex, ImagePlan, ImageStats};
 use crate::output::{self, Staging};
 use crate::pages::{self, Page};
 use crate::render::Renderer;
@@ -27,13 +27,17 @@ pub struct Site {
     pub plan: ImagePlan,
     logo: Option<PathBuf>,
     pub warnings: Vec<Diagnostic>,
+    cache_dir: PathBuf,
+    sources: SourceIndex,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// Output folder; default `SITE/public`.
     pub output: Option<PathBuf>,
-    /// Image cache folder; default `SITE/.minisite-cache`, or `MINISITE_CACHE_DIR`.
+    /// Overrides `base_url` of site.yaml.
+    pub base_url: Option<String>,
+    /// Image cache folder; default `SITE/.minisite-cache`.
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -96,12 +100,12 @@ struct Job {
 
 impl Site {
     /// Reads and checks everything the build will use; reports every problem found, not just the first.
-    pub fn load(dir: &Path, base_url: Option<&str>) -> Result<Site> {
+    pub fn load(dir: &Path, opts: &BuildOptions) -> Result<Site> {
         let root = dir
             .canonicalize()
             .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", dir.display())))?;
         let mut config = SiteConfig::from_file(&root).map_err(Error::Site)?;
-        if let Some(url) = base_url {
+        if let Some(url) = &opts.base_url {
             if !config::is_web_url(url) {
                 return Err(Error::Usage(format!("--base-url `{url}` is not an http(s) URL")));
             }
@@ -152,7 +156,12 @@ impl Site {
         for c in &catalog.categories {
             photos.extend(c.image.iter().map(|ph| (PathBuf::from("categories.yaml"), ph)));
         }
-        let plan = ImagePlan::make(&root, &photos, &config.images).unwrap_or_else(|d| {
+        let cache_dir = opts
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| root.join(".minisite-cache"));
+        let sources = SourceIndex::load(Some(&cache_dir));
+        let plan = ImagePlan::make(&root, &photos, &config.images, &sources).unwrap_or_else(|d| {
             problems.extend(d);
             ImagePlan::default()
         });
@@ -179,6 +188,8 @@ impl Site {
             plan,
             logo,
             warnings,
+            cache_dir,
+            sources,
         })
     }
 
@@ -191,11 +202,6 @@ impl Site {
         let started = Instant::now();
         let output = output::absolute(&opts.output.clone().unwrap_or_else(|| self.default_output()));
         output::check_output_location(&self.root, &output)?;
-        let cache_dir = opts
-            .cache_dir
-            .clone()
-            .or_else(|| std::env::var_os("MINISITE_CACHE_DIR").map(PathBuf::from))
-            .unwrap_or_else(|| self.root.join(".minisite-cache"));
         let staging = Staging::begin(&output)?;
 
         let statics = self.theme.static_files();
@@ -276,13 +282,15 @@ impl Site {
         staging.write("sitemap.xml", seo::sitemap(&paths, base).as_bytes())?;
         staging.write("robots.txt", seo::robots(base).as_bytes())?;
 
-        let cache = Cache::new(cache_dir);
+        let cache = Cache::new(self.cache_dir.clone());
         let bg = images::ops::parse_hex(&self.config.brand.colors.background);
         let image_stats =
             images::run::run(&self.plan, &cache, staging.root(), self.config.images.quality, bg)
                 .map_err(Error::Site)?;
 
         staging.commit()?;
+        // Only a speed-up for the next build: failing to save it is not worth failing this one.
+        let _ = self.sources.save();
         Ok(BuildReport {
             output,
             pages: jobs.len() + 1,

@@ -520,10 +520,10 @@ fn build_is_deterministic() {
 fn rebuild_reuses_cached_images() {
     let site = shop();
     let opts = minisite::BuildOptions::default();
-    let (first, _) = minisite::build(site.path(), None, &opts).unwrap();
+    let (first, _) = minisite::build(site.path(), &opts).unwrap();
     assert!(first.images.made > 0);
     assert_eq!(first.images.reused, 0);
-    let (second, _) = minisite::build(site.path(), None, &opts).unwrap();
+    let (second, _) = minisite::build(site.path(), &opts).unwrap();
     assert_eq!(second.images.made, 0);
     assert_eq!(second.images.reused, first.images.made);
 }
@@ -576,4 +576,28 @@ fn init_writes_a_site_that_builds() {
     // init refuses a folder with files in it.
     let again = cli(&["init", dir.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn editing_one_photo_remakes_only_its_variants() {
+    let site = shop();
+    let opts = minisite::BuildOptions::default();
+    let (first, _) = minisite::build(site.path(), &opts).unwrap();
+    let photo = site.path().join("images/grey.jpg");
+    // Same bytes written again (a "touch"): content-addressed, so nothing is remade.
+    std::fs::write(&photo, std::fs::read(&photo).unwrap()).unwrap();
+    let (touched, _) = minisite::build(site.path(), &opts).unwrap();
+    assert_eq!(touched.images.made, 0);
+    // New content: only grey.jpg's two variants (480 px WebP and JPEG) are made again.
+    image::open(&photo).unwrap().fliph().save(&photo).unwrap();
+    let (edited, _) = minisite::build(site.path(), &opts).unwrap();
+    assert_eq!(edited.images.made, 2);
+    assert_eq!(edited.images.reused, first.images.made - 2);
+    let page = read(&site.path().join("public/products/training-ball/index.html"));
+    let webp = files(&site.path().join("public/images"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("/grey-"))
+        .count();
+    assert_eq!(webp, 2, "old variants of the edited photo are not published");
+    assert!(page.contains("grey-"));
 }

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod ops;
 pub mod plan;
 pub mod run;
+pub mod sources;
 
 pub use plan::{ImagePlan, ImageSet, Variant};
 pub use run::ImageStats;

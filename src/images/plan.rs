@@ -3,6 +3,7 @@
 use crate::config::{ImageFormat, ImageSettings, PhotoSpec};
 use crate::error::Diagnostic;
 use crate::images::ops;
+use crate::images::sources::{self, Known, SourceIndex};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -62,6 +63,7 @@ impl ImagePlan {
         site_root: &Path,
         photos: &[(PathBuf, &PhotoSpec)],
         settings: &ImageSettings,
+        index: &SourceIndex,
     ) -> Result<ImagePlan, Vec<Diagnostic>> {
         let mut unique: BTreeMap<&str, &Path> = BTreeMap::new();
         for (file, ph) in photos {
@@ -70,7 +72,7 @@ impl ImagePlan {
         let fingerprint = format!("{PIPELINE_VERSION};q={};{}", settings.quality, ops::ENCODERS);
         let results: Vec<Result<ImageSet, Diagnostic>> = unique
             .par_iter()
-            .map(|(rel, named_in)| plan_one(site_root, rel, named_in, settings, &fingerprint))
+            .map(|(rel, named_in)| plan_one(site_root, rel, named_in, settings, &fingerprint, index))
             .collect();
         let mut sets = BTreeMap::new();
         let mut problems = Vec::new();
@@ -103,20 +105,34 @@ fn plan_one(
     named_in: &Path,
     settings: &ImageSettings,
     fingerprint: &str,
+    index: &SourceIndex,
 ) -> Result<ImageSet, Diagnostic> {
     let source = site_root.join(rel);
     let fail = |msg: String, help: &str| {
         Diagnostic::new(named_in, format!("photo `{rel}`: {msg}")).help(help.to_string())
     };
-    let bytes = std::fs::read(&source)
-        .map_err(|e| fail(format!("cannot be read: {e}"), "check the file's permissions"))?;
-    let (width, height) = ops::oriented_size(&bytes).map_err(|e| {
-        fail(
-            e,
-            "open the photo in an image editor and export it again as JPEG or PNG",
-        )
-    })?;
-    let source_hash = blake3::hash(&bytes);
+    let stamp = sources::stamp(&source);
+    let known = match stamp.as_deref().and_then(|st| index.get(&source, st)) {
+        Some(k) => k,
+        None => {
+            let bytes = std::fs::read(&source)
+                .map_err(|e| fail(format!("cannot be read: {e}"), "check the file's permissions"))?;
+            let (width, height) = ops::oriented_size(&bytes).map_err(|e| {
+                fail(
+                    e,
+                    "open the photo in an image editor and export it again as JPEG or PNG",
+                )
+            })?;
+            Known {
+                stamp: stamp.unwrap_or_default(),
+                hash: *blake3::hash(&bytes).as_bytes(),
+                width,
+                height,
+            }
+        }
+    };
+    index.note(&source, known.clone());
+    let (width, height, source_hash) = (known.width, known.height, known.hash);
     let stem = Path::new(rel)
         .file_stem()
         .and_then(|s| s.to_str())
@@ -141,7 +157,7 @@ fn plan_one(
         for &w in &widths {
             let h = ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
             let mut hasher = blake3::Hasher::new();
-            hasher.update(source_hash.as_bytes());
+            hasher.update(&source_hash);
             hasher.update(format!("{fingerprint};{};{w}x{h}", format.extension()).as_bytes());
             let key = hasher.finalize().to_hex().to_string();
             variants.push(Variant {

@@ -37,14 +37,14 @@ pub fn shop() -> tempfile::TempDir {
 /// Builds with the library into `SITE/public`, returning the output folder.
 pub fn build(site: &Path) -> PathBuf {
     let opts = minisite::BuildOptions::default();
-    match minisite::build(site, None, &opts) {
+    match minisite::build(site, &opts) {
         Ok((report, _)) => report.output,
         Err(e) => panic!("build failed:\n{e}"),
     }
 }
 
 pub fn build_err(site: &Path) -> minisite::Error {
-    match minisite::build(site, None, &minisite::BuildOptions::default()) {
+    match minisite::build(site, &minisite::BuildOptions::default()) {
         Ok(_) => panic!("build succeeded but should have failed"),
         Err(e) => e,
     }

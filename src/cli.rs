@@ -1,4 +1,4 @@
-//! The command line: `init`, `build`.
+//! The command line: `init`, `build`, `check`.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -30,6 +30,12 @@ pub enum Command {
         /// Image cache folder, shareable between sites [default: SITE_DIR/.minisite-cache]
         #[arg(long, env = "MINISITE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
+    },
+    /// Check the site for errors and warnings without writing anything
+    Check {
+        /// The site folder (the one with site.yaml)
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
     },
     /// Write a small starter site into DIR
     Init {

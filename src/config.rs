@@ -400,6 +400,19 @@ impl SiteConfig {
                 );
             }
         }
+        for (i, c) in self.company.certifications.iter().enumerate() {
+            if let Some(until) = &c.valid_until {
+                let fmt = time::macros::format_description!("[year]-[month]-[day]");
+                if time::Date::parse(until, &fmt).is_err() {
+                    bad(
+                        &format!("company.certifications[{i}].valid_until"),
+                        "valid_until",
+                        format!("`{until}` is not a date"),
+                        "write dates as YYYY-MM-DD, e.g. 2027-06-30",
+                    );
+                }
+            }
+        }
         if self.per_page == 0 {
             bad(
                 "per_page",

@@ -23,6 +23,8 @@ pub mod seo;
 pub mod render;
 pub mod output;
 pub mod site;
+pub mod lint;
+pub mod report;
 
 // Commands around the pipeline.
 pub mod init;

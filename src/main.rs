@@ -2,36 +2,50 @@
 
 use clap::Parser;
 use minisite::cli::{Cli, Command};
-use minisite::{BuildOptions, Error};
+use minisite::report::{render, Level};
+use minisite::{BuildOptions, Diagnostic, Error};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // clap exits with 2 on bad usage, as documented.
     let cli = Cli::parse();
+    let site_root = match &cli.command {
+        Command::Build { site_dir, .. } | Command::Check { site_dir } => site_dir.canonicalize().ok(),
+        Command::Init { .. } => None,
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Usage(msg)) => {
             eprintln!("error: {msg}");
             ExitCode::from(2)
         }
+        Err(Error::Site(diags)) => {
+            show(&diags, Level::Error, site_root.as_deref());
+            let n = diags.len();
+            eprintln!(
+                "{n} problem{} found; nothing was written.",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
         Err(e) => {
-            eprintln!("{}", report(&e));
+            eprintln!("error: {e}");
             ExitCode::from(1)
         }
     }
 }
 
-fn report(e: &Error) -> String {
-    match e {
-        Error::Site(d) => {
-            let n = d.len();
-            format!(
-                "{e}\n\n{n} problem{} found; nothing was written.",
-                if n == 1 { "" } else { "s" }
-            )
-        }
-        other => format!("error: {other}"),
+fn show(diags: &[Diagnostic], level: Level, root: Option<&Path>) {
+    let color = std::io::stderr().is_terminal();
+    for d in diags {
+        eprint!("{}", render(d, level, root, color));
     }
+}
+
+fn root_of(dir: &Path) -> Option<PathBuf> {
+    dir.canonicalize().ok()
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -48,9 +62,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 cache_dir,
             };
             let (report, warnings) = minisite::build(&site_dir, &opts)?;
-            for w in &warnings {
-                eprintln!("warning: {w}");
-            }
+            show(&warnings, Level::Warning, root_of(&site_dir).as_deref());
             println!(
                 "Built {} pages, {} images ({} made, {} reused) in {:.2} s → {}",
                 report.pages,
@@ -59,6 +71,20 @@ fn run(cli: Cli) -> Result<(), Error> {
                 report.images.reused,
                 report.elapsed.as_secs_f64(),
                 report.output.display()
+            );
+            Ok(())
+        }
+        Command::Check { site_dir } => {
+            let site = minisite::Site::load(&site_dir, &BuildOptions::default())?;
+            show(&site.warnings, Level::Warning, Some(&site.root));
+            println!(
+                "No errors: {} products, {} categories, {} pages, {} photos; {} warning{}.",
+                site.catalog.products.len(),
+                site.catalog.categories.len(),
+                site.pages.len(),
+                site.plan.sets.len(),
+                site.warnings.len(),
+                if site.warnings.len() == 1 { "" } else { "s" }
             );
             Ok(())
         }

@@ -169,7 +169,7 @@ impl Site {
             problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
             return Err(Error::Site(problems));
         }
-        let mut warnings = Vec::new();
+        let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &crate::lint::today());
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(

@@ -601,3 +601,37 @@ fn editing_one_photo_remakes_only_its_variants() {
     assert_eq!(webp, 2, "old variants of the edited photo are not published");
     assert!(page.contains("grey-"));
 }
+
+/// Regression: jpeg-encoder's optimised Huffman tables made baseline JPEGs that libjpeg showed
+/// right but zune-jpeg (inside `image`) showed green; published JPEGs must decode alike everywhere.
+#[test]
+fn published_jpegs_decode_alike_in_two_decoders() {
+    let site = shop();
+    let out = build(site.path());
+    let mut n = 0;
+    for f in files(&out.join("images"))
+        .into_iter()
+        .filter(|p| p.extension().unwrap() == "jpg")
+    {
+        let bytes = std::fs::read(&f).unwrap();
+        let a = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        let b = jpeg_decoder::Decoder::new(std::io::Cursor::new(&bytes))
+            .decode()
+            .unwrap();
+        assert_eq!(a.as_raw().len(), b.len(), "{}", f.display());
+        let diff: u64 = a
+            .as_raw()
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (*x as i64 - *y as i64).unsigned_abs())
+            .sum();
+        let mean = diff as f64 / b.len() as f64;
+        assert!(
+            mean < 1.0,
+            "{}: decoders differ by {mean:.2} per channel",
+            f.display()
+        );
+        n += 1;
+    }
+    assert_eq!(n, 6);
+}

@@ -158,3 +158,72 @@ fn corrupt_photo_is_reported_with_its_product() {
     );
     assert!(msg.contains("images/ladybird.jpg"), "{msg}");
 }
+
+#[test]
+fn check_reports_warnings_writes_nothing_and_exits_0() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("valid_until: 2030-01-31", "valid_until: 2001-01-31"),
+    )
+    .unwrap();
+    let p = site.path().join("products/training-ball.yaml");
+    std::fs::write(&p, read(&p).replace("min_qty: 500", "min_qty: 50")).unwrap();
+    std::fs::copy(
+        site.path().join("images/grey.jpg"),
+        site.path().join("images/spare.jpg"),
+    )
+    .unwrap();
+    let o = cli(&["check", site.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("site.yaml:24") && err.contains("expired on 2001-01-31"),
+        "{err}"
+    );
+    assert!(
+        err.contains("products/training-ball.yaml:9") && err.contains("MOQ is 500"),
+        "{err}"
+    );
+    assert!(
+        err.contains("images/spare.jpg") && err.contains("not used"),
+        "{err}"
+    );
+    assert!(
+        err.contains("products/futsal-ball.yaml:2:1") && err.contains("no price"),
+        "{err}"
+    );
+    assert!(err.contains("images/oriented.jpg` has no alt text"), "{err}");
+    assert!(!site.path().join("public").exists() && !site.path().join(".minisite-cache").exists());
+}
+
+#[test]
+fn check_exits_1_with_a_snippet_of_the_bad_line() {
+    let site = shop();
+    let p = site.path().join("products/futsal-ball.yaml");
+    std::fs::write(&p, read(&p) + "moq: {quantity: -5}\n").unwrap();
+    let o = cli(&["check", site.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("products/futsal-ball.yaml:5"), "{err}");
+    assert!(
+        err.contains("moq: {quantity: -5}"),
+        "the offending line is shown: {err}"
+    );
+    assert!(!site.path().join(".minisite-cache").exists());
+}
+
+#[test]
+fn bad_certificate_date_is_an_error() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("valid_until: 2030-01-31", "valid_until: next year"),
+    )
+    .unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.field.as_deref(), Some("company.certifications[0].valid_until"));
+    assert!(d.message.contains("not a date"), "{d}");
+}

@@ -1,0 +1,180 @@
+//! Warnings: what a seller should fix but that does not stop a build.
+
+use crate::catalog::Catalog;
+use crate::config::{locate_key, PhotoSpec, SiteConfig};
+use crate::error::Diagnostic;
+use crate::images::ImagePlan;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Originals above this many bytes slow every cold build and fill the seller's upload.
+const LARGE_FILE: u64 = 15 * 1024 * 1024;
+
+pub fn warnings(
+    root: &Path,
+    config: &SiteConfig,
+    catalog: &Catalog,
+    plan: &ImagePlan,
+    today: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let largest = config.images.widths.iter().copied().max().unwrap_or(0);
+    let site_yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
+
+    for (i, c) in config.company.certifications.iter().enumerate() {
+        if let Some(until) = &c.valid_until {
+            if until.as_str() < today {
+                let mut d = Diagnostic::new(
+                    "site.yaml",
+                    format!("certification `{}` expired on {until}", c.name),
+                )
+                .field(format!("company.certifications[{i}].valid_until"))
+                .help("renew it and update valid_until, or remove it: buyers check");
+                if let Some((l, col)) = find(&site_yaml, until) {
+                    d = d.at(l, col);
+                }
+                out.push(d);
+            }
+        }
+    }
+
+    let mut photos: Vec<(PathBuf, &PhotoSpec, String)> = Vec::new();
+    for p in &catalog.products {
+        let text = std::fs::read_to_string(root.join(&p.file)).unwrap_or_default();
+        for ph in &p.data.photos {
+            photos.push((p.file.clone(), ph, text.clone()));
+        }
+        if p.data.price_tiers.is_empty() {
+            let mut d = Diagnostic::new(&p.file, "the product has no price").help(
+                "add price_tiers so buyers see a price range; prices \"on request\" get fewer inquiries",
+            );
+            if let Some((l, c)) = locate_key(&text, "name") {
+                d = d.at(l, c);
+            }
+            out.push(d);
+        }
+        if let Some(moq) = &p.data.moq {
+            for (i, t) in p.data.price_tiers.iter().enumerate() {
+                if t.min_qty < moq.quantity {
+                    let mut d = Diagnostic::new(
+                        &p.file,
+                        format!(
+                            "a price tier starts at {} but the MOQ is {}",
+                            t.min_qty, moq.quantity
+                        ),
+                    )
+                    .field(format!("price_tiers[{i}].min_qty"))
+                    .help("start the first tier at the MOQ, or lower the MOQ");
+                    if let Some((l, c)) = nth_key(&text, "min_qty", i) {
+                        d = d.at(l, c);
+                    }
+                    out.push(d);
+                }
+            }
+        }
+    }
+    for ph in &config.company.photos {
+        photos.push((PathBuf::from("site.yaml"), ph, site_yaml.clone()));
+    }
+
+    for (file, ph, text) in &photos {
+        let at = find(text, &ph.path);
+        if ph.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            let mut d = Diagnostic::new(file, format!("photo `{}` has no alt text", ph.path)).help(
+                "add alt: a short description of the photo, read to blind buyers and by search engines",
+            );
+            if let Some((l, c)) = at {
+                d = d.at(l, c);
+            }
+            out.push(d);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (file, ph, text) in &photos {
+        if !seen.insert(ph.path.clone()) {
+            continue;
+        }
+        let Some(set) = plan.get(&ph.path) else { continue };
+        let at = find(text, &ph.path);
+        if set.width < largest {
+            let mut d = Diagnostic::new(
+                file,
+                format!(
+                    "photo `{}` is {} px wide, less than the largest width of {largest} px",
+                    ph.path, set.width
+                ),
+            )
+            .help("large screens will show it softer than the rest; use a larger original if you have one");
+            if let Some((l, c)) = at {
+                d = d.at(l, c);
+            }
+            out.push(d);
+        }
+        if let Ok(m) = std::fs::metadata(root.join(&ph.path)) {
+            if m.len() > LARGE_FILE {
+                let mut d = Diagnostic::new(
+                    file,
+                    format!("photo `{}` is {:.0} MB", ph.path, m.len() as f64 / 1_048_576.0),
+                )
+                .help("the site is fine (variants are small), but builds are slower; 4000 px wide is plenty");
+                if let Some((l, c)) = at {
+                    d = d.at(l, c);
+                }
+                out.push(d);
+            }
+        }
+    }
+
+    let mut used: BTreeSet<String> = plan.sets.keys().cloned().collect();
+    if let Some(logo) = &config.brand.logo {
+        used.insert(logo.clone());
+    }
+    for entry in walkdir::WalkDir::new(root.join("images"))
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = crate::paths::slash(rel);
+        let name = entry.file_name().to_string_lossy();
+        let is_image = ["jpg", "jpeg", "png", "webp", "gif", "svg"]
+            .iter()
+            .any(|e| name.to_ascii_lowercase().ends_with(&format!(".{e}")));
+        if is_image && !name.starts_with('.') && !used.contains(&rel) {
+            out.push(
+                Diagnostic::new(
+                    &rel,
+                    "this photo is not used by any product, category or the company profile",
+                )
+                .help("add it to a product's photos, or delete it"),
+            );
+        }
+    }
+    out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    out
+}
+
+fn find(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, c + 1)))
+}
+
+fn nth_key(text: &str, key: &str, n: usize) -> Option<(usize, usize)> {
+    let pat = format!("{key}:");
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, l)| l.find(&pat).map(|c| (i + 1, c + 1)))
+        .nth(n)
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), for comparing with `valid_until`.
+pub fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}

@@ -1,4 +1,4 @@
-//! `Site::load` then `Site::build`: config → theme → catalogue + pages → image plan → render → write → images.
+//! `Site::load` then `Site::build`: config → theme → catalogue + pages → image plan → images → render → write.
 
 use crate::catalog::Catalog;
 use crate::config::{PhotoSpec, SiteConfig};
@@ -226,6 +226,18 @@ impl Site {
             None => None,
         };
 
+        // Photos before pages: pages show each photo's average colour while it loads, and that
+        // colour is known only once the photo's variants exist.
+        let cache = Cache::new(self.cache_dir.clone());
+        let bg = images::ops::parse_hex(&self.config.brand.colors.background);
+        let image_stats =
+            images::run::run(&self.plan, &cache, staging.root(), self.config.images.quality, bg)
+                .map_err(Error::Site)?;
+        let _ = self
+            .plan
+            .colors
+            .set(images::run::colors(&self.plan, &cache, &self.sources, bg));
+
         let renderer = Renderer::new(&self.theme, self.config.clean_links, asset_versions);
         let site_view = views::site_view(&self.config, &self.catalog, &self.pages, &self.plan, logo_url);
         let jobs = self.jobs(&site_view);
@@ -281,12 +293,6 @@ impl Site {
         let paths: Vec<String> = jobs.iter().map(|j| j.path.clone()).collect();
         staging.write("sitemap.xml", seo::sitemap(&paths, base).as_bytes())?;
         staging.write("robots.txt", seo::robots(base).as_bytes())?;
-
-        let cache = Cache::new(self.cache_dir.clone());
-        let bg = images::ops::parse_hex(&self.config.brand.colors.background);
-        let image_stats =
-            images::run::run(&self.plan, &cache, staging.root(), self.config.images.quality, bg)
-                .map_err(Error::Site)?;
 
         staging.commit()?;
         // Only a speed-up for the next build: failing to save it is not worth failing this one.

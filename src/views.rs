@@ -31,12 +31,14 @@ pub struct ImageView {
     pub alt: String,
     pub credit: Option<String>,
     pub license: Option<String>,
+    /// Average colour (`#rrggbb`) to show while the photo loads.
+    pub color: Option<String>,
     /// Every format, best first; the last one is the `<img>` fallback.
     pub sources: Vec<Source>,
 }
 
 impl ImageView {
-    pub fn new(set: &ImageSet, spec: &PhotoSpec, default_alt: &str) -> ImageView {
+    pub fn new(set: &ImageSet, spec: &PhotoSpec, default_alt: &str, color: Option<String>) -> ImageView {
         let mut sources: Vec<Source> = Vec::new();
         for v in &set.variants {
             match sources.last_mut() {
@@ -63,6 +65,7 @@ impl ImageView {
             alt: spec.alt.clone().unwrap_or_else(|| default_alt.to_string()),
             credit: spec.credit.clone(),
             license: spec.license.clone(),
+            color,
             sources,
         }
     }
@@ -216,7 +219,7 @@ pub fn category_url(c: &Category) -> String {
 
 fn image(plan: &ImagePlan, spec: &PhotoSpec, default_alt: &str) -> ImageView {
     let set = plan.get(&spec.path).expect("every photo was planned");
-    ImageView::new(set, spec, default_alt)
+    ImageView::new(set, spec, default_alt, plan.color(&spec.path))
 }
 
 fn enc(s: &str) -> String {

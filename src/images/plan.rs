@@ -51,6 +51,8 @@ impl ImageSet {
 pub struct ImagePlan {
     pub sets: BTreeMap<String, ImageSet>,
     pub settings_fingerprint: String,
+    /// Average colour of each photo, known once its variants exist (see [`crate::images::run::colors`]).
+    pub colors: std::sync::OnceLock<BTreeMap<String, [u8; 3]>>,
 }
 
 /// Bumped whenever the pipeline changes what it writes, so stale cache entries are not reused.
@@ -88,6 +90,7 @@ impl ImagePlan {
             Ok(ImagePlan {
                 sets,
                 settings_fingerprint: fingerprint,
+                colors: Default::default(),
             })
         } else {
             Err(problems)
@@ -96,6 +99,12 @@ impl ImagePlan {
 
     pub fn get(&self, path: &str) -> Option<&ImageSet> {
         self.sets.get(path)
+    }
+
+    /// `#rrggbb` to show while `path` loads, when known.
+    pub fn color(&self, path: &str) -> Option<String> {
+        let [r, g, b] = *self.colors.get()?.get(path)?;
+        Some(format!("#{r:02x}{g:02x}{b:02x}"))
     }
 }
 
@@ -128,6 +137,7 @@ fn plan_one(
                 hash: *blake3::hash(&bytes).as_bytes(),
                 width,
                 height,
+                color: None,
             }
         }
     };

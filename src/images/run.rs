@@ -1,10 +1,13 @@
 //! Makes the planned variants: cached ones are linked, missing ones made from one decode per photo.
 
+use crate::config::ImageFormat;
 use crate::error::Diagnostic;
 use crate::images::cache::{link_or_copy, Cache};
 use crate::images::ops;
 use crate::images::plan::{ImagePlan, ImageSet, Variant};
+use crate::images::sources::SourceIndex;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -96,4 +99,41 @@ fn make_set(
         made: missing.len(),
         reused: set.variants.len() - missing.len(),
     })
+}
+
+/// The average colour of every photo, from the index when known, else from its smallest variant
+/// (a few milliseconds each, once). Pages show it while the photo loads.
+pub fn colors(
+    plan: &ImagePlan,
+    cache: &Cache,
+    index: &SourceIndex,
+    background: [u8; 3],
+) -> BTreeMap<String, [u8; 3]> {
+    plan.sets
+        .par_iter()
+        .filter_map(|(path, set)| {
+            let mut known = index.seen(&set.source)?;
+            if known.color.is_none() {
+                // The smallest WebP when there is one: see `ops::encode` on decoding our own JPEGs.
+                let smallest = set
+                    .variants
+                    .iter()
+                    .min_by_key(|v| (v.format != ImageFormat::Webp, v.width))?;
+                let img = image::open(cache.path(&smallest.key, smallest.format.extension()))
+                    .ok()?
+                    .to_rgba8();
+                let n = (img.width() as u64 * img.height() as u64).max(1);
+                let mut sum = [0u64; 3];
+                for p in img.pixels() {
+                    let a = p[3] as u64;
+                    for c in 0..3 {
+                        sum[c] += (p[c] as u64 * a + background[c] as u64 * (255 - a)) / 255;
+                    }
+                }
+                known.color = Some(sum.map(|s| (s / n) as u8));
+                index.note(&set.source, known.clone());
+            }
+            Some((path.clone(), known.color?))
+        })
+        .collect()
 }

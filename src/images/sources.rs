@@ -14,6 +14,8 @@ pub struct Known {
     pub hash: [u8; 32],
     pub width: u32,
     pub height: u32,
+    /// Average colour, shown while the photo loads; known once a variant exists.
+    pub color: Option<[u8; 3]>,
 }
 
 #[derive(Debug, Default)]
@@ -23,7 +25,7 @@ pub struct SourceIndex {
     seen: Mutex<HashMap<String, Known>>,
 }
 
-const FILE: &str = "sources-v1.tsv";
+const FILE: &str = "sources-v2.tsv";
 
 /// Identity of a file's current content as far as the file system can tell.
 pub fn stamp(path: &Path) -> Option<String> {
@@ -59,7 +61,10 @@ impl SourceIndex {
         if let Ok(text) = std::fs::read_to_string(&file) {
             for line in text.lines() {
                 let f: Vec<&str> = line.split('\t').collect();
-                if let [path, stamp, hash, w, h] = f[..] {
+                if let [path, stamp, hash, w, h, color] = f[..] {
+                    let color = u32::from_str_radix(color, 16)
+                        .ok()
+                        .map(|c| [(c >> 16) as u8, (c >> 8) as u8, c as u8]);
                     let (Ok(w), Ok(h)) = (w.parse(), h.parse()) else {
                         continue;
                     };
@@ -73,6 +78,7 @@ impl SourceIndex {
                             hash: *hash.as_bytes(),
                             width: w,
                             height: h,
+                            color,
                         },
                     );
                 }
@@ -100,6 +106,15 @@ impl SourceIndex {
         }
     }
 
+    /// What this build knows of `path` (noted while planning).
+    pub fn seen(&self, path: &Path) -> Option<Known> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path.to_str()?)
+            .cloned()
+    }
+
     /// Writes the index back when it changed. Entries of other sites sharing the cache are kept.
     pub fn save(&self) -> std::io::Result<()> {
         let Some(file) = &self.file else { return Ok(()) };
@@ -120,7 +135,13 @@ impl SourceIndex {
                 continue;
             }
             let hash = blake3::Hash::from_bytes(k.hash).to_hex();
-            text.push_str(&format!("{p}\t{}\t{hash}\t{}\t{}\n", k.stamp, k.width, k.height));
+            let color = k
+                .color
+                .map_or("-".to_string(), |[r, g, b]| format!("{r:02x}{g:02x}{b:02x}"));
+            text.push_str(&format!(
+                "{p}\t{}\t{hash}\t{}\t{}\t{color}\n",
+                k.stamp, k.width, k.height
+            ));
         }
         let dir = file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;

@@ -120,3 +120,23 @@ pub fn resolve(page: &Path, link: &str) -> PathBuf {
     }
     p
 }
+
+/// Decodes a published photo to RGB. JPEGs go through jpeg-decoder, not `image`'s zune-jpeg,
+/// which shows some valid JPEGs (optimised Huffman tables from jpeg-encoder) in wrong colours.
+pub fn decode_rgb(p: &Path) -> image::RgbImage {
+    let bytes = std::fs::read(p).unwrap();
+    if p.extension().is_some_and(|e| e == "jpg") {
+        let mut d = jpeg_decoder::Decoder::new(std::io::Cursor::new(&bytes));
+        let px = d.decode().unwrap();
+        let info = d.info().unwrap();
+        assert_eq!(
+            info.pixel_format,
+            jpeg_decoder::PixelFormat::RGB24,
+            "{}",
+            p.display()
+        );
+        image::RgbImage::from_raw(info.width as u32, info.height as u32, px).unwrap()
+    } else {
+        image::load_from_memory(&bytes).unwrap().to_rgb8()
+    }
+}

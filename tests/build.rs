@@ -643,7 +643,7 @@ fn jpeg_and_webp_variants_show_the_same_picture() {
         );
         n += 1;
     }
-    assert_eq!(n, 5);
+    assert_eq!(n, 6);
 }
 
 #[test]
@@ -674,4 +674,36 @@ fn photos_show_their_average_colour_while_loading() {
     let again = build(site.path());
     let doc = html(&again.join("products/training-ball/index.html"));
     assert_eq!(attrs(&doc, ".gallery-main img", "style").pop().unwrap(), style);
+}
+
+#[test]
+fn adobe_rgb_photo_is_converted_to_srgb() {
+    let site = shop();
+    let out = build(site.path());
+    let variants: Vec<_> = files(&out.join("images"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("/adobergb-"))
+        .collect();
+    assert_eq!(variants.len(), 2);
+    for v in variants {
+        let img = decode_rgb(&v);
+        // Stored as Adobe RGB (218,0,0) and (89,159,37); shown in sRGB they are (255,0,0) and (0,160,0).
+        let red = img.get_pixel(20, 20);
+        assert!(
+            red[0] >= 245 && red[1] <= 12 && red[2] <= 12,
+            "{}: red square is {red:?}",
+            v.display()
+        );
+        let green = img.get_pixel(450, 20);
+        assert!(
+            green[0] <= 20 && (150..=172).contains(&green[1]) && green[2] <= 20,
+            "{}: green square is {green:?}",
+            v.display()
+        );
+        // No ICC profile is published: the pixels are sRGB already.
+        assert!(!std::fs::read(&v)
+            .unwrap()
+            .windows(11)
+            .any(|w| w == b"ICC_PROFILE"));
+    }
 }

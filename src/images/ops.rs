@@ -61,6 +61,36 @@ pub struct Decoded {
     pub height: u32,
     pub has_alpha: bool,
     pub pixels: Vec<u8>,
+    /// Converts the photo's colour space (e.g. Adobe RGB, Display P3) to sRGB, which is what
+    /// browsers assume for untagged images. `None` for sRGB or untagged photos.
+    to_srgb: Option<qcms::Transform>,
+}
+
+impl Decoded {
+    /// Brings resized pixels into sRGB. Done per variant, after resizing, because the variants
+    /// hold far fewer pixels than the original.
+    pub fn to_srgb(&self, pixels: &mut [u8]) {
+        if let Some(t) = &self.to_srgb {
+            t.apply(pixels);
+        }
+    }
+}
+
+/// A transform from the embedded ICC profile to sRGB, unless the profile is sRGB already or is
+/// not an RGB profile minisite can use (then the pixels are taken as sRGB, as browsers would).
+fn srgb_transform(icc: &[u8], has_alpha: bool) -> Option<qcms::Transform> {
+    let src = qcms::Profile::new_from_slice(icc, false)?;
+    if src.is_sRGB() {
+        return None;
+    }
+    let mut dst = qcms::Profile::new_sRGB();
+    dst.precache_output_transform();
+    let kind = if has_alpha {
+        qcms::DataType::RGBA8
+    } else {
+        qcms::DataType::RGB8
+    };
+    qcms::Transform::new(&src, &dst, kind, qcms::Intent::Perceptual)
 }
 
 /// Decodes the whole photo once, applying EXIF orientation. All metadata is dropped here.
@@ -73,6 +103,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     let orientation = dec
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let icc = dec.icc_profile().ok().flatten();
     let mut img = DynamicImage::from_decoder(dec).map_err(|e| format!("is damaged: {e}"))?;
     img.apply_orientation(orientation);
     let has_alpha = img.color().has_alpha() && {
@@ -85,11 +116,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     } else {
         img.into_rgb8().into_raw()
     };
+    let to_srgb = icc.as_deref().and_then(|p| srgb_transform(p, has_alpha));
     Ok(Decoded {
         width,
         height,
         has_alpha,
         pixels,
+        to_srgb,
     })
 }
 

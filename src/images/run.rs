@@ -80,7 +80,9 @@ fn make_set(
         sizes.dedup();
         // Each width is cut from the full decode once; its formats are then encoded side by side.
         sizes.par_iter().rev().try_for_each(|&(w, h)| {
-            let pixels = ops::resize(&decoded, w, h).map_err(|e| fail(format!("cannot be resized: {e}")))?;
+            let mut pixels =
+                ops::resize(&decoded, w, h).map_err(|e| fail(format!("cannot be resized: {e}")))?;
+            decoded.to_srgb(&mut pixels);
             missing.par_iter().filter(|v| v.width == w).try_for_each(|v| {
                 let encoded = ops::encode(&pixels, w, h, decoded.has_alpha, v.format, quality, background)
                     .map_err(|e| fail(format!("cannot be encoded: {e}")))?;

@@ -183,7 +183,7 @@ fn check_reports_warnings_writes_nothing_and_exits_0() {
         "{err}"
     );
     assert!(
-        err.contains("products/training-ball.yaml:9") && err.contains("MOQ is 500"),
+        err.contains("products/training-ball.yaml:10") && err.contains("MOQ is 500"),
         "{err}"
     );
     assert!(

@@ -60,6 +60,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 output,
                 base_url,
                 cache_dir,
+                // A bar on a terminal, nothing in logs and pipes.
+                progress: std::io::stderr().is_terminal(),
             };
             let (report, warnings) = minisite::build(&site_dir, &opts)?;
             show(&warnings, Level::Warning, root_of(&site_dir).as_deref());

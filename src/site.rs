@@ -39,6 +39,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Image cache folder; default `SITE/.minisite-cache`.
     pub cache_dir: Option<PathBuf>,
+    /// Show a progress bar while photos are made (for a terminal).
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -230,9 +232,15 @@ impl Site {
         // colour is known only once the photo's variants exist.
         let cache = Cache::new(self.cache_dir.clone());
         let bg = images::ops::parse_hex(&self.config.brand.colors.background);
-        let image_stats =
-            images::run::run(&self.plan, &cache, staging.root(), self.config.images.quality, bg)
-                .map_err(Error::Site)?;
+        let image_stats = images::run::run(
+            &self.plan,
+            &cache,
+            staging.root(),
+            self.config.images.quality,
+            bg,
+            opts.progress,
+        )
+        .map_err(Error::Site)?;
         let _ = self
             .plan
             .colors

@@ -29,14 +29,42 @@ pub fn run(
     out_root: &Path,
     quality: u8,
     background: [u8; 3],
+    progress: bool,
 ) -> Result<ImageStats, Vec<Diagnostic>> {
     let mut sets: Vec<&ImageSet> = plan.sets.values().collect();
     sets.sort_by_key(|s| std::cmp::Reverse(s.width as u64 * s.height as u64));
+    // A bar only when there is real work: a rebuild from the cache should stay silent.
+    let todo = sets
+        .iter()
+        .filter(|s| {
+            s.variants
+                .iter()
+                .any(|v| !cache.has(&v.key, v.format.extension()))
+        })
+        .count();
+    let bar = if progress && todo > 0 {
+        let bar = indicatif::ProgressBar::new(todo as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} photos, {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message("Making photo variants");
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let results: Vec<Result<ImageStats, Diagnostic>> = sets
         .par_iter()
         .with_max_len(1)
-        .map(|set| make_set(set, cache, out_root, quality, background))
+        .map(|set| {
+            let r = make_set(set, cache, out_root, quality, background);
+            if matches!(&r, Ok(s) if s.made > 0) {
+                bar.inc(1);
+            }
+            r
+        })
         .collect();
+    bar.finish_and_clear();
     let mut stats = ImageStats::default();
     let mut problems = Vec::new();
     for r in results {

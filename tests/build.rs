@@ -707,3 +707,29 @@ fn adobe_rgb_photo_is_converted_to_srgb() {
             .any(|w| w == b"ICC_PROFILE"));
     }
 }
+
+#[test]
+fn cmyk_16_bit_and_palette_photos_keep_their_colours() {
+    let site = copy_site(&fixtures().join("formats"));
+    let out = build(site.path());
+    let variants = files(&out.join("images"));
+    assert_eq!(variants.len(), 6);
+    for v in variants {
+        let img = decode_rgb(&v);
+        assert_eq!(img.dimensions(), (480, 320), "{}", v.display());
+        let red = img.get_pixel(20, 20);
+        let blue = img.get_pixel(300, 250);
+        assert!(
+            red[0] >= 245 && red[1] <= 12 && red[2] <= 12,
+            "{}: red is {red:?}",
+            v.display()
+        );
+        for (got, want) in blue.0.iter().zip([30, 90, 200]) {
+            assert!(
+                (*got as i32 - want).abs() <= 6,
+                "{}: blue is {blue:?}",
+                v.display()
+            );
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! The command line: `init`, `build`, `check`.
+//! The command line: `init`, `build`, `check`, `cache prune`.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,6 +37,11 @@ pub enum Command {
         #[arg(default_value = ".")]
         site_dir: PathBuf,
     },
+    /// Manage the image cache
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
     /// Write a small starter site into DIR
     Init {
         /// A new or empty folder
@@ -44,5 +49,19 @@ pub enum Command {
         /// Built-in theme to use
         #[arg(long, default_value = "default")]
         theme: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CacheAction {
+    /// Delete cached photo variants the site no longer uses. With a cache shared by several
+    /// sites, other sites' variants are deleted too and made again on their next build.
+    Prune {
+        /// The site folder (the one with site.yaml)
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Image cache folder [default: SITE_DIR/.minisite-cache]
+        #[arg(long, env = "MINISITE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
     },
 }

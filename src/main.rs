@@ -1,7 +1,7 @@
 //! The `minisite` binary: parse the command line, call the library, print the outcome, set the exit code.
 
 use clap::Parser;
-use minisite::cli::{Cli, Command};
+use minisite::cli::{CacheAction, Cli, Command};
 use minisite::report::{render, Level};
 use minisite::{BuildOptions, Diagnostic, Error};
 use std::io::IsTerminal;
@@ -12,7 +12,11 @@ fn main() -> ExitCode {
     // clap exits with 2 on bad usage, as documented.
     let cli = Cli::parse();
     let site_root = match &cli.command {
-        Command::Build { site_dir, .. } | Command::Check { site_dir } => site_dir.canonicalize().ok(),
+        Command::Build { site_dir, .. }
+        | Command::Check { site_dir }
+        | Command::Cache {
+            action: CacheAction::Prune { site_dir, .. },
+        } => site_dir.canonicalize().ok(),
         Command::Init { .. } => None,
     };
     match run(cli) {
@@ -87,6 +91,21 @@ fn run(cli: Cli) -> Result<(), Error> {
                 site.plan.sets.len(),
                 site.warnings.len(),
                 if site.warnings.len() == 1 { "" } else { "s" }
+            );
+            Ok(())
+        }
+        Command::Cache {
+            action: CacheAction::Prune { site_dir, cache_dir },
+        } => {
+            let opts = BuildOptions {
+                cache_dir,
+                ..Default::default()
+            };
+            let site = minisite::Site::load(&site_dir, &opts)?;
+            let (files, bytes) = site.prune_cache()?;
+            println!(
+                "Removed {files} unused cached variants ({:.1} MB).",
+                bytes as f64 / 1e6
             );
             Ok(())
         }

@@ -195,6 +195,19 @@ impl Site {
         })
     }
 
+    /// Deletes cache entries this site does not use; returns (files, bytes) removed.
+    pub fn prune_cache(&self) -> Result<(usize, u64)> {
+        let keep: std::collections::HashSet<&str> = self
+            .plan
+            .sets
+            .values()
+            .flat_map(|s| s.variants.iter().map(|v| v.key.as_str()))
+            .collect();
+        Cache::new(self.cache_dir.clone())
+            .prune(&keep)
+            .map_err(|e| Error::io(&self.cache_dir, e))
+    }
+
     pub fn default_output(&self) -> PathBuf {
         self.root.join("public")
     }

@@ -101,3 +101,21 @@ fn output_folder_that_is_the_site_folder_is_refused() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn cache_prune_removes_only_what_the_site_no_longer_uses() {
+    let site = shop();
+    let dir = site.path().to_str().unwrap();
+    assert_eq!(cli(&["build", dir]).status.code(), Some(0));
+    let photo = site.path().join("images/grey.jpg");
+    image::open(&photo).unwrap().fliph().save(&photo).unwrap();
+    assert_eq!(cli(&["build", dir]).status.code(), Some(0));
+    let o = cli(&["cache", "prune", dir]);
+    assert_eq!(o.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("Removed 2 unused cached variants"), "{stdout}");
+    // Everything still in use stayed: a rebuild makes nothing.
+    let again = cli(&["build", dir]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 made, 14 reused"));
+    assert!(site.path().join("images/grey.jpg").is_file(), "sources are never touched");
+}

@@ -32,6 +32,39 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// Deletes every cached variant whose key is not in `keep`; returns (files, bytes) removed.
+    /// Only files named like cache entries are touched.
+    pub fn prune(&self, keep: &std::collections::HashSet<&str>) -> std::io::Result<(usize, u64)> {
+        let (mut files, mut bytes) = (0, 0);
+        let Ok(dirs) = std::fs::read_dir(&self.dir) else {
+            return Ok((0, 0));
+        };
+        for dir in dirs.filter_map(Result::ok) {
+            let name = dir.file_name().to_string_lossy().to_string();
+            if name.len() != 2 || !dir.path().is_dir() {
+                continue;
+            }
+            for f in std::fs::read_dir(dir.path())?.filter_map(Result::ok) {
+                let fname = f.file_name().to_string_lossy().to_string();
+                let Some((key, _ext)) = fname.split_once('.') else {
+                    continue;
+                };
+                let is_entry =
+                    key.len() == 64 && key.starts_with(&name) && key.bytes().all(|b| b.is_ascii_hexdigit());
+                if is_entry && !keep.contains(key) {
+                    bytes += f.metadata().map(|m| m.len()).unwrap_or(0);
+                    std::fs::remove_file(f.path())?;
+                    files += 1;
+                }
+            }
+            // Empty shard folders go too; a non-empty one stays (remove_dir refuses).
+            let _ = std::fs::remove_dir(dir.path());
+        }
+        Ok((files, bytes))
+    }
+}
+
 /// Puts `from` at `to` without copying bytes when the file system allows (hard link).
 pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     if let Some(dir) = to.parent() {

@@ -30,6 +30,9 @@ pub enum Command {
         /// Image cache folder, shareable between sites [default: SITE_DIR/.minisite-cache]
         #[arg(long, env = "MINISITE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
+        /// Replace the output folder even if minisite did not create it
+        #[arg(long)]
+        force: bool,
     },
     /// Check the site for errors and warnings without writing anything
     Check {

@@ -54,7 +54,7 @@ pub fn init(dir: &Path, theme: &str) -> Result<()> {
             "pages/about.md",
             b"---\ntitle: About us\nmenu: 1\n---\nTell buyers who you are, what you make and why they can trust you.\n".to_vec(),
         ),
-        (".gitignore", b"public/\n.minisite-cache/\n".to_vec()),
+        (".gitignore", b"public/\n.minisite-cache/\n.*.minisite-lock\n".to_vec()),
     ];
     for (rel, bytes) in files {
         let path = dir.join(rel);

@@ -59,11 +59,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
             base_url,
             cache_dir,
+            force,
         } => {
             let opts = BuildOptions {
                 output,
                 base_url,
                 cache_dir,
+                force,
                 // A bar on a terminal, nothing in logs and pipes.
                 progress: std::io::stderr().is_terminal(),
             };

@@ -7,23 +7,69 @@ use std::path::{Path, PathBuf};
 pub struct Staging {
     tmp: tempfile::TempDir,
     target: PathBuf,
+    /// Held for the whole build: a second build of the same output waits for it.
+    _lock: std::fs::File,
 }
 
+/// Marks an output folder as minisite's, so a rebuild may replace it.
+pub const MARKER: &str = ".minisite";
+
 impl Staging {
-    pub fn begin(target: &Path) -> Result<Staging> {
+    /// Takes the output's lock (waiting for another build of it to finish), removes what an
+    /// interrupted build left behind, and opens a fresh staging folder beside the output.
+    /// A non-empty output without minisite's marker is refused unless `force`.
+    pub fn begin(target: &Path, force: bool) -> Result<Staging> {
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        let lock_path = parent.join(format!(".{name}.minisite-lock"));
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        if lock.try_lock().is_err() {
+            eprintln!(
+                "Another build of {} is running; waiting for it to finish…",
+                target.display()
+            );
+            lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+        }
+        // With the lock held, any staging or old folder of ours is a leftover of a killed build.
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            for e in entries.filter_map(|e| e.ok()) {
+                let n = e.file_name().to_string_lossy().to_string();
+                if n.starts_with(&format!(".{name}.minisite-build-"))
+                    || n.starts_with(&format!(".{name}.minisite-old-"))
+                {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        if !force && target.is_dir() && !target.join(MARKER).exists() {
+            let nonempty = std::fs::read_dir(target)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
+            if nonempty {
+                return Err(Error::Usage(format!(
+                    "{} has files minisite did not write; building would replace them. Choose an empty or new folder, or pass --force",
+                    target.display()
+                )));
+            }
+        }
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}.minisite-build-"))
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
+        std::fs::write(tmp.path().join(MARKER), b"").map_err(|e| Error::io(tmp.path(), e))?;
         Ok(Staging {
             tmp,
             target: target.to_path_buf(),
+            _lock: lock,
         })
     }
 

@@ -41,6 +41,8 @@ pub struct BuildOptions {
     pub cache_dir: Option<PathBuf>,
     /// Show a progress bar while photos are made (for a terminal).
     pub progress: bool,
+    /// Replace an output folder that minisite did not create.
+    pub force: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -217,7 +219,7 @@ impl Site {
         let started = Instant::now();
         let output = output::absolute(&opts.output.clone().unwrap_or_else(|| self.default_output()));
         output::check_output_location(&self.root, &output)?;
-        let staging = Staging::begin(&output)?;
+        let staging = Staging::begin(&output, opts.force)?;
 
         let statics = self.theme.static_files();
         let mut asset_versions = BTreeMap::new();

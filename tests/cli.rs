@@ -117,5 +117,8 @@ fn cache_prune_removes_only_what_the_site_no_longer_uses() {
     // Everything still in use stayed: a rebuild makes nothing.
     let again = cli(&["build", dir]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 made, 14 reused"));
-    assert!(site.path().join("images/grey.jpg").is_file(), "sources are never touched");
+    assert!(
+        site.path().join("images/grey.jpg").is_file(),
+        "sources are never touched"
+    );
 }

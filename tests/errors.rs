@@ -227,3 +227,68 @@ fn bad_certificate_date_is_an_error() {
     assert_eq!(d.field.as_deref(), Some("company.certifications[0].valid_until"));
     assert!(d.message.contains("not a date"), "{d}");
 }
+
+#[test]
+fn output_folder_minisite_did_not_make_is_refused_unless_forced() {
+    let site = shop();
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(foreign.path().join("thesis.docx"), b"precious").unwrap();
+    let (s, o) = (site.path().to_str().unwrap(), foreign.path().to_str().unwrap());
+    let refused = cli(&["build", s, "-o", o]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    assert!(foreign.path().join("thesis.docx").is_file());
+    assert_eq!(cli(&["build", s, "-o", o, "--force"]).status.code(), Some(0));
+    // Once minisite's, the folder is rebuilt without --force.
+    assert_eq!(cli(&["build", s, "-o", o]).status.code(), Some(0));
+}
+
+#[test]
+fn leftovers_of_an_interrupted_build_are_removed() {
+    let site = shop();
+    let stale = site.path().join(".public.minisite-build-abc123");
+    std::fs::create_dir_all(stale.join("products")).unwrap();
+    std::fs::write(stale.join("index.html"), "half").unwrap();
+    build(site.path());
+    assert!(!stale.exists());
+    let names: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("minisite-build") || n.contains("minisite-old")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn two_builds_of_one_output_at_once_do_not_interleave() {
+    let site = shop();
+    build(site.path()); // warm the photo cache so both builds are mostly page writes
+    let dir = site.path().to_str().unwrap().to_string();
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            let dir = dir.clone();
+            std::thread::spawn(move || cli(&["build", &dir]))
+        })
+        .collect();
+    for r in runs {
+        let o = r.join().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let out = site.path().join("public");
+    assert_eq!(html_files(&out).len(), 16);
+    assert_eq!(files(&out.join("images")).len(), 14);
+    let names: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("minisite-build") || n.contains("minisite-old")),
+        "{names:?}"
+    );
+}

@@ -238,7 +238,7 @@ impl Site {
                     .to_ascii_lowercase();
                 let url = format!("brand/logo-{}.{ext}", &blake3::hash(&bytes).to_hex()[..10]);
                 staging.write(&url, &bytes)?;
-                Some(url)
+                Some((url, views::logo_size(p, &bytes)))
             }
             None => None,
         };

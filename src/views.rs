@@ -117,6 +117,9 @@ pub struct CompanyView {
 #[derive(Serialize)]
 pub struct BrandView {
     pub logo: Option<String>,
+    /// The logo's intrinsic size, so the theme can reserve its space (no layout shift).
+    pub logo_width: Option<u32>,
+    pub logo_height: Option<u32>,
     pub primary: String,
     pub accent: String,
     pub background: String,
@@ -235,7 +238,7 @@ pub fn site_view(
     catalog: &Catalog,
     pages: &[Page],
     plan: &ImagePlan,
-    logo: Option<String>,
+    logo: Option<(String, Option<(u32, u32)>)>,
 ) -> SiteView {
     let c = &config.company;
     let contact = &config.contact;
@@ -252,7 +255,9 @@ pub fn site_view(
         language: config.language.clone(),
         base_url: config.base_url.clone(),
         brand: BrandView {
-            logo,
+            logo_width: logo.as_ref().and_then(|l| l.1).map(|s| s.0),
+            logo_height: logo.as_ref().and_then(|l| l.1).map(|s| s.1),
+            logo: logo.map(|l| l.0),
             primary: config.brand.colors.primary.clone(),
             accent: config.brand.colors.accent.clone(),
             background: config.brand.colors.background.clone(),
@@ -286,7 +291,8 @@ pub fn site_view(
                 .whatsapp
                 .as_deref()
                 .map(|w| format!("https://wa.me/{}", digits(w))),
-            address: contact.address.clone(),
+            // A YAML block (`address: |`) ends in a newline the page should not show.
+            address: contact.address.as_deref().map(|a| a.trim().to_string()),
             hours: contact.hours.clone(),
             form_endpoint: contact.form_endpoint.clone(),
         },
@@ -414,4 +420,41 @@ pub fn product_view(
             subject,
         },
     }
+}
+
+/// Width and height of a logo file: from an SVG's `viewBox` (or `width`/`height`), or a raster header.
+pub fn logo_size(path: &std::path::Path, bytes: &[u8]) -> Option<(u32, u32)> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let start = text.find("<svg")?;
+        let tag = &text[start..start + text[start..].find('>')?];
+        let attr = |name: &str| -> Option<&str> {
+            let i = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(&tag[i..i + tag[i..].find('"')?])
+        };
+        let num = |s: &str| {
+            s.trim()
+                .trim_end_matches("px")
+                .parse::<f64>()
+                .ok()
+                .filter(|v| *v > 0.0)
+        };
+        let (w, h) = match attr("viewBox") {
+            Some(vb) => {
+                let v: Vec<f64> = vb
+                    .split([' ', ','])
+                    .filter(|s| !s.is_empty())
+                    .filter_map(|s| s.parse().ok())
+                    .collect();
+                (*v.get(2)?, *v.get(3)?)
+            }
+            None => (num(attr("width")?)?, num(attr("height")?)?),
+        };
+        return Some((w.round().max(1.0) as u32, h.round().max(1.0) as u32));
+    }
+    image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
 }

@@ -733,3 +733,19 @@ fn cmyk_16_bit_and_palette_photos_keep_their_colours() {
         }
     }
 }
+
+#[test]
+fn logo_keeps_its_aspect_ratio_so_the_header_does_not_jump() {
+    let site = shop();
+    let out = build(site.path());
+    let doc = html(&out.join("index.html"));
+    // badge.png is 600×300: shown 40 px high, so 80 px wide.
+    assert_eq!(attrs(&doc, "img.brand-logo", "width"), ["80"]);
+    assert_eq!(attrs(&doc, "img.brand-logo", "height"), ["40"]);
+    let example = copy_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints"));
+    let svg = std::fs::read(example.path().join("images/brand/logo.svg")).unwrap();
+    assert_eq!(
+        minisite::views::logo_size(Path::new("logo.svg"), &svg),
+        Some((300, 64))
+    );
+}

@@ -14,6 +14,7 @@ images:
   widths: [480, 960, 1600]
   formats: [webp, jpeg]
   quality: 80
+  thumbnails: {ratio: none}   # the peers make no grid crops: same job for all
 YAML
 for f in "$dest"/images/*.jpg; do
   name=$(basename "$f" .jpg)

@@ -220,6 +220,44 @@ pub struct ImageSettings {
     pub formats: Vec<ImageFormat>,
     #[serde(default = "default_quality")]
     pub quality: u8,
+    /// Cropped, fixed-ratio copies for product grids (smaller than the whole photo scaled down).
+    #[serde(default)]
+    pub thumbnails: Thumbnails,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thumbnails {
+    /// `W:H`, e.g. `4:3`; `none` turns thumbnails off.
+    #[serde(default = "default_ratio")]
+    pub ratio: String,
+    #[serde(default = "default_thumb_widths")]
+    pub widths: Vec<u32>,
+}
+
+fn default_ratio() -> String {
+    "4:3".into()
+}
+fn default_thumb_widths() -> Vec<u32> {
+    vec![320, 640]
+}
+
+impl Default for Thumbnails {
+    fn default() -> Self {
+        Thumbnails {
+            ratio: default_ratio(),
+            widths: default_thumb_widths(),
+        }
+    }
+}
+
+impl Thumbnails {
+    /// Width divided by height, or `None` when thumbnails are off.
+    pub fn ratio(&self) -> Option<f64> {
+        let (w, h) = self.ratio.split_once(':')?;
+        let (w, h) = (w.trim().parse::<f64>().ok()?, h.trim().parse::<f64>().ok()?);
+        (w > 0.0 && h > 0.0).then_some(w / h)
+    }
 }
 
 fn default_widths() -> Vec<u32> {
@@ -238,6 +276,7 @@ impl Default for ImageSettings {
             widths: default_widths(),
             formats: default_formats(),
             quality: default_quality(),
+            thumbnails: Thumbnails::default(),
         }
     }
 }
@@ -249,6 +288,37 @@ pub struct PhotoSpec {
     pub alt: Option<String>,
     pub credit: Option<String>,
     pub license: Option<String>,
+    /// The point to keep in fixed-ratio thumbnails, as fractions of width and height.
+    pub focus: Option<(f64, f64)>,
+}
+
+/// `center`, `top`, `bottom left`, … or `X% Y%` → fractions of width and height.
+pub fn parse_focus(s: &str) -> Option<(f64, f64)> {
+    let (mut x, mut y) = (0.5, 0.5);
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() == 2 && words.iter().all(|w| w.ends_with('%')) {
+        let pct = |w: &str| {
+            w.trim_end_matches('%')
+                .parse::<f64>()
+                .ok()
+                .filter(|v| (0.0..=100.0).contains(v))
+        };
+        return Some((pct(words[0])? / 100.0, pct(words[1])? / 100.0));
+    }
+    if words.is_empty() || words.len() > 2 {
+        return None;
+    }
+    for w in words {
+        match w {
+            "top" => y = 0.0,
+            "bottom" => y = 1.0,
+            "left" => x = 0.0,
+            "right" => x = 1.0,
+            "center" | "centre" => {}
+            _ => return None,
+        }
+    }
+    Some((x, y))
 }
 
 #[derive(Deserialize)]
@@ -261,6 +331,8 @@ struct PhotoFields {
     credit: Option<String>,
     #[serde(default)]
     license: Option<String>,
+    #[serde(default)]
+    focus: Option<String>,
 }
 
 // Hand-written so that a typo inside the long form still gets serde's precise
@@ -281,11 +353,20 @@ impl<'de> Deserialize<'de> for PhotoSpec {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PhotoSpec, A::Error> {
                 let f = PhotoFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                let focus = match f.focus.as_deref() {
+                    None => None,
+                    Some(s) => Some(parse_focus(s).ok_or_else(|| {
+                        serde::de::Error::custom(format!(
+                            "focus `{s}` is not a position: use center, top, bottom, left, right, \"top left\" or \"30% 20%\""
+                        ))
+                    })?),
+                };
                 Ok(PhotoSpec {
                     path: f.path,
                     alt: f.alt,
                     credit: f.credit,
                     license: f.license,
+                    focus,
                 })
             }
         }
@@ -436,6 +517,22 @@ impl SiteConfig {
                 "formats",
                 "formats must list at least one format".into(),
                 "e.g. formats: [webp, jpeg]",
+            );
+        }
+        if img.thumbnails.ratio != "none" && img.thumbnails.ratio().is_none() {
+            bad(
+                "images.thumbnails.ratio",
+                "ratio",
+                format!("`{}` is not a ratio", img.thumbnails.ratio),
+                "write it as width:height, e.g. \"4:3\" or \"1:1\" (quoted), or none",
+            );
+        }
+        if img.thumbnails.widths.iter().any(|&w| w == 0 || w > 4096) {
+            bad(
+                "images.thumbnails.widths",
+                "widths",
+                "thumbnail widths must be from 1 to 4096".into(),
+                "e.g. widths: [320, 640]",
             );
         }
         if !(1..=100).contains(&img.quality) {

@@ -143,10 +143,11 @@ impl Site {
             },
             None => None,
         };
-        let mut photos: Vec<(PathBuf, &PhotoSpec)> = Vec::new();
+        // (file naming it, photo, shown in a grid: those get fixed-ratio thumbnails)
+        let mut photos: Vec<(PathBuf, &PhotoSpec, bool)> = Vec::new();
         for (i, ph) in config.company.photos.iter().enumerate() {
             match crate::paths::resolve_in_site(&root, &ph.path) {
-                Ok(_) => photos.push((PathBuf::from("site.yaml"), ph)),
+                Ok(_) => photos.push((PathBuf::from("site.yaml"), ph, false)),
                 Err((msg, help)) => problems.push(
                     Diagnostic::new("site.yaml", format!("photo {msg}"))
                         .field(format!("company.photos[{i}]"))
@@ -155,10 +156,20 @@ impl Site {
             }
         }
         for p in &catalog.products {
-            photos.extend(p.data.photos.iter().map(|ph| (p.file.clone(), ph)));
+            photos.extend(
+                p.data
+                    .photos
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ph)| (p.file.clone(), ph, i == 0)),
+            );
         }
         for c in &catalog.categories {
-            photos.extend(c.image.iter().map(|ph| (PathBuf::from("categories.yaml"), ph)));
+            photos.extend(
+                c.image
+                    .iter()
+                    .map(|ph| (PathBuf::from("categories.yaml"), ph, true)),
+            );
         }
         let cache_dir = opts
             .cache_dir
@@ -203,7 +214,7 @@ impl Site {
             .plan
             .sets
             .values()
-            .flat_map(|s| s.variants.iter().map(|v| v.key.as_str()))
+            .flat_map(|s| s.all().map(|v| v.key.as_str()))
             .collect();
         Cache::new(self.cache_dir.clone())
             .prune(&keep)

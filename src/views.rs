@@ -3,7 +3,7 @@
 
 use crate::catalog::{Catalog, Category, Product};
 use crate::config::{Certification, PhotoSpec, SiteConfig, SocialLink};
-use crate::images::{ImagePlan, ImageSet};
+use crate::images::{ImagePlan, ImageSet, Variant};
 use crate::markdown;
 use crate::pages::Page;
 use crate::render::{money, thousands};
@@ -35,30 +35,46 @@ pub struct ImageView {
     pub color: Option<String>,
     /// Every format, best first; the last one is the `<img>` fallback.
     pub sources: Vec<Source>,
+    /// The fixed-ratio crop for grids, when thumbnails are on.
+    pub thumb: Option<Box<ImageView>>,
 }
 
 impl ImageView {
     pub fn new(set: &ImageSet, spec: &PhotoSpec, default_alt: &str, color: Option<String>) -> ImageView {
+        let mut view = ImageView::of(&set.variants, spec, default_alt, color.clone())
+            .expect("every planned photo has at least one variant");
+        view.thumb = ImageView::of(&set.thumbs, spec, default_alt, color).map(Box::new);
+        view
+    }
+
+    /// A view of one group of variants (the whole photo, or its thumbnails), best format first.
+    fn of(
+        variants: &[Variant],
+        spec: &PhotoSpec,
+        default_alt: &str,
+        color: Option<String>,
+    ) -> Option<ImageView> {
         let mut sources: Vec<Source> = Vec::new();
-        for v in &set.variants {
+        for v in variants {
+            let item = SrcItem {
+                url: v.url.clone(),
+                width: v.width,
+            };
             match sources.last_mut() {
-                Some(s) if s.mime == v.format.mime() => s.srcset.push(SrcItem {
-                    url: v.url.clone(),
-                    width: v.width,
-                }),
+                Some(s) if s.mime == v.format.mime() => s.srcset.push(item),
                 _ => sources.push(Source {
                     mime: v.format.mime(),
-                    srcset: vec![SrcItem {
-                        url: v.url.clone(),
-                        width: v.width,
-                    }],
+                    srcset: vec![item],
                 }),
             }
         }
-        let fb = set
-            .fallback()
-            .expect("every planned photo has at least one variant");
-        ImageView {
+        // <img src>: the fallback format at the width closest to 960.
+        let fmt = variants.last()?.format;
+        let fb = variants
+            .iter()
+            .filter(|v| v.format == fmt)
+            .min_by_key(|v| v.width.abs_diff(960))?;
+        Some(ImageView {
             src: fb.url.clone(),
             width: fb.width,
             height: fb.height,
@@ -67,7 +83,8 @@ impl ImageView {
             license: spec.license.clone(),
             color,
             sources,
-        }
+            thumb: None,
+        })
     }
 
     /// The largest variant of the fallback format: what OpenGraph previews should show.

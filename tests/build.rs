@@ -186,11 +186,11 @@ fn transparency_kept_in_webp_and_flattened_on_brand_background_in_jpeg() {
     let imgs = files(&out.join("images"));
     let webp = imgs
         .iter()
-        .find(|p| p.to_string_lossy().contains("badge-") && p.extension().unwrap() == "webp")
+        .find(|p| p.to_string_lossy().contains("badge-") && p.to_string_lossy().ends_with("-480.webp"))
         .unwrap();
     let jpg = imgs
         .iter()
-        .find(|p| p.to_string_lossy().contains("badge-") && p.extension().unwrap() == "jpg")
+        .find(|p| p.to_string_lossy().contains("badge-") && p.to_string_lossy().ends_with("-480.jpg"))
         .unwrap();
     let w = image::open(webp).unwrap().to_rgba8();
     assert_eq!(w.get_pixel(5, 5)[3], 0, "corner should stay transparent in WebP");
@@ -591,14 +591,15 @@ fn editing_one_photo_remakes_only_its_variants() {
     // New content: only grey.jpg's two variants (480 px WebP and JPEG) are made again.
     image::open(&photo).unwrap().fliph().save(&photo).unwrap();
     let (edited, _) = minisite::build(site.path(), &opts).unwrap();
-    assert_eq!(edited.images.made, 2);
-    assert_eq!(edited.images.reused, first.images.made - 2);
+    // (grey.jpg is a main photo: its 320×240 thumbnail is made again too)
+    assert_eq!(edited.images.made, 4);
+    assert_eq!(edited.images.reused, first.images.made - 4);
     let page = read(&site.path().join("public/products/training-ball/index.html"));
     let webp = files(&site.path().join("public/images"))
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("/grey-"))
         .count();
-    assert_eq!(webp, 2, "old variants of the edited photo are not published");
+    assert_eq!(webp, 4, "old variants of the edited photo are not published");
     assert!(page.contains("grey-"));
 }
 
@@ -643,7 +644,7 @@ fn jpeg_and_webp_variants_show_the_same_picture() {
         );
         n += 1;
     }
-    assert_eq!(n, 6);
+    assert_eq!(n, 11, "6 photo sizes and 5 thumbnails");
 }
 
 #[test]
@@ -713,12 +714,22 @@ fn cmyk_16_bit_and_palette_photos_keep_their_colours() {
     let site = copy_site(&fixtures().join("formats"));
     let out = build(site.path());
     let variants = files(&out.join("images"));
-    assert_eq!(variants.len(), 6);
+    assert_eq!(
+        variants.len(),
+        12,
+        "480 px and a 320×240 thumbnail, WebP and JPEG, of 3 photos"
+    );
     for v in variants {
         let img = decode_rgb(&v);
-        assert_eq!(img.dimensions(), (480, 320), "{}", v.display());
+        let thumb = v.to_string_lossy().contains("-320x240.");
+        assert_eq!(
+            img.dimensions(),
+            if thumb { (320, 240) } else { (480, 320) },
+            "{}",
+            v.display()
+        );
         let red = img.get_pixel(20, 20);
-        let blue = img.get_pixel(300, 250);
+        let blue = img.get_pixel(img.width() - 20, img.height() - 20);
         assert!(
             red[0] >= 245 && red[1] <= 12 && red[2] <= 12,
             "{}: red is {red:?}",
@@ -748,4 +759,85 @@ fn logo_keeps_its_aspect_ratio_so_the_header_does_not_jump() {
         minisite::views::logo_size(Path::new("logo.svg"), &svg),
         Some((300, 64))
     );
+}
+
+#[test]
+fn grid_thumbnails_are_fixed_ratio_crops_around_the_focus_point() {
+    let site = shop();
+    let out = build(site.path());
+    // The bridge (1200×675, main photo and category image) gets 4:3 crops at 320 and 640 px.
+    let bridge: Vec<_> = files(&out.join("images"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("/bridge-") && p.to_string_lossy().contains('x'))
+        .collect();
+    assert_eq!(bridge.len(), 4);
+    for t in &bridge {
+        let (w, h) = image::image_dimensions(t).unwrap_or_else(|_| decode_rgb(t).dimensions());
+        assert_eq!(w * 3, h * 4, "{}", t.display());
+    }
+    let cards = html(&out.join("products/index.html"));
+    let srcsets = attrs(&cards, ".card-photo source", "srcset").join(" ");
+    assert!(
+        srcsets.contains("-320x240.webp 320w") && srcsets.contains("-640x480.webp 640w"),
+        "{srcsets}"
+    );
+    // Second photos are never in a grid: no thumbnails for them.
+    assert!(!files(&out.join("images"))
+        .iter()
+        .any(|p| p.to_string_lossy().contains("/oriented-") && p.to_string_lossy().contains("x")));
+
+    // The oriented photo shows a red square top-left (400×600). As a main photo with focus: top,
+    // its 4:3 crop keeps the square; centred, the crop starts 150 px down and loses it.
+    let p = site.path().join("products/futsal-ball.yaml");
+    let base = read(&p);
+    for (focus, red_kept) in [("top", true), ("center", false)] {
+        std::fs::write(
+            &p,
+            base
+                .lines()
+                .filter(|l| !l.starts_with("photos"))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                + &format!("photos:\n  - {{path: images/oriented.jpg, alt: Dragonfly, focus: {focus}}}\n"),
+        )
+        .unwrap();
+        let out = build(site.path());
+        let thumb = files(&out.join("images"))
+            .into_iter()
+            .find(|t| {
+                t.to_string_lossy().contains("/oriented-") && t.to_string_lossy().ends_with("-320x240.jpg")
+            })
+            .unwrap();
+        let px = *decode_rgb(&thumb).get_pixel(10, 10);
+        let red = px[0] > 200 && px[1] < 60 && px[2] < 60;
+        assert_eq!(red, red_kept, "focus {focus}: top-left pixel {px:?}");
+    }
+}
+
+#[test]
+fn thumbnails_can_be_turned_off_and_bad_focus_is_located() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("  quality: 80", "  quality: 80\n  thumbnails: {ratio: none}"),
+    )
+    .unwrap();
+    let out = build(site.path());
+    assert!(!files(&out.join("images"))
+        .iter()
+        .any(|p| p.to_string_lossy().contains("x240.")));
+    let p = site.path().join("products/futsal-ball.yaml");
+    std::fs::write(
+        &p,
+        read(&p).replace(
+            "photos: [images/ladybird.jpg]",
+            "photos:\n  - {path: images/ladybird.jpg, focus: upper}",
+        ),
+    )
+    .unwrap();
+    let e = build_err(site.path());
+    let d = e.diagnostics()[0].clone();
+    assert_eq!(d.line, Some(5));
+    assert!(d.message.contains("focus `upper` is not a position"), "{d}");
 }

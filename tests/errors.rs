@@ -280,7 +280,7 @@ fn two_builds_of_one_output_at_once_do_not_interleave() {
     }
     let out = site.path().join("public");
     assert_eq!(html_files(&out).len(), 16);
-    assert_eq!(files(&out.join("images")).len(), 14);
+    assert_eq!(files(&out.join("images")).len(), 26);
     let names: Vec<String> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())

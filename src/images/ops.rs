@@ -127,19 +127,24 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
 }
 
 /// Lanczos3 resize of decoded pixels to `w`×`h` (alpha-aware: colours are premultiplied while resizing).
-pub fn resize(src: &Decoded, w: u32, h: u32) -> Result<Vec<u8>, String> {
+/// With `crop` (left, top, width, height in source pixels) only that part is scaled to `w`×`h`.
+pub fn resize(src: &Decoded, w: u32, h: u32, crop: Option<[f64; 4]>) -> Result<Vec<u8>, String> {
     let pt = if src.has_alpha {
         fir::PixelType::U8x4
     } else {
         fir::PixelType::U8x3
     };
-    if (w, h) == (src.width, src.height) {
+    if (w, h) == (src.width, src.height) && crop.is_none() {
         return Ok(src.pixels.clone());
     }
     let from =
         fir::images::ImageRef::new(src.width, src.height, &src.pixels, pt).map_err(|e| e.to_string())?;
     let mut to = fir::images::Image::new(w, h, pt);
-    let opts = fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    let mut opts =
+        fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    if let Some([left, top, cw, ch]) = crop {
+        opts = opts.crop(left, top, cw, ch);
+    }
     fir::Resizer::new()
         .resize(&from, &mut to, &opts)
         .map_err(|e| e.to_string())?;

@@ -20,6 +20,9 @@ pub struct Variant {
     /// Content-addressed cache key: hash of the source bytes and everything that shapes the output.
     #[serde(skip)]
     pub key: String,
+    /// For thumbnails: the part of the (oriented) photo to keep, as left, top, width, height.
+    #[serde(skip)]
+    pub crop: Option<[f64; 4]>,
 }
 
 /// All variants of one source photo.
@@ -33,6 +36,15 @@ pub struct ImageSet {
     pub width: u32,
     pub height: u32,
     pub variants: Vec<Variant>,
+    /// Fixed-ratio crops for grids (see `images.thumbnails`); empty when thumbnails are off.
+    pub thumbs: Vec<Variant>,
+}
+
+impl ImageSet {
+    /// Every file this photo publishes.
+    pub fn all(&self) -> impl Iterator<Item = &Variant> {
+        self.variants.iter().chain(&self.thumbs)
+    }
 }
 
 impl ImageSet {
@@ -55,6 +67,9 @@ pub struct ImagePlan {
     pub colors: std::sync::OnceLock<BTreeMap<String, [u8; 3]>>,
 }
 
+/// Where a photo is first named, its focus point, and whether it is shown in a grid.
+type Mention<'a> = (&'a Path, Option<(f64, f64)>, bool);
+
 /// Bumped whenever the pipeline changes what it writes, so stale cache entries are not reused.
 const PIPELINE_VERSION: &str = "minisite-images-1";
 
@@ -63,18 +78,24 @@ impl ImagePlan {
     /// so a broken photo is reported against the product that uses it.
     pub fn make(
         site_root: &Path,
-        photos: &[(PathBuf, &PhotoSpec)],
+        photos: &[(PathBuf, &PhotoSpec, bool)],
         settings: &ImageSettings,
         index: &SourceIndex,
     ) -> Result<ImagePlan, Vec<Diagnostic>> {
-        let mut unique: BTreeMap<&str, &Path> = BTreeMap::new();
-        for (file, ph) in photos {
-            unique.entry(ph.path.as_str()).or_insert(file);
+        // A photo used twice is made once; the first mention's focus point is used.
+        let mut unique: BTreeMap<&str, Mention> = BTreeMap::new();
+        for (file, ph, grid) in photos {
+            let e = unique.entry(ph.path.as_str()).or_insert((file, ph.focus, *grid));
+            e.1 = e.1.or(ph.focus);
+            e.2 |= *grid;
         }
         let fingerprint = format!("{PIPELINE_VERSION};q={};{}", settings.quality, ops::ENCODERS);
         let results: Vec<Result<ImageSet, Diagnostic>> = unique
             .par_iter()
-            .map(|(rel, named_in)| plan_one(site_root, rel, named_in, settings, &fingerprint, index))
+            .map(|(rel, (named_in, focus, grid))| {
+                let thumbs = grid.then_some(focus.unwrap_or((0.5, 0.5)));
+                plan_one(site_root, rel, named_in, thumbs, settings, &fingerprint, index)
+            })
             .collect();
         let mut sets = BTreeMap::new();
         let mut problems = Vec::new();
@@ -112,6 +133,8 @@ fn plan_one(
     site_root: &Path,
     rel: &str,
     named_in: &Path,
+    // Where to centre the thumbnail crop; `None`: the photo gets no thumbnails.
+    thumbs_focus: Option<(f64, f64)>,
     settings: &ImageSettings,
     fingerprint: &str,
     index: &SourceIndex,
@@ -176,7 +199,43 @@ fn plan_one(
                 height: h,
                 url: format!("images/{stem}-{}-{w}.{}", &key[..10], format.extension()),
                 key,
+                crop: None,
             });
+        }
+    }
+
+    let mut thumbs = Vec::new();
+    if let (Some(ratio), Some(focus)) = (settings.thumbnails.ratio(), thumbs_focus) {
+        let crop = crop_box(width, height, ratio, focus);
+        let mut tw: Vec<u32> = settings
+            .thumbnails
+            .widths
+            .iter()
+            .copied()
+            .filter(|&w| w as f64 <= crop[2])
+            .collect();
+        if tw.is_empty() {
+            tw.push(crop[2].floor().max(1.0) as u32);
+        }
+        tw.sort_unstable();
+        tw.dedup();
+        for &format in &settings.formats {
+            for &w in &tw {
+                let h = ((w as f64 / ratio).round() as u32).max(1);
+                let mut hasher = blake3::Hasher::new();
+                hasher.update(&source_hash);
+                let c = crop.map(|v| (v * 100.0).round() / 100.0);
+                hasher.update(format!("{fingerprint};{};{w}x{h};crop={c:?}", format.extension()).as_bytes());
+                let key = hasher.finalize().to_hex().to_string();
+                thumbs.push(Variant {
+                    format,
+                    width: w,
+                    height: h,
+                    url: format!("images/{stem}-{}-{w}x{h}.{}", &key[..10], format.extension()),
+                    key,
+                    crop: Some(crop),
+                });
+            }
         }
     }
     Ok(ImageSet {
@@ -185,5 +244,19 @@ fn plan_one(
         width,
         height,
         variants,
+        thumbs,
     })
+}
+
+/// The largest `ratio` box inside a `w`×`h` photo, placed so `focus` is as central as it can be.
+fn crop_box(w: u32, h: u32, ratio: f64, focus: (f64, f64)) -> [f64; 4] {
+    let (w, h) = (w as f64, h as f64);
+    let (cw, ch) = if w / h > ratio {
+        (h * ratio, h)
+    } else {
+        (w, w / ratio)
+    };
+    let left = (focus.0 * w - cw / 2.0).clamp(0.0, w - cw);
+    let top = (focus.1 * h - ch / 2.0).clamp(0.0, h - ch);
+    [left, top, cw, ch]
 }

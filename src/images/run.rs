@@ -36,11 +36,7 @@ pub fn run(
     // A bar only when there is real work: a rebuild from the cache should stay silent.
     let todo = sets
         .iter()
-        .filter(|s| {
-            s.variants
-                .iter()
-                .any(|v| !cache.has(&v.key, v.format.extension()))
-        })
+        .filter(|s| s.all().any(|v| !cache.has(&v.key, v.format.extension())))
         .count();
     let bar = if progress && todo > 0 {
         let bar = indicatif::ProgressBar::new(todo as u64);
@@ -92,8 +88,7 @@ fn make_set(
 ) -> Result<ImageStats, Diagnostic> {
     let fail = |msg: String| Diagnostic::new(&set.path, msg);
     let missing: Vec<&Variant> = set
-        .variants
-        .iter()
+        .all()
         .filter(|v| !cache.has(&v.key, v.format.extension()))
         .collect();
     if !missing.is_empty() {
@@ -103,15 +98,17 @@ fn make_set(
             .map_err(|_| fail("made the image decoder crash; export it again from an image editor".into()))?
             .map_err(|e| fail(format!("the photo {e}")))?;
         drop(bytes);
-        let mut sizes: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
-        sizes.sort_unstable();
-        sizes.dedup();
-        // Each width is cut from the full decode once; its formats are then encoded side by side.
-        sizes.par_iter().rev().try_for_each(|&(w, h)| {
+        let mut shapes: Vec<Shape> = missing.iter().map(|v| shape(v)).collect();
+        shapes.sort_unstable();
+        shapes.dedup();
+        // Each size (and crop) is cut from the full decode once; its formats are encoded side by side.
+        shapes.par_iter().rev().try_for_each(|s| {
+            let (w, h) = (s.0, s.1);
+            let crop = missing.iter().find(|v| shape(v) == *s).and_then(|v| v.crop);
             let mut pixels =
-                ops::resize(&decoded, w, h).map_err(|e| fail(format!("cannot be resized: {e}")))?;
+                ops::resize(&decoded, w, h, crop).map_err(|e| fail(format!("cannot be resized: {e}")))?;
             decoded.to_srgb(&mut pixels);
-            missing.par_iter().filter(|v| v.width == w).try_for_each(|v| {
+            missing.par_iter().filter(|v| shape(v) == *s).try_for_each(|v| {
                 let encoded = ops::encode(&pixels, w, h, decoded.has_alpha, v.format, quality, background)
                     .map_err(|e| fail(format!("cannot be encoded: {e}")))?;
                 cache
@@ -121,14 +118,21 @@ fn make_set(
             })
         })?;
     }
-    for v in &set.variants {
+    for v in set.all() {
         link_or_copy(&cache.path(&v.key, v.format.extension()), &out_root.join(&v.url))
             .map_err(|e| fail(format!("cannot be written to the output: {e}")))?;
     }
     Ok(ImageStats {
         made: missing.len(),
-        reused: set.variants.len() - missing.len(),
+        reused: set.all().count() - missing.len(),
     })
+}
+
+/// What one resize produces: width, height and crop (as bits, so it can be sorted and compared).
+type Shape = (u32, u32, Option<[u64; 4]>);
+
+fn shape(v: &Variant) -> Shape {
+    (v.width, v.height, v.crop.map(|c| c.map(f64::to_bits)))
 }
 
 /// The average colour of every photo, from the index when known, else from its smallest variant

@@ -189,18 +189,7 @@ fn plan_one(
     for &format in &settings.formats {
         for &w in &widths {
             let h = ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
-            let mut hasher = blake3::Hasher::new();
-            hasher.update(&source_hash);
-            hasher.update(format!("{fingerprint};{};{w}x{h}", format.extension()).as_bytes());
-            let key = hasher.finalize().to_hex().to_string();
-            variants.push(Variant {
-                format,
-                width: w,
-                height: h,
-                url: format!("images/{stem}-{}-{w}.{}", &key[..10], format.extension()),
-                key,
-                crop: None,
-            });
+            variants.push(variant(&source_hash, fingerprint, &stem, format, w, h, None));
         }
     }
 
@@ -222,19 +211,15 @@ fn plan_one(
         for &format in &settings.formats {
             for &w in &tw {
                 let h = ((w as f64 / ratio).round() as u32).max(1);
-                let mut hasher = blake3::Hasher::new();
-                hasher.update(&source_hash);
-                let c = crop.map(|v| (v * 100.0).round() / 100.0);
-                hasher.update(format!("{fingerprint};{};{w}x{h};crop={c:?}", format.extension()).as_bytes());
-                let key = hasher.finalize().to_hex().to_string();
-                thumbs.push(Variant {
+                thumbs.push(variant(
+                    &source_hash,
+                    fingerprint,
+                    &stem,
                     format,
-                    width: w,
-                    height: h,
-                    url: format!("images/{stem}-{}-{w}x{h}.{}", &key[..10], format.extension()),
-                    key,
-                    crop: Some(crop),
-                });
+                    w,
+                    h,
+                    Some(crop),
+                ));
             }
         }
     }
@@ -246,6 +231,40 @@ fn plan_one(
         variants,
         thumbs,
     })
+}
+
+/// One output file: its cache key hashes the source and everything that shapes the pixels.
+fn variant(
+    source_hash: &[u8; 32],
+    fingerprint: &str,
+    stem: &str,
+    format: ImageFormat,
+    w: u32,
+    h: u32,
+    crop: Option<[f64; 4]>,
+) -> Variant {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(source_hash);
+    let mut shape = format!("{fingerprint};{};{w}x{h}", format.extension());
+    if let Some(c) = crop {
+        shape.push_str(&format!(";crop={:?}", c.map(|v| (v * 100.0).round() / 100.0)));
+    }
+    hasher.update(shape.as_bytes());
+    let key = hasher.finalize().to_hex().to_string();
+    // Thumbnails name both sides (`-320x240`); whole-photo variants only the width (`-480`).
+    let size = if crop.is_some() {
+        format!("{w}x{h}")
+    } else {
+        w.to_string()
+    };
+    Variant {
+        format,
+        width: w,
+        height: h,
+        url: format!("images/{stem}-{}-{size}.{}", &key[..10], format.extension()),
+        key,
+        crop,
+    }
 }
 
 /// The largest `ratio` box inside a `w`×`h` photo, placed so `focus` is as central as it can be.

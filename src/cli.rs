@@ -1,6 +1,7 @@
-//! The command line: `init`, `build`, `check`, `cache prune`.
+//! The command line: `init`, `build`, `check`, `serve`, `cache prune`.
 
 use clap::{Parser, Subcommand};
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -39,6 +40,24 @@ pub enum Command {
         /// The site folder (the one with site.yaml)
         #[arg(default_value = ".")]
         site_dir: PathBuf,
+    },
+    /// Build the site, serve it on this computer, and rebuild it and reload open pages on every save
+    Serve {
+        /// The site folder (the one with site.yaml)
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Port to listen on; when it is taken the next free one is used (0: any free port)
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but a loopback address lets other computers see the site
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Look for changes by polling (network drives, containers, some VMs) instead of OS notifications
+        #[arg(long)]
+        poll: bool,
+        /// Image cache folder, shareable between sites [default: SITE_DIR/.minisite-cache]
+        #[arg(long, env = "MINISITE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Manage the image cache
     Cache {

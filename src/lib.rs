@@ -29,6 +29,7 @@ pub mod report;
 // Commands around the pipeline.
 pub mod init;
 pub mod cli;
+pub mod serve;
 
 pub use error::{Diagnostic, Error, Result};
 pub use site::{BuildOptions, BuildReport, Site};

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let site_root = match &cli.command {
         Command::Build { site_dir, .. }
         | Command::Check { site_dir }
+        | Command::Serve { site_dir, .. }
         | Command::Cache {
             action: CacheAction::Prune { site_dir, .. },
         } => site_dir.canonicalize().ok(),
@@ -111,6 +112,19 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
+        Command::Serve {
+            site_dir,
+            port,
+            bind,
+            poll,
+            cache_dir,
+        } => minisite::serve::run(&minisite::serve::ServeOptions {
+            site_dir,
+            port,
+            bind,
+            poll,
+            cache_dir,
+        }),
         Command::Init { dir, theme } => {
             minisite::init::init(&dir, &theme)?;
             println!(

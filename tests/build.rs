@@ -793,8 +793,7 @@ fn grid_thumbnails_are_fixed_ratio_crops_around_the_focus_point() {
     for (focus, red_kept) in [("top", true), ("center", false)] {
         std::fs::write(
             &p,
-            base
-                .lines()
+            base.lines()
                 .filter(|l| !l.starts_with("photos"))
                 .map(|l| format!("{l}\n"))
                 .collect::<String>()

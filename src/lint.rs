@@ -4,7 +4,7 @@ use crate::catalog::Catalog;
 use crate::config::{locate_key, PhotoSpec, SiteConfig};
 use crate::error::Diagnostic;
 use crate::images::ImagePlan;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Originals above this many bytes slow every cold build and fill the seller's upload.
@@ -19,7 +19,10 @@ pub fn warnings(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let largest = config.images.widths.iter().copied().max().unwrap_or(0);
-    let site_yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
+    let mut texts = Texts {
+        root,
+        read: HashMap::new(),
+    };
 
     for (i, c) in config.company.certifications.iter().enumerate() {
         if let Some(until) = &c.valid_until {
@@ -30,7 +33,7 @@ pub fn warnings(
                 )
                 .field(format!("company.certifications[{i}].valid_until"))
                 .help("renew it and update valid_until, or remove it: buyers check");
-                if let Some((l, col)) = find(&site_yaml, until) {
+                if let Some((l, col)) = find(texts.get(Path::new("site.yaml")), until) {
                     d = d.at(l, col);
                 }
                 out.push(d);
@@ -38,17 +41,16 @@ pub fn warnings(
         }
     }
 
-    let mut photos: Vec<(PathBuf, &PhotoSpec, String)> = Vec::new();
+    let mut photos: Vec<(PathBuf, &PhotoSpec)> = Vec::new();
     for p in &catalog.products {
-        let text = std::fs::read_to_string(root.join(&p.file)).unwrap_or_default();
         for ph in &p.data.photos {
-            photos.push((p.file.clone(), ph, text.clone()));
+            photos.push((p.file.clone(), ph));
         }
         if p.data.price_tiers.is_empty() {
             let mut d = Diagnostic::new(&p.file, "the product has no price").help(
                 "add price_tiers so buyers see a price range; prices \"on request\" get fewer inquiries",
             );
-            if let Some((l, c)) = locate_key(&text, "name") {
+            if let Some((l, c)) = locate_key(texts.get(&p.file), "name") {
                 d = d.at(l, c);
             }
             out.push(d);
@@ -65,7 +67,7 @@ pub fn warnings(
                     )
                     .field(format!("price_tiers[{i}].min_qty"))
                     .help("start the first tier at the MOQ, or lower the MOQ");
-                    if let Some((l, c)) = nth_key(&text, "min_qty", i) {
+                    if let Some((l, c)) = nth_key(texts.get(&p.file), "min_qty", i) {
                         d = d.at(l, c);
                     }
                     out.push(d);
@@ -74,28 +76,26 @@ pub fn warnings(
         }
     }
     for ph in &config.company.photos {
-        photos.push((PathBuf::from("site.yaml"), ph, site_yaml.clone()));
+        photos.push((PathBuf::from("site.yaml"), ph));
     }
 
-    for (file, ph, text) in &photos {
-        let at = find(text, &ph.path);
+    for (file, ph) in &photos {
         if ph.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
             let mut d = Diagnostic::new(file, format!("photo `{}` has no alt text", ph.path)).help(
                 "add alt: a short description of the photo, read to blind buyers and by search engines",
             );
-            if let Some((l, c)) = at {
+            if let Some((l, c)) = find(texts.get(file), &ph.path) {
                 d = d.at(l, c);
             }
             out.push(d);
         }
     }
     let mut seen = BTreeSet::new();
-    for (file, ph, text) in &photos {
+    for (file, ph) in &photos {
         if !seen.insert(ph.path.clone()) {
             continue;
         }
         let Some(set) = plan.get(&ph.path) else { continue };
-        let at = find(text, &ph.path);
         if set.width < largest {
             let mut d = Diagnostic::new(
                 file,
@@ -105,7 +105,7 @@ pub fn warnings(
                 ),
             )
             .help("large screens will show it softer than the rest; use a larger original if you have one");
-            if let Some((l, c)) = at {
+            if let Some((l, c)) = find(texts.get(file), &ph.path) {
                 d = d.at(l, c);
             }
             out.push(d);
@@ -117,7 +117,7 @@ pub fn warnings(
                     format!("photo `{}` is {:.0} MB", ph.path, m.len() as f64 / 1_048_576.0),
                 )
                 .help("the site is fine (variants are small), but builds are slower; 4000 px wide is plenty");
-                if let Some((l, c)) = at {
+                if let Some((l, c)) = find(texts.get(file), &ph.path) {
                     d = d.at(l, c);
                 }
                 out.push(d);
@@ -157,6 +157,22 @@ pub fn warnings(
     }
     out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     out
+}
+
+/// Reads a file only when a warning needs its line numbers: most builds have few warnings, and
+/// a catalogue of thousands of products should not be read twice.
+struct Texts<'a> {
+    root: &'a Path,
+    read: HashMap<PathBuf, String>,
+}
+
+impl Texts<'_> {
+    fn get(&mut self, file: &Path) -> &str {
+        let root = self.root;
+        self.read
+            .entry(file.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(root.join(file)).unwrap_or_default())
+    }
 }
 
 fn find(text: &str, needle: &str) -> Option<(usize, usize)> {

@@ -135,10 +135,6 @@ impl Problems {
         self.0.push(d);
     }
 
-    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.0.extend(ds);
-    }
-
     /// Keeps the value when it is `Ok`, records the problem otherwise.
     pub fn take<T>(&mut self, r: Result<T, Diagnostic>) -> Option<T> {
         match r {
@@ -148,10 +144,6 @@ impl Problems {
                 None
             }
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     /// `Ok(())` when nothing went wrong, or every problem sorted by file and line.

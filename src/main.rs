@@ -5,7 +5,7 @@ use minisite::cli::{CacheAction, Cli, Command};
 use minisite::report::{render, Level};
 use minisite::{BuildOptions, Diagnostic, Error};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         } => site_dir.canonicalize().ok(),
         Command::Init { .. } => None,
     };
-    match run(cli) {
+    match run(cli, site_root.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Usage(msg)) => {
             eprintln!("error: {msg}");
@@ -49,11 +49,8 @@ fn show(diags: &[Diagnostic], level: Level, root: Option<&Path>) {
     }
 }
 
-fn root_of(dir: &Path) -> Option<PathBuf> {
-    dir.canonicalize().ok()
-}
-
-fn run(cli: Cli) -> Result<(), Error> {
+/// `site_root` is the canonical site folder, for showing source snippets in reports.
+fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
     match cli.command {
         Command::Build {
             site_dir,
@@ -71,7 +68,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 progress: std::io::stderr().is_terminal(),
             };
             let (report, warnings) = minisite::build(&site_dir, &opts)?;
-            show(&warnings, Level::Warning, root_of(&site_dir).as_deref());
+            show(&warnings, Level::Warning, site_root);
             println!(
                 "Built {} pages, {} images ({} made, {} reused) in {:.2} s → {}",
                 report.pages,

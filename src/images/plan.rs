@@ -47,22 +47,10 @@ impl ImageSet {
     }
 }
 
-impl ImageSet {
-    /// The variant for `<img src>`: the fallback format at the width closest to 960.
-    pub fn fallback(&self) -> Option<&Variant> {
-        let fmt = self.variants.last()?.format;
-        self.variants
-            .iter()
-            .filter(|v| v.format == fmt)
-            .min_by_key(|v| v.width.abs_diff(960))
-    }
-}
-
 /// Every photo the site publishes, keyed by the path the seller wrote.
 #[derive(Debug, Default)]
 pub struct ImagePlan {
     pub sets: BTreeMap<String, ImageSet>,
-    pub settings_fingerprint: String,
     /// Average colour of each photo, known once its variants exist (see [`crate::images::run::colors`]).
     pub colors: std::sync::OnceLock<BTreeMap<String, [u8; 3]>>,
 }
@@ -110,7 +98,6 @@ impl ImagePlan {
         if problems.is_empty() {
             Ok(ImagePlan {
                 sets,
-                settings_fingerprint: fingerprint,
                 colors: Default::default(),
             })
         } else {

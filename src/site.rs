@@ -371,8 +371,12 @@ impl Site {
                 match user {
                     Some(file) => {
                         let msg = d.message.strip_prefix("the photo ").unwrap_or(&d.message);
-                        let d = Diagnostic::new(file, format!("photo `{photo}`: {msg}"))
-                            .help("open the photo in an image editor and export it again as JPEG");
+                        let help = if msg.contains("cannot be written") {
+                            "free some disk space, or check the folders' permissions, and build again"
+                        } else {
+                            "open the photo in an image editor and export it again as JPEG"
+                        };
+                        let d = Diagnostic::new(file, format!("photo `{photo}`: {msg}")).help(help);
                         images::plan::locate_photo(d, &self.root, &photo)
                     }
                     None => d,

@@ -1003,3 +1003,40 @@ fn decoder_refuses_a_truncated_jpeg() {
     let bytes = std::fs::read(corpus().join("cases/image_truncated_jpeg/images/cut.jpg")).unwrap();
     assert!(minisite::images::ops::decode(&bytes).is_err());
 }
+
+// ---------- Product text in every context ----------
+#[test]
+fn text_hostile_everywhere() {
+    let name = "</script><script>alert(1)</script> \"Q\" & 'A' <b>";
+    let (_site, _warnings, out) = built("text_hostile_everywhere");
+    let page = out.join("products/hostile/index.html");
+    let raw = read(&page);
+    assert!(!raw.contains("<script>alert"), "script broke out");
+    assert!(!raw.contains("onerror=\"alert"), "attribute broke out");
+    assert!(!raw.contains("<b>"), "markup broke out");
+    let doc = html(&page);
+    // Each context gives the seller's text back exactly, once parsed as that context is.
+    assert_eq!(text(&doc, "h1"), name);
+    assert!(text(&doc, "title").starts_with(name), "{}", text(&doc, "title"));
+    assert_eq!(attrs(&doc, "meta[property=\"og:title\"]", "content"), [name]);
+    let desc = attrs(&doc, "meta[name=description]", "content");
+    assert_eq!(desc, [format!("{name} -->")]);
+    assert!(attrs(&doc, "img", "alt").contains(&"\" onerror=\"alert(2)".to_string()));
+    let mut found = false;
+    for script in doc.select(&sel("script[type=\"application/ld+json\"]")) {
+        let json: serde_json::Value = serde_json::from_str(&script.inner_html()).expect("JSON-LD parses");
+        if json["@type"] == "Product" {
+            assert_eq!(json["name"], name);
+            assert_eq!(json["sku"], "S<1>&");
+            found = true;
+        }
+    }
+    assert!(found, "no Product JSON-LD");
+    // The sitemap stays well-formed XML with the product in it.
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://bad.example/products/hostile/</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("<script"));
+}

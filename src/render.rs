@@ -116,6 +116,9 @@ impl Renderer {
             }
             ErrorKind::SyntaxError => "fix the tag: every {% if %}/{% for %}/{% block %} needs its end tag, every {{ its }}",
             ErrorKind::TemplateNotFound => "create the template in templates/, or fix the name",
+            ErrorKind::UnknownFilter | ErrorKind::UnknownFunction | ErrorKind::UnknownMethod | ErrorKind::UnknownTest => {
+                "no filter, function or method by that name: check its spelling against the theme's templates"
+            }
             _ => "fix the template at this line, or delete your copy in templates/ to use the theme's",
         };
         d = d.help(advice);

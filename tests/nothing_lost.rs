@@ -1,6 +1,8 @@
 //! Nothing is lost: an interrupted, failed or refused build leaves the published site as it was and
 //! no temporary folder behind, and no command ever changes the site's sources.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::*;

@@ -224,9 +224,11 @@ fn gif_ends(b: &[u8]) -> bool {
     }
 }
 
-/// [`animated`] for a file on disk.
+/// [`animated`] for a file on disk. A decoder that panics on the file counts as "not animated":
+/// the build reports the photo when it decodes it.
 pub fn animated_file(path: &Path) -> Option<ImageFormat> {
-    animated(BufReader::new(std::fs::File::open(path).ok()?))
+    let file = std::fs::File::open(path).ok()?;
+    std::panic::catch_unwind(|| animated(BufReader::new(file))).ok()?
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> Option<usize> {

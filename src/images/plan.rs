@@ -139,7 +139,10 @@ fn plan_one(
             let bytes = std::fs::read(&source)
                 .map_err(|e| fail(format!("cannot be read: {e}"), "check the file's permissions"))?;
             not_readable(&bytes).map_err(|(msg, help)| fail(msg, help))?;
-            let (width, height) = ops::oriented_size(&bytes).map_err(|e| {
+            // A decoder bug must cost one photo, not the whole check or build.
+            let size = std::panic::catch_unwind(|| ops::oriented_size(&bytes))
+                .unwrap_or_else(|_| Err("made the image decoder crash".into()));
+            let (width, height) = size.map_err(|e| {
                 fail(
                     e,
                     "open the photo in an image editor and export it again as JPEG or PNG",

@@ -2,6 +2,7 @@
 
 use crate::config::{ImageFormat, ImageSettings, PhotoSpec};
 use crate::error::Diagnostic;
+use crate::images::kind::{self, Kind};
 use crate::images::ops;
 use crate::images::sources::{self, Known, SourceIndex};
 use rayon::prelude::*;
@@ -131,7 +132,8 @@ fn plan_one(
 ) -> Result<ImageSet, Diagnostic> {
     let source = site_root.join(rel);
     let fail = |msg: String, help: &str| {
-        Diagnostic::new(named_in, format!("photo `{rel}`: {msg}")).help(help.to_string())
+        let d = Diagnostic::new(named_in, format!("photo `{rel}`: {msg}")).help(help.to_string());
+        locate_photo(d, site_root, rel)
     };
     let stamp = sources::stamp(&source);
     let known = match stamp.as_deref().and_then(|st| index.get(&source, st)) {
@@ -139,7 +141,11 @@ fn plan_one(
         None => {
             let bytes = std::fs::read(&source)
                 .map_err(|e| fail(format!("cannot be read: {e}"), "check the file's permissions"))?;
-            let (width, height) = ops::oriented_size(&bytes).map_err(|e| {
+            not_readable(&bytes).map_err(|(msg, help)| fail(msg, help))?;
+            // A decoder bug must cost one photo, not the whole check or build.
+            let size = std::panic::catch_unwind(|| ops::oriented_size(&bytes))
+                .unwrap_or_else(|_| Err("made the image decoder crash".into()));
+            let (width, height) = size.map_err(|e| {
                 fail(
                     e,
                     "open the photo in an image editor and export it again as JPEG or PNG",
@@ -251,6 +257,49 @@ struct Shape {
     /// JPEG decode shrink (see [`ops::jpeg_shrink`]).
     shrink: u32,
     crop: Option<[f64; 4]>,
+}
+
+/// Places a photo's problem on the line of the file (`d.file`) that names the photo.
+pub fn locate_photo(d: Diagnostic, site_root: &Path, rel: &str) -> Diagnostic {
+    let text = std::fs::read_to_string(site_root.join(&d.file)).unwrap_or_default();
+    let at = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(rel).map(|c| (i + 1, l[..c].chars().count() + 1)));
+    match at {
+        Some((l, c)) => d.at(l, c),
+        None => d,
+    }
+}
+
+/// Refuses files that are not in a format minisite reads, saying what they are instead.
+fn not_readable(bytes: &[u8]) -> Result<(), (String, &'static str)> {
+    match kind::detect(&bytes[..bytes.len().min(64)]) {
+        Kind::Readable(_) if kind::cut_short(bytes) => Err((
+            "is cut short: the file ends before the picture does".into(),
+            "copy the photo again from the camera, phone or editor; the copy was interrupted",
+        )),
+        Kind::Readable(_) => Ok(()),
+        Kind::Empty => Err((
+            "is empty (0 bytes)".into(),
+            "copy the photo into the folder again; the copy was probably interrupted",
+        )),
+        Kind::Heic => Err((
+            "is a HEIC photo (the iPhone's own format), which web browsers cannot show".into(),
+            "export it as JPEG (on the iPhone: Settings → Camera → Formats → Most Compatible)",
+        )),
+        Kind::OtherImage(ext) => Err((
+            format!(
+                "is a {} image; minisite reads JPEG, PNG, WebP and GIF",
+                ext.to_uppercase()
+            ),
+            "open it in an image editor and export it as JPEG (photos) or PNG (drawings)",
+        )),
+        Kind::NotAnImage => Err((
+            "is not an image (its content is not JPEG, PNG, WebP or GIF)".into(),
+            "check that this is the right file; if it is a photo, export it again as JPEG",
+        )),
+    }
 }
 
 /// One output file: its cache key hashes the source and everything that shapes the pixels.

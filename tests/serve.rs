@@ -94,7 +94,11 @@ fn start_with(site: &Path, extra: &[&str]) -> Server {
                 .parse()
                 .unwrap();
             // Keep draining stdout so the server never blocks on a full pipe.
-            std::thread::spawn(move || while rx.recv().is_ok() {});
+            std::thread::spawn(move || {
+                while let Ok(l) = rx.recv() {
+                    eprintln!("OUT {l}");
+                }
+            });
             server.port = port;
             return server;
         }
@@ -390,6 +394,14 @@ fn polling_sees_edits() {
     .unwrap();
     wait_event(&rx, "reload");
     wait_page(port, PRODUCT, "Training Ball Polled");
+    // A second save right after (most likely within the same second of modification time).
+    std::fs::write(
+        site.path().join("products/training-ball.yaml"),
+        product_yaml("Training Ball Polled Again"),
+    )
+    .unwrap();
+    wait_event(&rx, "reload");
+    wait_page(port, PRODUCT, "Training Ball Polled Again");
 }
 
 #[test]

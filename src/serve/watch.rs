@@ -25,16 +25,6 @@ impl Changes {
         self.paths.is_empty() && !self.rescan
     }
 
-    /// Only stylesheets changed: pages can swap them without a full reload.
-    pub fn css_only(&self) -> bool {
-        !self.rescan
-            && !self.paths.is_empty()
-            && self
-                .paths
-                .iter()
-                .all(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css")))
-    }
-
     fn add(&mut self, root: &Path, ignored: &[PathBuf], event: notify::Result<Event>) {
         let event = match event {
             Ok(e) => e,
@@ -168,19 +158,5 @@ mod tests {
             assert!(!is_source(root, &root.join(p)), "{p}");
         }
         assert!(!is_source(root, Path::new("/elsewhere/a.yaml")));
-    }
-
-    #[test]
-    fn css_only() {
-        let c = Changes {
-            paths: vec!["/s/static/style.css".into()],
-            rescan: false,
-        };
-        assert!(c.css_only());
-        let c = Changes {
-            paths: vec!["/s/static/style.css".into(), "/s/site.yaml".into()],
-            rescan: false,
-        };
-        assert!(!c.css_only());
     }
 }

@@ -746,6 +746,11 @@ impl Documents {
         self.jobs.len()
     }
 
+    /// Whether document `i` is rendered from a template (sitemap.xml and robots.txt are not).
+    pub fn is_page(&self, i: usize) -> bool {
+        i < self.jobs.len()
+    }
+
     /// Where document `i` goes in the output, e.g. `products/ball/index.html`.
     pub fn file(&self, i: usize) -> Cow<'_, str> {
         match self.jobs.get(i) {

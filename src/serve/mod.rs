@@ -146,9 +146,10 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
                     Err(diags) => rebuild::show(&diags, crate::report::Level::Error, &root),
                 }
                 if m.idle && made > 0 {
+                    // Pages learn the photos' average colours; then the line tests and scripts wait for.
+                    lock(&rebuilder).refresh();
                     println!("Photo variants ready ({made} files).");
                     made = 0;
-                    lock(&rebuilder).refresh();
                 }
             });
         });

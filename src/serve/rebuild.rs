@@ -240,7 +240,8 @@ impl Rebuilder {
             renderer,
             |i| {
                 !self.served.is_stopping()
-                    && (fresh || last.and_then(|l| l.pages.get(&files[i])) != Some(&prints[i]))
+                    && ((fresh && docs.is_page(i))
+                        || last.and_then(|l| l.pages.get(&files[i])) != Some(&prints[i]))
             },
             |i, text| put(&files[i], text.as_bytes()),
         )?;

@@ -8,7 +8,10 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 /// Quiet time that ends a burst of events.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+/// Editors' saves (write a temp file, rename the old one away, rename the new one in, delete the
+/// backup) take a few milliseconds; 50 ms keeps one save one rebuild without adding to the
+/// save-to-reload time more than needed.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// How often `--poll` looks at the files.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -76,7 +79,19 @@ pub fn is_source(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let swap = [".swp", ".swo", ".swx", "~"].iter().any(|s| name.ends_with(s));
+    // vim (.swp…, ~ backups), JetBrains safe write (___jb_tmp___, ___jb_old___), Kate, and backups.
+    let swap = [
+        ".swp",
+        ".swo",
+        ".swx",
+        "~",
+        "___jb_tmp___",
+        "___jb_old___",
+        ".kate-swp",
+        ".bak",
+    ]
+    .iter()
+    .any(|s| name.ends_with(s));
     let emacs_autosave = name.starts_with('#') && name.ends_with('#');
     !(swap || emacs_autosave || name == "4913")
 }
@@ -152,11 +167,39 @@ mod tests {
             "products/.#a.yaml",
             "products/#a.yaml#",
             "products/4913",
+            "products/a.yaml___jb_tmp___",
+            "products/a.yaml___jb_old___",
+            "products/a.yaml.bak",
+            "static/.goutputstream-X1Y2Z3",
             ".git/index",
             "",
         ] {
             assert!(!is_source(root, &root.join(p)), "{p}");
         }
         assert!(!is_source(root, Path::new("/elsewhere/a.yaml")));
+    }
+
+    #[test]
+    fn a_lost_track_means_everything_changed() {
+        let root = Path::new("/s");
+        let mut c = Changes::default();
+        c.add(
+            root,
+            &[],
+            Ok(Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan)),
+        );
+        assert!(c.rescan && !c.is_empty());
+        let mut c = Changes::default();
+        c.add(root, &[], Err(notify::Error::generic("queue overflow")));
+        assert!(c.rescan);
+        // Reads (the build's own) are not changes.
+        let mut c = Changes::default();
+        c.add(
+            root,
+            &[],
+            Ok(Event::new(EventKind::Access(AccessKind::Open(AccessMode::Read)))
+                .add_path("/s/site.yaml".into())),
+        );
+        assert!(c.is_empty());
     }
 }

@@ -226,7 +226,7 @@ const CATEGORIES_FILE: &str = "categories.yaml";
 impl Catalog {
     /// Loads and checks every product and category; photos must exist inside `site_root` (canonical).
     pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Catalog, Vec<Diagnostic>> {
-        Catalog::load_reusing(site_root, config, &HashMap::new())
+        Catalog::load_reusing(site_root, config, HashMap::new())
     }
 
     /// [`Catalog::load`], taking the products of the files in `known` from there instead of reading
@@ -234,7 +234,7 @@ impl Catalog {
     pub fn load_reusing(
         site_root: &Path,
         config: &SiteConfig,
-        known: &HashMap<PathBuf, Product>,
+        mut known: HashMap<PathBuf, Product>,
     ) -> Result<Catalog, Vec<Diagnostic>> {
         let mut problems = Problems::default();
         let files = product_files(site_root);
@@ -244,10 +244,12 @@ impl Catalog {
                     .help("add one YAML file per product in products/, e.g. products/football.yaml"),
             );
         }
+        let taken: Vec<Option<Product>> = files.iter().map(|rel| known.remove(rel)).collect();
         let loaded: Vec<Result<Product, Diagnostic>> = files
             .par_iter()
-            .map(|rel| match known.get(rel) {
-                Some(p) => Ok(p.clone()),
+            .zip(taken)
+            .map(|(rel, known)| match known {
+                Some(p) => Ok(p),
                 None => load_product(site_root, rel, config),
             })
             .collect();

@@ -100,7 +100,7 @@ struct Job {
     /// Site path, e.g. `products/ball/`; the page is written to `{path}index.html`.
     path: String,
     template: &'static str,
-    meta: PageMeta,
+    meta: Meta,
     /// Template variables other than `site`, `root`, `page` and the products in `shows`.
     extra: Value,
     /// The products the page shows, by template variable. Kept apart from `extra` so that a page's
@@ -111,6 +111,23 @@ struct Job {
 enum Shown {
     One(usize),
     Many(Vec<usize>),
+}
+
+enum Meta {
+    Ready(Box<PageMeta>),
+    /// Product `i`'s page, whose metadata (with its JSON-LD, the costliest part) is made only
+    /// when the page is rendered: `minisite serve` renders few of them per edit.
+    Product(usize),
+}
+
+/// What a page needs of one product, kept by `minisite serve` from one edit to the next for the
+/// products that did not change (see [`Site::documents`]).
+#[derive(Clone)]
+pub struct ProductMemo {
+    pub view: std::sync::Arc<ProductView>,
+    pub value: Value,
+    /// Hash of the view, standing in for it in fingerprints.
+    pub key: blake3::Hash,
 }
 
 /// The logo as published.
@@ -124,13 +141,13 @@ pub struct Logo {
 /// Every file made from templates and data: the HTML pages (404.html last), then sitemap.xml and
 /// robots.txt. `minisite build` renders them all; `minisite serve` only those whose
 /// [`Documents::fingerprint`] changed since it last wrote them.
-pub struct Documents {
+pub struct Documents<'a> {
+    owner: &'a Site,
+    site_view: SiteView,
     site: Value,
     /// Hash of the site view, which every page shows (menus, categories, company, brand).
     site_key: blake3::Hash,
-    products: Vec<Value>,
-    /// Hash of each product's view, standing in for it in fingerprints.
-    product_keys: Vec<blake3::Hash>,
+    products: Vec<ProductMemo>,
     jobs: Vec<Job>,
     /// The root path 404.html's links start from (it is served at any depth).
     root404: String,
@@ -140,12 +157,12 @@ pub struct Documents {
 impl Site {
     /// Reads and checks everything the build will use; reports every problem found, not just the first.
     pub fn load(dir: &Path, opts: &BuildOptions) -> Result<Site> {
-        Site::load_reusing(dir, opts, &HashMap::new())
+        Site::load_reusing(dir, opts, HashMap::new())
     }
 
     /// [`Site::load`], taking the products of the files in `known` as they are instead of reading
     /// those files again (see [`Catalog::load_reusing`]).
-    pub fn load_reusing(dir: &Path, opts: &BuildOptions, known: &HashMap<PathBuf, Product>) -> Result<Site> {
+    pub fn load_reusing(dir: &Path, opts: &BuildOptions, known: HashMap<PathBuf, Product>) -> Result<Site> {
         let root = dir
             .canonicalize()
             .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", dir.display())))?;
@@ -296,7 +313,7 @@ impl Site {
         self.note_colors();
 
         let renderer = self.renderer(&statics);
-        let docs = self.documents(logo.as_ref());
+        let docs = self.documents(logo.as_ref(), |_| None);
         docs.render_each(
             &renderer,
             |_| true,
@@ -374,25 +391,36 @@ impl Site {
         let _ = self.sources.save();
     }
 
-    /// Every page, 404.html, sitemap.xml and robots.txt, ready to render.
-    pub fn documents(&self, logo: Option<&Logo>) -> Documents {
+    /// Every page, 404.html, sitemap.xml and robots.txt, ready to render. `known` may give the
+    /// view of a product as an earlier `documents` made it (see [`Documents::memos`]), but only
+    /// when nothing the view is made from changed: the product, its category's title and slug,
+    /// site.yaml, its photos and their colours.
+    pub fn documents(
+        &self,
+        logo: Option<&Logo>,
+        known: impl Fn(&Product) -> Option<ProductMemo> + Sync,
+    ) -> Documents<'_> {
         let cfg = &self.config;
         let logo_url = logo.map(|l| (l.url.clone(), l.size));
         let site_view = views::site_view(cfg, &self.catalog, &self.pages, &self.plan, logo_url);
-        let views: Vec<ProductView> = self
+        let products: Vec<ProductMemo> = self
             .catalog
             .products
             .par_iter()
             .map(|p| {
-                let url = views::product_url(p);
-                views::product_view(p, &self.catalog, cfg, &self.plan, self.abs(&url).as_deref())
+                known(p).unwrap_or_else(|| {
+                    let url = views::product_url(p);
+                    let view =
+                        views::product_view(p, &self.catalog, cfg, &self.plan, self.abs(&url).as_deref());
+                    ProductMemo {
+                        value: Value::from_serialize(&view),
+                        key: json_hash(&view),
+                        view: std::sync::Arc::new(view),
+                    }
+                })
             })
             .collect();
-        let (products, product_keys): (Vec<Value>, Vec<blake3::Hash>) = views
-            .par_iter()
-            .map(|v| (Value::from_serialize(v), json_hash(v)))
-            .unzip();
-        let mut jobs = self.jobs(&site_view, &views);
+        let mut jobs = self.jobs(&site_view, &products);
 
         let base = cfg.base_url.as_deref();
         let root404 = base
@@ -402,7 +430,7 @@ impl Site {
         jobs.push(Job {
             path: "404.html".into(),
             template: "404.html",
-            meta: PageMeta {
+            meta: Meta::Ready(Box::new(PageMeta {
                 kind: "404",
                 title: format!("Page not found | {}", cfg.title),
                 heading: "Page not found".into(),
@@ -413,15 +441,16 @@ impl Site {
                 og_type: "website",
                 breadcrumbs: Vec::new(),
                 json_ld: Vec::new(),
-            },
+            })),
             extra: Value::from(()),
             shows: Vec::new(),
         });
         Documents {
+            owner: self,
             site_key: json_hash(&site_view),
             site: Value::from_serialize(&site_view),
+            site_view,
             products,
-            product_keys,
             jobs,
             root404,
             texts: vec![
@@ -483,8 +512,36 @@ impl Site {
         })
     }
 
+    /// The metadata of product `i`'s page: a function of its view and the site's, which is why a
+    /// product page's fingerprint can name those two by their hashes instead.
+    fn product_meta(&self, i: usize, view: &ProductView, site: &SiteView) -> PageMeta {
+        let cfg = &self.config;
+        let p = &self.catalog.products[i];
+        let mut crumbs = vec![
+            (String::from("Home"), String::new()),
+            ("Products".to_string(), "products/".to_string()),
+        ];
+        if let Some(c) = p.category {
+            let c = &self.catalog.categories[c];
+            crumbs.push((c.title.clone(), views::category_url(c)));
+        }
+        crumbs.push((p.data.name.clone(), view.url.clone()));
+        let desc = p
+            .data
+            .summary
+            .clone()
+            .or_else(|| p.data.description.as_deref().map(crate::markdown::to_plain))
+            .unwrap_or_else(|| format!("{} by {}", p.data.name, cfg.company_name()));
+        let mut meta = self.meta("product", &p.data.name, &desc, &view.url, crumbs);
+        meta.og_type = "product";
+        meta.og_image = self.og_image(&p.data.photos[0], &p.data.name);
+        meta.json_ld
+            .insert(0, seo::script_json(&seo::product(view, site, cfg)));
+        meta
+    }
+
     /// Every HTML page of the site but 404.html, in a stable order.
-    fn jobs(&self, site: &SiteView, products: &[ProductView]) -> Vec<Job> {
+    fn jobs(&self, site: &SiteView, products: &[ProductMemo]) -> Vec<Job> {
         let cfg = &self.config;
         let home = (String::from("Home"), String::new());
         let mut jobs = Vec::new();
@@ -504,7 +561,7 @@ impl Site {
         jobs.push(Job {
             path: String::new(),
             template: "home.html",
-            meta,
+            meta: Meta::Ready(Box::new(meta)),
             extra: Value::from(()),
             shows: vec![("featured", Shown::Many(featured))],
         });
@@ -528,25 +585,8 @@ impl Site {
             Value::from(()),
         );
 
-        // Product pages
-        for (i, (p, view)) in self.catalog.products.iter().zip(products).enumerate() {
-            let mut crumbs = vec![home.clone(), ("Products".to_string(), "products/".to_string())];
-            if let Some(c) = p.category {
-                let c = &self.catalog.categories[c];
-                crumbs.push((c.title.clone(), views::category_url(c)));
-            }
-            crumbs.push((p.data.name.clone(), view.url.clone()));
-            let desc = p
-                .data
-                .summary
-                .clone()
-                .or_else(|| p.data.description.as_deref().map(crate::markdown::to_plain))
-                .unwrap_or_else(|| format!("{} by {}", p.data.name, cfg.company_name()));
-            let mut meta = self.meta("product", &p.data.name, &desc, &view.url, crumbs);
-            meta.og_type = "product";
-            meta.og_image = self.og_image(&p.data.photos[0], &p.data.name);
-            meta.json_ld
-                .insert(0, seo::script_json(&seo::product(view, site, cfg)));
+        // Product pages; their metadata is made when they are rendered (see `Meta::Product`).
+        for (i, (p, memo)) in self.catalog.products.iter().zip(products).enumerate() {
             let related: Vec<usize> = p
                 .category
                 .map(|c| {
@@ -560,9 +600,9 @@ impl Site {
                 })
                 .unwrap_or_default();
             jobs.push(Job {
-                path: view.url.clone(),
+                path: memo.view.url.clone(),
                 template: "product.html",
-                meta,
+                meta: Meta::Product(i),
                 extra: Value::from(()),
                 shows: vec![("product", Shown::One(i)), ("related", Shown::Many(related))],
             });
@@ -578,7 +618,13 @@ impl Site {
             jobs.push(Job {
                 path: "categories/".into(),
                 template: "categories.html",
-                meta: self.meta("categories", "Categories", &desc, "categories/", crumbs),
+                meta: Meta::Ready(Box::new(self.meta(
+                    "categories",
+                    "Categories",
+                    &desc,
+                    "categories/",
+                    crumbs,
+                ))),
                 extra: Value::from(()),
                 shows: Vec::new(),
             });
@@ -633,7 +679,7 @@ impl Site {
         jobs.push(Job {
             path: "company/".into(),
             template: "company.html",
-            meta,
+            meta: Meta::Ready(Box::new(meta)),
             extra: Value::from(()),
             shows: Vec::new(),
         });
@@ -644,13 +690,13 @@ impl Site {
         jobs.push(Job {
             path: "contact/".into(),
             template: "contact.html",
-            meta: self.meta(
+            meta: Meta::Ready(Box::new(self.meta(
                 "contact",
                 "Contact us",
                 &desc,
                 "contact/",
                 vec![home.clone(), ("Contact".into(), "contact/".into())],
-            ),
+            ))),
             extra: Value::from(()),
             shows: Vec::new(),
         });
@@ -668,7 +714,7 @@ impl Site {
             jobs.push(Job {
                 path,
                 template: "page.html",
-                meta,
+                meta: Meta::Ready(Box::new(meta)),
                 extra: context! { content => Value::from_safe_string(p.html.clone()) },
                 shows: Vec::new(),
             });
@@ -723,7 +769,7 @@ impl Site {
             jobs.push(Job {
                 path,
                 template: "list.html",
-                meta,
+                meta: Meta::Ready(Box::new(meta)),
                 extra: context! { pager => Value::from_serialize(&pager), ..extra.clone() },
                 shows: vec![("products", Shown::Many(chunk))],
             });
@@ -731,7 +777,17 @@ impl Site {
     }
 }
 
-impl Documents {
+impl Documents<'_> {
+    /// Each product's file with what its pages were made from, for the next `documents`.
+    pub fn memos(&self) -> impl Iterator<Item = (&Path, &ProductMemo)> {
+        self.owner
+            .catalog
+            .products
+            .iter()
+            .map(|p| p.file.as_path())
+            .zip(&self.products)
+    }
+
     /// How many documents there are.
     pub fn len(&self) -> usize {
         self.jobs.len() + self.texts.len()
@@ -781,7 +837,11 @@ impl Documents {
         for part in [job.path.as_str(), job.template, &self.root(job)] {
             h.update(part.as_bytes()).update(&[0]);
         }
-        h.update(json_hash(&job.meta).as_bytes());
+        match &job.meta {
+            Meta::Ready(meta) => h.update(json_hash(meta).as_bytes()),
+            // A function of the product's view (its key is below) and the site view (above).
+            Meta::Product(_) => h.update(b"product-meta"),
+        };
         h.update(json_hash(&job.extra).as_bytes());
         for (name, shown) in &job.shows {
             h.update(name.as_bytes()).update(&[0]);
@@ -791,7 +851,7 @@ impl Documents {
             };
             h.update(&(ids.len() as u64).to_le_bytes());
             for &id in ids {
-                h.update(self.product_keys[id].as_bytes());
+                h.update(self.products[id].key.as_bytes());
             }
         }
         h.finalize()
@@ -807,16 +867,25 @@ impl Documents {
             .iter()
             .map(|(name, s)| {
                 let v = match s {
-                    Shown::One(i) => self.products[*i].clone(),
-                    Shown::Many(v) => {
-                        Value::from(v.iter().map(|&i| self.products[i].clone()).collect::<Vec<_>>())
-                    }
+                    Shown::One(i) => self.products[*i].value.clone(),
+                    Shown::Many(v) => Value::from(
+                        v.iter()
+                            .map(|&i| self.products[i].value.clone())
+                            .collect::<Vec<_>>(),
+                    ),
                 };
                 (*name, v)
             })
             .collect();
-        let own =
-            context! { site => self.site, root => self.root(job), page => Value::from_serialize(&job.meta) };
+        let page = match &job.meta {
+            Meta::Ready(meta) => Value::from_serialize(meta),
+            Meta::Product(i) => Value::from_serialize(self.owner.product_meta(
+                *i,
+                &self.products[*i].view,
+                &self.site_view,
+            )),
+        };
+        let own = context! { site => self.site, root => self.root(job), page => page };
         let ctx = minijinja::value::merge_maps([own, Value::from(shown), job.extra.clone()]);
         renderer.render(job.template, ctx)
     }

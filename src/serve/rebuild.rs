@@ -20,6 +20,7 @@ use crate::catalog::Product;
 use crate::error::{Error, Result};
 use crate::render::Renderer;
 use crate::report::{render, Level};
+use crate::site::ProductMemo;
 use crate::{BuildOptions, Diagnostic, Site};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -120,6 +121,8 @@ pub struct Rebuilder {
     hub: Arc<Hub>,
     last: Option<Last>,
     todo: Todo,
+    /// The product views of the last good build, by product file.
+    memos: HashMap<PathBuf, ProductMemo>,
 }
 
 impl Rebuilder {
@@ -141,6 +144,7 @@ impl Rebuilder {
             hub,
             last: None,
             todo: Todo::default(),
+            memos: HashMap::new(),
         }
     }
 
@@ -168,7 +172,7 @@ impl Rebuilder {
     fn run(&mut self, quiet: bool) {
         let started = Instant::now();
         let first = self.last.is_none();
-        match self.attempt() {
+        match self.attempt(quiet) {
             Ok(done) => {
                 let css_only = self.todo.css_only();
                 self.todo = Todo::default();
@@ -204,13 +208,15 @@ impl Rebuilder {
         }
     }
 
-    fn attempt(&mut self) -> Result<Done> {
+    /// `recolor`: photos' colours may have changed since the last build.
+    fn attempt(&mut self, recolor: bool) -> Result<Done> {
         let everything = self.todo.everything || self.last.is_none();
         let reuse = match &self.last {
             Some(last) => self.todo.reusable(&last.site),
             None => HashMap::new(),
         };
-        let site = Site::load_reusing(&self.root, &self.opts, &reuse)?;
+        let reused: std::collections::HashSet<PathBuf> = reuse.keys().cloned().collect();
+        let site = Site::load_reusing(&self.root, &self.opts, reuse)?;
         site.note_colors();
 
         let statics = site.statics()?;
@@ -227,7 +233,18 @@ impl Rebuilder {
         };
 
         let logo = site.logo()?;
-        let docs = site.documents(logo.as_ref());
+        // A product's view is made from the product, its category's title and slug, site.yaml
+        // and its photos (with their colours); when none changed, the last one is still right.
+        let views_hold =
+            !everything && !recolor && !self.todo.touches(&self.root, Path::new("categories.yaml"));
+        let memos = &self.memos;
+        let docs = site.documents(logo.as_ref(), |p| {
+            if views_hold && reused.contains(&p.file) {
+                memos.get(&p.file).cloned()
+            } else {
+                None
+            }
+        });
         let files: Vec<String> = (0..docs.len()).map(|i| docs.file(i).into_owned()).collect();
         let prints: Vec<blake3::Hash> = (0..docs.len())
             .into_par_iter()
@@ -295,6 +312,10 @@ impl Rebuilder {
             photos_queued,
             warnings: site.warnings.clone(),
         };
+        let memos: HashMap<PathBuf, ProductMemo> =
+            docs.memos().map(|(f, m)| (f.to_path_buf(), m.clone())).collect();
+        drop(docs);
+        self.memos = memos;
         let renderer = match new_renderer {
             Some(r) => r,
             None => match self.last.take() {

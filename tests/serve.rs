@@ -843,3 +843,188 @@ fn editor_swap_and_backup_files_do_not_rebuild() {
     assert_eq!(quiet, 1, "a rebuild before the real edit: {:?}", server.seen);
     assert!(line.contains("pages rendered"), "{line}");
 }
+
+/// Headless Chromium driven over the DevTools protocol: the injected script in a real browser.
+struct Browser {
+    child: Child,
+    ws: tungstenite::WebSocket<TcpStream>,
+    next: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    fn launch() -> Browser {
+        let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new(&exe)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {exe} ({e}); .ci/run installs it: apt-get install -y chromium")
+            });
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("DevTools listening on ") {
+                    let _ = tx.send(url.to_string());
+                }
+            }
+        });
+        let browser_ws = rx
+            .recv_timeout(WAIT)
+            .expect("Chromium did not open its DevTools port");
+        let port: u16 = browser_ws
+            .trim_start_matches("ws://127.0.0.1:")
+            .split('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        // The page target opened on about:blank.
+        let list = devtools_list(port);
+        let targets: serde_json::Value = serde_json::from_str(&list).unwrap();
+        let page = targets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["type"] == "page")
+            .unwrap_or_else(|| panic!("no page target in {list}"));
+        let url = page["webSocketDebuggerUrl"].as_str().unwrap().to_string();
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        let (ws, _) = tungstenite::client(url.as_str(), stream).unwrap();
+        Browser {
+            child,
+            ws,
+            next: 0,
+            _profile: profile,
+        }
+    }
+
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next += 1;
+        let id = self.next;
+        let msg = serde_json::json!({"id": id, "method": method, "params": params});
+        self.ws.send(tungstenite::Message::text(msg.to_string())).unwrap();
+        loop {
+            let reply = self.ws.read().unwrap();
+            let Ok(text) = reply.to_text() else { continue };
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// The value of a JavaScript expression in the page.
+    fn eval(&mut self, expr: &str) -> serde_json::Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": expr, "returnByValue": true}),
+        );
+        r["result"]["value"].clone()
+    }
+
+    /// Waits until `expr` is true in the page.
+    fn wait(&mut self, expr: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.eval(expr) != serde_json::Value::Bool(true) {
+            assert!(Instant::now() < deadline, "never true in the browser: {expr}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn the_reload_script_works_in_a_real_browser() {
+    let site = common::shop();
+    // The site's own copy of the theme's stylesheet, as a designer has it.
+    let static_dir = site.path().join("static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    let css = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+    )
+    .unwrap();
+    std::fs::write(static_dir.join("style.css"), &css).unwrap();
+    let server = start_settled(site.path());
+    let port = server.port;
+    let mut b = Browser::launch();
+    let page = format!("http://localhost:{port}{PRODUCT}");
+    b.call("Page.navigate", serde_json::json!({ "url": page }));
+    b.wait("document.readyState === 'complete' && window.__minisiteLive === true");
+    let file = site.path().join("products/training-ball.yaml");
+
+    // A save reloads the page, which stays the page being edited.
+    b.eval("window.__mark = 1");
+    std::fs::write(&file, product_yaml("Training Ball Live")).unwrap();
+    b.wait("window.__mark === undefined && document.querySelector('h1').textContent.includes('Training Ball Live')");
+    assert_eq!(b.eval("location.pathname"), PRODUCT);
+
+    // A stylesheet change is swapped in without a reload.
+    b.wait("window.__minisiteLive === true");
+    b.eval("window.__mark = 2");
+    std::fs::write(
+        static_dir.join("style.css"),
+        css + "\nbody { outline: 3px dashed rgb(1, 2, 3); }\n",
+    )
+    .unwrap();
+    b.wait("getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'");
+    assert_eq!(b.eval("window.__mark"), 2, "the page reloaded for a stylesheet");
+
+    // A broken save: an overlay naming the file, over the last good page; the fix clears it.
+    std::fs::write(&file, "sku: FX-FB-002\nname: [Training Ball\n").unwrap();
+    b.wait("!!document.querySelector('[role=alert]') && document.querySelector('[role=alert]').textContent.includes('products/training-ball.yaml')");
+    assert_eq!(b.eval("window.__mark"), 2);
+    assert_eq!(
+        b.eval("document.querySelector('h1').textContent.includes('Training Ball Live')"),
+        true
+    );
+    std::fs::write(&file, product_yaml("Training Ball Mended")).unwrap();
+    b.wait("window.__mark === undefined && !document.querySelector('[role=alert]') && document.querySelector('h1').textContent.includes('Training Ball Mended')");
+}
+
+/// The DevTools HTTP endpoint's list of targets (it keeps the connection open: read by length).
+fn devtools_list(port: u16) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(s, "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut r = BufReader::new(s);
+    let mut len = 0;
+    loop {
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                len = value.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).unwrap();
+    String::from_utf8(body).unwrap()
+}

@@ -54,6 +54,8 @@ pub const SCRIPT: &str = r#"(() => {
     }
   };
   const es = new EventSource("/__minisite/events");
+  // Lets a test driving a browser know the page listens (a global, so the page's DOM is untouched).
+  es.addEventListener("open", () => { window.__minisiteLive = true; });
   es.addEventListener("reload", () => location.reload());
   es.addEventListener("css", swapCss);
   // A plain "error" Event (no data) is the connection dropping; EventSource reconnects by itself.

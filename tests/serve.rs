@@ -624,7 +624,7 @@ fn edits_rewrite_only_the_pages_they_change() {
 
 #[cfg(unix)]
 #[test]
-fn a_photo_edit_remakes_that_photo_only_and_a_template_edit_every_page() {
+fn a_photo_edit_remakes_that_photo_only_a_template_or_site_yaml_edit_every_page() {
     let site = common::shop();
     let mut server = start_settled(site.path());
     let port = server.port;
@@ -702,6 +702,20 @@ fn a_photo_edit_remakes_that_photo_only_and_a_template_edit_every_page() {
         assert!(changed.contains(f), "{f} not rendered again");
     }
     assert!(changed.iter().all(|f| f.ends_with(".html")), "{changed:?}");
+
+    // site.yaml: everything is loaded and rendered again.
+    let before = snapshot(&out);
+    edit(
+        &site.path().join("site.yaml"),
+        "title: Fixture Sports Co.",
+        "title: Fixture Sports Company",
+    );
+    wait_event(&rx, "reload");
+    wait_page(port, "/contact/", "Fixture Sports Company");
+    let changed = rewritten(&before, &snapshot(&out));
+    for (f, _) in before.iter().filter(|(f, _)| f.ends_with(".html")) {
+        assert!(changed.contains(f), "{f} not rendered again");
+    }
 }
 
 #[test]

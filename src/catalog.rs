@@ -228,6 +228,16 @@ const CATEGORIES_FILE: &str = "categories.yaml";
 impl Catalog {
     /// Loads and checks every product and category; photos must exist inside `site_root` (canonical).
     pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Catalog, Vec<Diagnostic>> {
+        Catalog::load_reusing(site_root, config, HashMap::new())
+    }
+
+    /// [`Catalog::load`], taking the products of the files in `known` from there instead of reading
+    /// them again: `minisite serve` keeps the products whose file did not change.
+    pub fn load_reusing(
+        site_root: &Path,
+        config: &SiteConfig,
+        mut known: HashMap<PathBuf, Product>,
+    ) -> Result<Catalog, Vec<Diagnostic>> {
         let mut problems = Problems::default();
         let files = product_files(site_root);
         if files.is_empty() {
@@ -236,9 +246,14 @@ impl Catalog {
                     .help("add one YAML file per product in products/, e.g. products/football.yaml"),
             );
         }
+        let taken: Vec<Option<Product>> = files.iter().map(|rel| known.remove(rel)).collect();
         let loaded: Vec<Result<Product, Diagnostic>> = files
             .par_iter()
-            .map(|rel| load_product(site_root, rel, config))
+            .zip(taken)
+            .map(|(rel, known)| match known {
+                Some(p) => Ok(p),
+                None => load_product(site_root, rel, config),
+            })
             .collect();
         let mut products: Vec<Product> = loaded.into_iter().filter_map(|r| problems.take(r)).collect();
 

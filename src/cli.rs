@@ -58,6 +58,9 @@ pub enum Command {
         /// Image cache folder, shareable between sites [default: SITE_DIR/.minisite-cache]
         #[arg(long, env = "MINISITE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
+        /// Open the site in the default browser (or the one $BROWSER names) once it is served
+        #[arg(long)]
+        open: bool,
     },
     /// Manage the image cache
     Cache {

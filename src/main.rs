@@ -143,12 +143,14 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             bind,
             poll,
             cache_dir,
+            open,
         } => minisite::serve::run(&minisite::serve::ServeOptions {
             site_dir,
             port,
             bind,
             poll,
             cache_dir,
+            open,
         }),
         Command::Init { dir, theme } => {
             minisite::init::init(&dir, &theme)?;

@@ -1,6 +1,6 @@
 //! `Site::load` then `Site::build`: config → theme → catalogue + pages → image plan → images → render → write.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Product};
 use crate::config::{PhotoSpec, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
 use crate::images::{self, cache::Cache, sources::SourceIndex, ImagePlan, ImageStats};
@@ -13,7 +13,8 @@ use crate::views::{self, MenuItem, ProductView, SiteView};
 use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -96,15 +97,72 @@ struct PagerLink {
 
 /// One page to render: where it goes, with which template and data.
 struct Job {
+    /// Site path, e.g. `products/ball/`; the page is written to `{path}index.html`.
     path: String,
     template: &'static str,
-    meta: PageMeta,
+    meta: Meta,
+    /// Template variables other than `site`, `root`, `page` and the products in `shows`.
     extra: Value,
+    /// The products the page shows, by template variable. Kept apart from `extra` so that a page's
+    /// fingerprint can name each product by a short hash instead of its whole view.
+    shows: Vec<(&'static str, Shown)>,
+}
+
+enum Shown {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+enum Meta {
+    Ready(Box<PageMeta>),
+    /// Product `i`'s page, whose metadata (with its JSON-LD, the costliest part) is made only
+    /// when the page is rendered: `minisite serve` renders few of them per edit.
+    Product(usize),
+}
+
+/// What a page needs of one product, kept by `minisite serve` from one edit to the next for the
+/// products that did not change (see [`Site::documents`]).
+#[derive(Clone)]
+pub struct ProductMemo {
+    pub view: std::sync::Arc<ProductView>,
+    pub value: Value,
+    /// Hash of the view, standing in for it in fingerprints.
+    pub key: blake3::Hash,
+}
+
+/// The logo as published.
+pub struct Logo {
+    /// Path in the output, named after its content.
+    pub url: String,
+    pub bytes: Vec<u8>,
+    pub size: Option<(u32, u32)>,
+}
+
+/// Every file made from templates and data: the HTML pages (404.html last), then sitemap.xml and
+/// robots.txt. `minisite build` renders them all; `minisite serve` only those whose
+/// [`Documents::fingerprint`] changed since it last wrote them.
+pub struct Documents<'a> {
+    owner: &'a Site,
+    site_view: SiteView,
+    site: Value,
+    /// Hash of the site view, which every page shows (menus, categories, company, brand).
+    site_key: blake3::Hash,
+    products: Vec<ProductMemo>,
+    jobs: Vec<Job>,
+    /// The root path 404.html's links start from (it is served at any depth).
+    root404: String,
+    texts: Vec<(&'static str, String)>,
 }
 
 impl Site {
     /// Reads and checks everything the build will use; reports every problem found, not just the first.
     pub fn load(dir: &Path, opts: &BuildOptions) -> Result<Site> {
+        Site::load_reusing(dir, opts, HashMap::new())
+    }
+
+    /// [`Site::load`], taking the products of the files in `known` as they are instead of reading
+    /// those files again (see [`Catalog::load_reusing`]).
+    pub fn load_reusing(dir: &Path, opts: &BuildOptions, known: HashMap<PathBuf, Product>) -> Result<Site> {
         let root = dir
             .canonicalize()
             .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", dir.display())))?;
@@ -121,7 +179,7 @@ impl Site {
         }
         let theme = Theme::load(&config.theme, &root)?;
         let mut problems: Vec<Diagnostic> = Vec::new();
-        let catalog = Catalog::load(&root, &config).unwrap_or_else(|d| {
+        let catalog = Catalog::load_reusing(&root, &config, known).unwrap_or_else(|d| {
             problems.extend(d);
             Catalog::default()
         });
@@ -239,108 +297,42 @@ impl Site {
         output::check_output_location(&self.root, &output)?;
         let staging = Staging::begin(&output, opts.force)?;
 
-        let statics = self.theme.static_files();
-        let mut asset_versions = BTreeMap::new();
-        for (path, file) in &statics {
-            let bytes = file.bytes().map_err(|e| Error::io(path, e))?;
-            staging.write(path, &bytes)?;
-            asset_versions.insert(path.clone(), blake3::hash(&bytes).to_hex()[..8].to_string());
+        let statics = self.statics()?;
+        for (path, bytes) in &statics {
+            staging.write(path, bytes)?;
         }
-        let logo_url = match &self.logo {
-            Some(p) => {
-                let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
-                let ext = p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .unwrap_or("img")
-                    .to_ascii_lowercase();
-                let url = format!("brand/logo-{}.{ext}", &blake3::hash(&bytes).to_hex()[..10]);
-                staging.write(&url, &bytes)?;
-                Some((url, views::logo_size(p, &bytes)))
-            }
-            None => None,
-        };
+        let logo = self.logo()?;
+        if let Some(l) = &logo {
+            staging.write(&l.url, &l.bytes)?;
+        }
 
         // Photos before pages: pages show each photo's average colour while it loads, and that
         // colour is known only once the photo's variants exist.
-        let cache = Cache::new(self.cache_dir.clone());
-        let bg = images::ops::parse_hex(&self.config.brand.colors.background);
         let image_stats = images::run::run(
             &self.plan,
-            &cache,
+            &self.cache(),
             staging.root(),
             self.config.images.quality,
-            bg,
+            self.background(),
             opts.progress,
         )
         .map_err(|d| Error::Site(self.named_in(d)))?;
-        let _ = self
-            .plan
-            .colors
-            .set(images::run::colors(&self.plan, &cache, &self.sources, bg));
+        self.note_colors();
 
-        let renderer = Renderer::new(&self.theme, self.config.clean_links, asset_versions);
-        let site_view = views::site_view(&self.config, &self.catalog, &self.pages, &self.plan, logo_url);
-        let jobs = self.jobs(&site_view);
-        let site_value = Value::from_serialize(&site_view);
-
-        let rendered: Vec<std::result::Result<(), Error>> = jobs
-            .par_iter()
-            .map(|job| {
-                let root = "../".repeat(job.path.matches('/').count());
-                let ctx = context! { site => site_value, root => root, page => Value::from_serialize(&job.meta), ..job.extra.clone() };
-                let html = renderer.render(job.template, ctx)?;
-                staging.write(&format!("{}index.html", job.path), html.as_bytes())
-            })
-            .collect();
-        let mut problems: Vec<Diagnostic> = Vec::new();
-        for r in rendered {
-            match r {
-                Ok(()) => {}
-                Err(Error::Site(d)) => problems.extend(d),
-                Err(e) => return Err(e),
-            }
-        }
-        // Template errors repeat once per page; report each once.
-        problems.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-        problems.dedup();
-        if !problems.is_empty() {
-            return Err(Error::Site(problems));
-        }
-
-        let base = self.config.base_url.as_deref();
-        // 404.html is served at any depth, so its links start from the site's root path.
-        let root404 = base
-            .and_then(|b| b.splitn(4, '/').nth(3).map(|p| format!("/{p}")))
-            .unwrap_or_else(|| "/".to_string());
-        let meta404 = PageMeta {
-            kind: "404",
-            title: format!("Page not found | {}", self.config.title),
-            heading: "Page not found".into(),
-            description: site_view.description.clone(),
-            path: "404.html".into(),
-            canonical: None,
-            og_image: None,
-            og_type: "website",
-            breadcrumbs: Vec::new(),
-            json_ld: Vec::new(),
-        };
-        let html = renderer.render(
-            "404.html",
-            context! { site => site_value, root => root404, page => Value::from_serialize(&meta404) },
+        let renderer = self.renderer(&statics);
+        let docs = self.documents(logo.as_ref(), |_| None);
+        docs.render_each(
+            &renderer,
+            |_| true,
+            |i, text| staging.write(&docs.file(i), text.as_bytes()),
         )?;
-        staging.write("404.html", html.as_bytes())?;
-
-        let paths: Vec<String> = jobs.iter().map(|j| j.path.clone()).collect();
-        staging.write("sitemap.xml", seo::sitemap(&paths, base).as_bytes())?;
-        staging.write("robots.txt", seo::robots(base).as_bytes())?;
 
         staging.commit()?;
         // Only a speed-up for the next build: failing to save it is not worth failing this one.
         let _ = self.sources.save();
         Ok(BuildReport {
             output,
-            pages: jobs.len() + 1,
+            pages: docs.pages(),
             images: image_stats,
             elapsed: started.elapsed(),
         })
@@ -383,6 +375,135 @@ impl Site {
                 }
             })
             .collect()
+    }
+
+    pub fn cache(&self) -> Cache {
+        Cache::new(self.cache_dir.clone())
+    }
+
+    /// The colour transparent photos are flattened on.
+    pub fn background(&self) -> [u8; 3] {
+        images::ops::parse_hex(&self.config.brand.colors.background)
+    }
+
+    /// Every static file to publish (the theme's, and the site's own that replace or add to them)
+    /// with its bytes, by path in the output.
+    pub fn statics(&self) -> Result<Vec<(String, Cow<'static, [u8]>)>> {
+        self.theme
+            .static_files()
+            .into_iter()
+            .map(|(path, file)| {
+                let bytes = file.bytes().map_err(|e| Error::io(&path, e))?;
+                Ok((path, bytes))
+            })
+            .collect()
+    }
+
+    /// The logo, named after its content so browsers never show a stale one.
+    pub fn logo(&self) -> Result<Option<Logo>> {
+        let Some(p) = &self.logo else { return Ok(None) };
+        let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+        let ext = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("img")
+            .to_ascii_lowercase();
+        Ok(Some(Logo {
+            url: format!("brand/logo-{}.{ext}", &blake3::hash(&bytes).to_hex()[..10]),
+            size: views::logo_size(p, &bytes),
+            bytes,
+        }))
+    }
+
+    /// The template engine, with `asset()` links versioned by the content of `statics`.
+    pub fn renderer(&self, statics: &[(String, Cow<'static, [u8]>)]) -> Renderer {
+        let versions = statics
+            .iter()
+            .map(|(path, bytes)| (path.clone(), blake3::hash(bytes).to_hex()[..8].to_string()))
+            .collect();
+        Renderer::new(&self.theme, self.config.clean_links, versions)
+    }
+
+    /// Learns each photo's average colour, from the source index or from a variant in the cache;
+    /// photos with no variant made yet get none.
+    pub fn note_colors(&self) {
+        let colors = images::run::colors(&self.plan, &self.cache(), &self.sources, self.background());
+        let _ = self.plan.colors.set(colors);
+    }
+
+    /// Saves what was learnt of the photos (hashes, sizes, colours) for the next build; only a
+    /// speed-up, so failing to save is not an error.
+    pub fn save_index(&self) {
+        let _ = self.sources.save();
+    }
+
+    /// Every page, 404.html, sitemap.xml and robots.txt, ready to render. `known` may give the
+    /// view of a product as an earlier `documents` made it (see [`Documents::memos`]), but only
+    /// when nothing the view is made from changed: the product, its category's title and slug,
+    /// site.yaml, its photos and their colours.
+    pub fn documents(
+        &self,
+        logo: Option<&Logo>,
+        known: impl Fn(&Product) -> Option<ProductMemo> + Sync,
+    ) -> Documents<'_> {
+        let cfg = &self.config;
+        let logo_url = logo.map(|l| (l.url.clone(), l.size));
+        let site_view = views::site_view(cfg, &self.catalog, &self.pages, &self.plan, logo_url);
+        let products: Vec<ProductMemo> = self
+            .catalog
+            .products
+            .par_iter()
+            .map(|p| {
+                known(p).unwrap_or_else(|| {
+                    let url = views::product_url(p);
+                    let view =
+                        views::product_view(p, &self.catalog, cfg, &self.plan, self.abs(&url).as_deref());
+                    ProductMemo {
+                        value: Value::from_serialize(&view),
+                        key: json_hash(&view),
+                        view: std::sync::Arc::new(view),
+                    }
+                })
+            })
+            .collect();
+        let mut jobs = self.jobs(&site_view, &products);
+
+        let base = cfg.base_url.as_deref();
+        let root404 = base
+            .and_then(|b| b.splitn(4, '/').nth(3).map(|p| format!("/{p}")))
+            .unwrap_or_else(|| "/".to_string());
+        let paths: Vec<String> = jobs.iter().map(|j| j.path.clone()).collect();
+        jobs.push(Job {
+            path: "404.html".into(),
+            template: "404.html",
+            meta: Meta::Ready(Box::new(PageMeta {
+                kind: "404",
+                title: format!("Page not found | {}", cfg.title),
+                heading: "Page not found".into(),
+                description: site_view.description.clone(),
+                path: "404.html".into(),
+                canonical: None,
+                og_image: None,
+                og_type: "website",
+                breadcrumbs: Vec::new(),
+                json_ld: Vec::new(),
+            })),
+            extra: Value::from(()),
+            shows: Vec::new(),
+        });
+        Documents {
+            owner: self,
+            site_key: json_hash(&site_view),
+            site: Value::from_serialize(&site_view),
+            site_view,
+            products,
+            jobs,
+            root404,
+            texts: vec![
+                ("sitemap.xml", seo::sitemap(&paths, base)),
+                ("robots.txt", seo::robots(base)),
+            ],
+        }
     }
 
     fn abs(&self, path: &str) -> Option<String> {
@@ -437,21 +558,39 @@ impl Site {
         })
     }
 
-    /// Every HTML page of the site, in a stable order.
-    fn jobs(&self, site: &SiteView) -> Vec<Job> {
+    /// The metadata of product `i`'s page: a function of its view and the site's, which is why a
+    /// product page's fingerprint can name those two by their hashes instead.
+    fn product_meta(&self, i: usize, view: &ProductView, site: &SiteView) -> PageMeta {
+        let cfg = &self.config;
+        let p = &self.catalog.products[i];
+        let mut crumbs = vec![
+            (String::from("Home"), String::new()),
+            ("Products".to_string(), "products/".to_string()),
+        ];
+        if let Some(c) = p.category {
+            let c = &self.catalog.categories[c];
+            crumbs.push((c.title.clone(), views::category_url(c)));
+        }
+        crumbs.push((p.data.name.clone(), view.url.clone()));
+        let desc = p
+            .data
+            .summary
+            .clone()
+            .or_else(|| p.data.description.as_deref().map(crate::markdown::to_plain))
+            .unwrap_or_else(|| format!("{} by {}", p.data.name, cfg.company_name()));
+        let mut meta = self.meta("product", &p.data.name, &desc, &view.url, crumbs);
+        meta.og_type = "product";
+        meta.og_image = self.og_image(&p.data.photos[0], &p.data.name);
+        meta.json_ld
+            .insert(0, seo::script_json(&seo::product(view, site, cfg)));
+        meta
+    }
+
+    /// Every HTML page of the site but 404.html, in a stable order.
+    fn jobs(&self, site: &SiteView, products: &[ProductMemo]) -> Vec<Job> {
         let cfg = &self.config;
         let home = (String::from("Home"), String::new());
         let mut jobs = Vec::new();
-        let products: Vec<ProductView> = self
-            .catalog
-            .products
-            .par_iter()
-            .map(|p| {
-                let url = views::product_url(p);
-                views::product_view(p, &self.catalog, cfg, &self.plan, self.abs(&url).as_deref())
-            })
-            .collect();
-        let product_values: Vec<Value> = products.par_iter().map(Value::from_serialize).collect();
 
         // Home
         let mut meta = self.meta("home", &cfg.title, &site.description, "", vec![home.clone()]);
@@ -462,19 +601,15 @@ impl Site {
             .chain(self.catalog.products.iter())
             .next()
             .and_then(|p| self.og_image(&p.data.photos[0], &p.data.name));
-        let featured: Vec<Value> = self
-            .catalog
-            .products
-            .iter()
-            .zip(&product_values)
-            .filter(|(p, _)| p.data.featured)
-            .map(|(_, v)| v.clone())
+        let featured: Vec<usize> = (0..products.len())
+            .filter(|&i| self.catalog.products[i].data.featured)
             .collect();
         jobs.push(Job {
             path: String::new(),
             template: "home.html",
-            meta,
-            extra: context! { featured => featured },
+            meta: Meta::Ready(Box::new(meta)),
+            extra: Value::from(()),
+            shows: vec![("featured", Shown::Many(featured))],
         });
 
         // All products, paginated
@@ -492,47 +627,30 @@ impl Site {
             &desc,
             "products/",
             &all,
-            &product_values,
             &crumbs,
             Value::from(()),
         );
 
-        // Product pages
-        for (i, (p, view)) in self.catalog.products.iter().zip(&products).enumerate() {
-            let mut crumbs = vec![home.clone(), ("Products".to_string(), "products/".to_string())];
-            if let Some(c) = p.category {
-                let c = &self.catalog.categories[c];
-                crumbs.push((c.title.clone(), views::category_url(c)));
-            }
-            crumbs.push((p.data.name.clone(), view.url.clone()));
-            let desc = p
-                .data
-                .summary
-                .clone()
-                .or_else(|| p.data.description.as_deref().map(crate::markdown::to_plain))
-                .unwrap_or_else(|| format!("{} by {}", p.data.name, cfg.company_name()));
-            let mut meta = self.meta("product", &p.data.name, &desc, &view.url, crumbs);
-            meta.og_type = "product";
-            meta.og_image = self.og_image(&p.data.photos[0], &p.data.name);
-            meta.json_ld
-                .insert(0, seo::script_json(&seo::product(view, site, cfg)));
-            let related: Vec<Value> = p
+        // Product pages; their metadata is made when they are rendered (see `Meta::Product`).
+        for (i, (p, memo)) in self.catalog.products.iter().zip(products).enumerate() {
+            let related: Vec<usize> = p
                 .category
                 .map(|c| {
                     self.catalog.categories[c]
                         .products
                         .iter()
-                        .filter(|&&j| j != i)
+                        .copied()
+                        .filter(|&j| j != i)
                         .take(4)
-                        .map(|&j| product_values[j].clone())
                         .collect()
                 })
                 .unwrap_or_default();
             jobs.push(Job {
-                path: view.url.clone(),
+                path: memo.view.url.clone(),
                 template: "product.html",
-                meta,
-                extra: context! { product => product_values[i].clone(), related => related },
+                meta: Meta::Product(i),
+                extra: Value::from(()),
+                shows: vec![("product", Shown::One(i)), ("related", Shown::Many(related))],
             });
         }
 
@@ -546,8 +664,15 @@ impl Site {
             jobs.push(Job {
                 path: "categories/".into(),
                 template: "categories.html",
-                meta: self.meta("categories", "Categories", &desc, "categories/", crumbs),
+                meta: Meta::Ready(Box::new(self.meta(
+                    "categories",
+                    "Categories",
+                    &desc,
+                    "categories/",
+                    crumbs,
+                ))),
                 extra: Value::from(()),
+                shows: Vec::new(),
             });
         }
         for (ci, c) in self.catalog.categories.iter().enumerate() {
@@ -573,7 +698,6 @@ impl Site {
                 &desc,
                 &url,
                 &c.products,
-                &product_values,
                 &crumbs,
                 context! { category => cat_value },
             );
@@ -601,8 +725,9 @@ impl Site {
         jobs.push(Job {
             path: "company/".into(),
             template: "company.html",
-            meta,
+            meta: Meta::Ready(Box::new(meta)),
             extra: Value::from(()),
+            shows: Vec::new(),
         });
         let desc = format!(
             "Contact {} for quotes, samples and OEM orders.",
@@ -611,14 +736,15 @@ impl Site {
         jobs.push(Job {
             path: "contact/".into(),
             template: "contact.html",
-            meta: self.meta(
+            meta: Meta::Ready(Box::new(self.meta(
                 "contact",
                 "Contact us",
                 &desc,
                 "contact/",
                 vec![home.clone(), ("Contact".into(), "contact/".into())],
-            ),
+            ))),
             extra: Value::from(()),
+            shows: Vec::new(),
         });
 
         // Markdown pages
@@ -634,8 +760,9 @@ impl Site {
             jobs.push(Job {
                 path,
                 template: "page.html",
-                meta,
+                meta: Meta::Ready(Box::new(meta)),
                 extra: context! { content => Value::from_safe_string(p.html.clone()) },
+                shows: Vec::new(),
             });
         }
         jobs
@@ -651,7 +778,6 @@ impl Site {
         desc: &str,
         base: &str,
         items: &[usize],
-        values: &[Value],
         crumbs: &[(String, String)],
         extra: Value,
     ) {
@@ -665,12 +791,7 @@ impl Site {
             }
         };
         for n in 1..=total {
-            let chunk: Vec<Value> = items
-                .iter()
-                .skip((n - 1) * per)
-                .take(per)
-                .map(|&i| values[i].clone())
-                .collect();
+            let chunk: Vec<usize> = items.iter().skip((n - 1) * per).take(per).copied().collect();
             let path = url_of(n);
             let heading_n = if n == 1 {
                 heading.to_string()
@@ -694,10 +815,182 @@ impl Site {
             jobs.push(Job {
                 path,
                 template: "list.html",
-                meta,
-                extra: context! { products => chunk, pager => Value::from_serialize(&pager), ..extra.clone() },
+                meta: Meta::Ready(Box::new(meta)),
+                extra: context! { pager => Value::from_serialize(&pager), ..extra.clone() },
+                shows: vec![("products", Shown::Many(chunk))],
             });
         }
+    }
+}
+
+impl Documents<'_> {
+    /// Each product's file with what its pages were made from, for the next `documents`.
+    pub fn memos(&self) -> impl Iterator<Item = (&Path, &ProductMemo)> {
+        self.owner
+            .catalog
+            .products
+            .iter()
+            .map(|p| p.file.as_path())
+            .zip(&self.products)
+    }
+
+    /// How many documents there are.
+    pub fn len(&self) -> usize {
+        self.jobs.len() + self.texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many of them are HTML pages (404.html included).
+    pub fn pages(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// Whether document `i` is rendered from a template (sitemap.xml and robots.txt are not).
+    pub fn is_page(&self, i: usize) -> bool {
+        i < self.jobs.len()
+    }
+
+    /// Where document `i` goes in the output, e.g. `products/ball/index.html`.
+    pub fn file(&self, i: usize) -> Cow<'_, str> {
+        match self.jobs.get(i) {
+            Some(j) if j.template == "404.html" => Cow::Borrowed(&j.path),
+            Some(j) => Cow::Owned(format!("{}index.html", j.path)),
+            None => Cow::Borrowed(self.texts[i - self.jobs.len()].0),
+        }
+    }
+
+    fn root(&self, job: &Job) -> String {
+        if job.template == "404.html" {
+            self.root404.clone()
+        } else {
+            "../".repeat(job.path.matches('/').count())
+        }
+    }
+
+    /// A hash of everything document `i` is made from but the templates: two equal fingerprints
+    /// mean the same output as long as the renderer (templates, asset versions) is the same.
+    pub fn fingerprint(&self, i: usize) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        let Some(job) = self.jobs.get(i) else {
+            let (file, text) = &self.texts[i - self.jobs.len()];
+            h.update(file.as_bytes()).update(&[0]).update(text.as_bytes());
+            return h.finalize();
+        };
+        h.update(self.site_key.as_bytes());
+        for part in [job.path.as_str(), job.template, &self.root(job)] {
+            h.update(part.as_bytes()).update(&[0]);
+        }
+        match &job.meta {
+            Meta::Ready(meta) => h.update(json_hash(meta).as_bytes()),
+            // A function of the product's view (its key is below) and the site view (above).
+            Meta::Product(_) => h.update(b"product-meta"),
+        };
+        h.update(json_hash(&job.extra).as_bytes());
+        for (name, shown) in &job.shows {
+            h.update(name.as_bytes()).update(&[0]);
+            let ids: &[usize] = match shown {
+                Shown::One(i) => std::slice::from_ref(i),
+                Shown::Many(v) => v,
+            };
+            h.update(&(ids.len() as u64).to_le_bytes());
+            for &id in ids {
+                h.update(self.products[id].key.as_bytes());
+            }
+        }
+        h.finalize()
+    }
+
+    /// Renders document `i`.
+    pub fn render(&self, i: usize, renderer: &Renderer) -> std::result::Result<String, Diagnostic> {
+        let Some(job) = self.jobs.get(i) else {
+            return Ok(self.texts[i - self.jobs.len()].1.clone());
+        };
+        let shown: BTreeMap<&str, Value> = job
+            .shows
+            .iter()
+            .map(|(name, s)| {
+                let v = match s {
+                    Shown::One(i) => self.products[*i].value.clone(),
+                    Shown::Many(v) => Value::from(
+                        v.iter()
+                            .map(|&i| self.products[i].value.clone())
+                            .collect::<Vec<_>>(),
+                    ),
+                };
+                (*name, v)
+            })
+            .collect();
+        let page = match &job.meta {
+            Meta::Ready(meta) => Value::from_serialize(meta),
+            Meta::Product(i) => Value::from_serialize(self.owner.product_meta(
+                *i,
+                &self.products[*i].view,
+                &self.site_view,
+            )),
+        };
+        let own = context! { site => self.site, root => self.root(job), page => page };
+        let ctx = minijinja::value::merge_maps([own, Value::from(shown), job.extra.clone()]);
+        renderer.render(job.template, ctx)
+    }
+
+    /// Renders the documents `want` picks, in parallel, and hands each to `write`; template errors
+    /// are reported once each, whatever the number of pages they broke.
+    pub fn render_each(
+        &self,
+        renderer: &Renderer,
+        want: impl Fn(usize) -> bool + Sync,
+        write: impl Fn(usize, &str) -> Result<()> + Sync,
+    ) -> Result<usize> {
+        let results: Vec<Result<bool>> = (0..self.len())
+            .into_par_iter()
+            .map(|i| {
+                if !want(i) {
+                    return Ok(false);
+                }
+                write(i, &self.render(i, renderer)?)?;
+                Ok(true)
+            })
+            .collect();
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut done = 0;
+        for r in results {
+            match r {
+                Ok(wrote) => done += wrote as usize,
+                Err(Error::Site(d)) => problems.extend(d),
+                Err(e) => return Err(e),
+            }
+        }
+        problems.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        problems.dedup();
+        if problems.is_empty() {
+            Ok(done)
+        } else {
+            Err(Error::Site(problems))
+        }
+    }
+}
+
+/// Hash of a value's JSON form.
+fn json_hash(v: &impl Serialize) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    // Writing into a hasher cannot fail; the views have string keys only.
+    let _ = serde_json::to_writer(HashWriter(&mut h), v);
+    h.finalize()
+}
+
+struct HashWriter<'a>(&'a mut blake3::Hasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

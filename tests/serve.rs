@@ -2,25 +2,31 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(20);
+// A bound for a hang, not a speed test: generous, since CI machines may be busy.
+const WAIT: Duration = Duration::from_secs(60);
 
 /// The server process; killed when dropped, even when a test fails.
 struct Server {
     child: Child,
     port: u16,
     /// The temporary folder the server builds into.
-    output: std::path::PathBuf,
+    output: PathBuf,
+    /// What it printed on stdout, line by line (a thread keeps reading, so it never blocks).
+    lines: Receiver<String>,
+    /// Every line read so far.
+    seen: Vec<String>,
 }
 
 impl Server {
-    /// Ctrl-C: the server removes its temporary output and exits; true if it did within 10 s.
+    /// Ctrl-C: the server removes its temporary output and exits; None if it still runs after 10 s.
     fn interrupt(&mut self) -> Option<std::process::ExitStatus> {
         #[cfg(unix)]
         {
@@ -37,10 +43,33 @@ impl Server {
         }
         None
     }
+
+    /// Waits for a printed line containing `needle`; returns it.
+    fn wait_line(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => {
+                    self.seen.push(l.clone());
+                    if l.contains(needle) {
+                        return l;
+                    }
+                }
+                Err(_) => panic!(
+                    "no line with {needle:?} within {WAIT:?}; printed:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
         if self.interrupt().is_none() {
             let _ = self.child.kill();
             let _ = self.child.wait();
@@ -52,53 +81,61 @@ fn start(site: &Path) -> Server {
     start_with(site, &["--port", "0"])
 }
 
-fn start_with(site: &Path, extra: &[&str]) -> Server {
+/// Starts the server; returns once it printed where it builds to (before the first build).
+fn spawn(site: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_minisite"))
         .args(["serve", site.to_str().unwrap()])
         .args(extra)
         .env_remove("MINISITE_CACHE_DIR")
+        .env_remove("BROWSER")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    // Owned by the guard from here on: killed even if the URL never comes.
-    let mut server = Server {
-        child,
-        port: 0,
-        output: Default::default(),
-    };
-    let (tx, rx) = channel();
+    let (tx, lines) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let _ = tx.send(line);
         }
     });
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = match rx.recv_timeout(left) {
-            Ok(l) => l,
-            Err(_) => panic!("the server printed no URL within {WAIT:?}"),
-        };
-        if let Some(out) = line.strip_prefix("Output: ") {
-            server.output = out.rsplit_once(" (temporary").unwrap().0.into();
-        }
-        if let Some(url) = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-        {
-            let port = url
-                .trim_start_matches("http://127.0.0.1:")
-                .trim_end_matches('/')
-                .parse()
-                .unwrap();
-            // Keep draining stdout so the server never blocks on a full pipe.
-            std::thread::spawn(move || while rx.recv().is_ok() {});
-            server.port = port;
-            return server;
-        }
-    }
+    // Owned by the guard from here on: killed even if nothing comes.
+    let mut server = Server {
+        child,
+        port: 0,
+        output: Default::default(),
+        lines,
+        seen: Vec::new(),
+    };
+    let line = server.wait_line("Output: ");
+    server.output = line
+        .trim_start_matches("Output: ")
+        .rsplit_once(" (temporary")
+        .unwrap()
+        .0
+        .into();
+    server
+}
+
+fn start_with(site: &Path, extra: &[&str]) -> Server {
+    start_env(site, extra, &[])
+}
+
+/// Starts the server and waits until it serves.
+fn start_env(site: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+    let mut server = spawn(site, extra, env);
+    let line = server.wait_line("http://127.0.0.1:");
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap();
+    server.port = url
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    server
 }
 
 struct Reply {
@@ -390,6 +427,14 @@ fn polling_sees_edits() {
     .unwrap();
     wait_event(&rx, "reload");
     wait_page(port, PRODUCT, "Training Ball Polled");
+    // A second save right after (most likely within the same second of modification time).
+    std::fs::write(
+        site.path().join("products/training-ball.yaml"),
+        product_yaml("Training Ball Polled Again"),
+    )
+    .unwrap();
+    wait_event(&rx, "reload");
+    wait_page(port, PRODUCT, "Training Ball Polled Again");
 }
 
 #[test]
@@ -454,4 +499,547 @@ fn build_output_never_has_the_reload_script() {
             f.display()
         );
     }
+}
+
+/// Each file of the served folder with its inode and modification time: a file written again
+/// (always through a rename) gets a new inode.
+#[cfg(unix)]
+fn snapshot(dir: &Path) -> BTreeMap<String, (u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    common::files(dir)
+        .into_iter()
+        .map(|f| {
+            let m = std::fs::metadata(&f).unwrap();
+            let rel = f.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, (m.ino(), m.mtime(), m.mtime_nsec()))
+        })
+        .collect()
+}
+
+/// The files of `before` that are gone or different in `after`, sorted.
+#[cfg(unix)]
+fn rewritten(
+    before: &BTreeMap<String, (u64, i64, i64)>,
+    after: &BTreeMap<String, (u64, i64, i64)>,
+) -> Vec<String> {
+    before
+        .iter()
+        .filter(|(f, id)| after.get(*f) != Some(*id))
+        .map(|(f, _)| f.clone())
+        .collect()
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{}: no {from:?}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// A started server whose background photo work is over (it rewrites pages with the photos'
+/// colours once), so what changes next is the edits' doing.
+fn start_settled(site: &Path) -> Server {
+    let mut server = start(site);
+    server.wait_line("Photo variants ready");
+    server
+}
+
+#[cfg(unix)]
+#[test]
+fn edits_rewrite_only_the_pages_they_change() {
+    let site = common::shop();
+    let mut server = start_settled(site.path());
+    let port = server.port;
+    let out = server.output.clone();
+    let rx = events(port);
+
+    // A price: the product's page, the listings that show it (page 2 of its category and of all
+    // products, per_page being 2) and the pages of the products that show it as related.
+    let before = snapshot(&out);
+    edit(
+        &site.path().join("products/training-ball.yaml"),
+        "unit_price: 4.25",
+        "unit_price: 3.95",
+    );
+    wait_event(&rx, "reload");
+    let after = snapshot(&out);
+    assert_eq!(
+        rewritten(&before, &after),
+        [
+            "categories/footballs/page/2/index.html",
+            "products/futsal-ball/index.html",
+            "products/match-ball-pro-size-5/index.html",
+            "products/page/2/index.html",
+            "products/training-ball/index.html",
+        ]
+    );
+    assert!(get(port, "/products/training-ball/").body.contains("US$3.95"));
+    assert!(server.wait_line("Rebuilt").contains("5 of 16 pages rendered"));
+
+    // A new URL: the old page goes, the new one comes, and so does the sitemap; still nothing
+    // about the other category.
+    let before = snapshot(&out);
+    edit(
+        &site.path().join("products/training-ball.yaml"),
+        "name: Training Ball",
+        "slug: training-ball-2\nname: Training Ball",
+    );
+    wait_event(&rx, "reload");
+    let after = snapshot(&out);
+    let changed = rewritten(&before, &after);
+    for f in [
+        "sitemap.xml",
+        "products/training-ball/index.html",
+        "categories/footballs/page/2/index.html",
+    ] {
+        assert!(changed.contains(&f.to_string()), "{f} not rewritten: {changed:?}");
+    }
+    for f in [
+        "products/keeper-gloves/index.html",
+        "categories/gloves/index.html",
+        "index.html",
+        "faq/index.html",
+        "style.css",
+        "robots.txt",
+    ] {
+        assert!(!changed.contains(&f.to_string()), "{f} rewritten: {changed:?}");
+    }
+    assert!(!after.contains_key("products/training-ball/index.html"));
+    assert!(after.contains_key("products/training-ball-2/index.html"));
+    assert_eq!(get(port, "/products/training-ball/").status, 404);
+    assert!(get(port, "/sitemap.xml")
+        .body
+        .contains("/products/training-ball-2/</loc>"));
+
+    // A markdown page's text: that page alone.
+    let before = snapshot(&out);
+    edit(
+        &site.path().join("pages/faq.md"),
+        "## What is your MOQ?",
+        "An answer added while serving.\n\n## What is your MOQ?",
+    );
+    wait_event(&rx, "reload");
+    assert_eq!(rewritten(&before, &snapshot(&out)), ["faq/index.html"]);
+    assert!(get(port, "/faq/").body.contains("An answer added while serving."));
+    assert!(!site.path().join("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_photo_edit_remakes_that_photo_only_a_template_or_site_yaml_edit_every_page() {
+    let site = common::shop();
+    let mut server = start_settled(site.path());
+    let port = server.port;
+    let out = server.output.clone();
+    let rx = events(port);
+
+    // grey.jpg (the training ball's first photo) gets other pixels, saved by rename.
+    let before = snapshot(&out);
+    let old_variants: Vec<String> = before
+        .keys()
+        .filter(|f| f.starts_with("images/grey-"))
+        .cloned()
+        .collect();
+    assert!(!old_variants.is_empty());
+    let tmp = site.path().join("images/grey.jpg.tmp");
+    std::fs::copy(site.path().join("images/bridge.jpg"), &tmp).unwrap();
+    std::fs::rename(&tmp, site.path().join("images/grey.jpg")).unwrap();
+    wait_event(&rx, "reload");
+    assert!(server
+        .wait_line("Rebuilt")
+        .contains("1 photo's variants are being made"));
+    let page = get(port, "/products/training-ball/").body;
+    let new_variant = page
+        .split(['"', ' ', ','])
+        .find(|s| s.starts_with("../../images/grey-") && s.ends_with(".webp"))
+        .unwrap_or_else(|| panic!("no grey variant in\n{page}"))
+        .trim_start_matches("../../")
+        .to_string();
+    assert!(!old_variants.contains(&new_variant), "{new_variant} is not new");
+    // Asked for at once: the request waits for it rather than getting a 404.
+    let img = raw_get(
+        port,
+        format!("/{new_variant}").as_bytes(),
+        &format!("127.0.0.1:{port}"),
+    );
+    assert_eq!(img.status, 200);
+    assert_eq!(img.header("Content-Type").as_deref(), Some("image/webp"));
+    server.wait_line("Photo variants ready");
+    let after = snapshot(&out);
+    let changed = rewritten(&before, &after);
+    // The other photos' variants stay as they were; pages without the photo too.
+    assert!(
+        changed
+            .iter()
+            .all(|f| !f.starts_with("images/") || f.starts_with("images/grey-")),
+        "{changed:?}"
+    );
+    for f in [
+        "products/keeper-gloves/index.html",
+        "faq/index.html",
+        "contact/index.html",
+    ] {
+        assert!(!changed.contains(&f.to_string()), "{f} rewritten: {changed:?}");
+    }
+    assert!(changed.contains(&"products/training-ball/index.html".to_string()));
+
+    // A template of the site's own: every page is rendered again, static files and photos are not.
+    let before = snapshot(&out);
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let theme_page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    assert!(theme_page.contains("{{ content }}"), "{theme_page}");
+    std::fs::write(
+        templates.join("page.html"),
+        theme_page.replace("{{ content }}", "<p>Own template.</p>{{ content }}"),
+    )
+    .unwrap();
+    wait_event(&rx, "reload");
+    wait_page(port, "/faq/", "Own template.");
+    let changed = rewritten(&before, &snapshot(&out));
+    for (f, _) in before.iter().filter(|(f, _)| f.ends_with(".html")) {
+        assert!(changed.contains(f), "{f} not rendered again");
+    }
+    assert!(changed.iter().all(|f| f.ends_with(".html")), "{changed:?}");
+
+    // site.yaml: everything is loaded and rendered again.
+    let before = snapshot(&out);
+    edit(
+        &site.path().join("site.yaml"),
+        "title: Fixture Sports Co.",
+        "title: Fixture Sports Company",
+    );
+    wait_event(&rx, "reload");
+    wait_page(port, "/contact/", "Fixture Sports Company");
+    let changed = rewritten(&before, &snapshot(&out));
+    for (f, _) in before.iter().filter(|(f, _)| f.ends_with(".html")) {
+        assert!(changed.contains(f), "{f} not rendered again");
+    }
+}
+
+#[test]
+fn pages_are_served_before_photo_variants_exist() {
+    let site = common::shop();
+    // A cold image cache: every variant is still to make.
+    assert!(!site.path().join(".minisite-cache").exists());
+    let mut server = spawn(site.path(), &["--port", "0"], &[]);
+    let built = server.wait_line("Built ");
+    assert!(built.contains("6 photos' variants are being made"), "{built}");
+    let serving = server.wait_line("http://127.0.0.1:");
+    let port: u16 = serving
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    server.port = port;
+    let home = get(port, "/");
+    assert_eq!(home.status, 200);
+    let urls: Vec<String> = home
+        .body
+        .split(['"', ' ', ','])
+        .filter(|s| s.starts_with("images/") && (s.ends_with(".webp") || s.ends_with(".jpg")))
+        .map(|s| format!("/{s}"))
+        .collect();
+    assert!(urls.len() >= 4, "{urls:?}");
+    // All at once, as a browser does: each waits for its variant.
+    let answers: Vec<_> = urls
+        .iter()
+        .map(|u| {
+            let u = u.clone();
+            std::thread::spawn(move || (raw_get(port, u.as_bytes(), &format!("127.0.0.1:{port}")), u))
+        })
+        .collect();
+    for a in answers {
+        let (r, u) = a.join().unwrap();
+        assert_eq!(r.status, 200, "{u}");
+        let magic_ok = if u.ends_with(".webp") {
+            r.header("Content-Type").as_deref() == Some("image/webp")
+        } else {
+            r.header("Content-Type").as_deref() == Some("image/jpeg")
+        };
+        assert!(magic_ok, "{u}: {}", r.head);
+    }
+    server.wait_line("Photo variants ready");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_the_first_build_leaves_no_output() {
+    let site = common::shop();
+    // Enough products for the first build to take a while.
+    for i in 0..1500 {
+        std::fs::write(
+            site.path().join(format!("products/extra-{i}.yaml")),
+            format!(
+                "sku: EX-{i}\nname: Extra Ball {i}\ncategory: Footballs\nphotos:\n  - {{path: images/grey.jpg, alt: Grey}}\nprice_tiers:\n  - {{min_qty: 10, unit_price: 2.5}}\ndescription: |\n  A **ball** for tests.\n\n  - one\n  - two\n"
+            ),
+        )
+        .unwrap();
+    }
+    let mut server = spawn(site.path(), &["--port", "0"], &[]);
+    let tmp = server.output.parent().unwrap().to_path_buf();
+    assert!(tmp.exists());
+    let status = server.interrupt().expect("still running 10 s after Ctrl-C");
+    assert!(status.success(), "{status}");
+    assert!(!tmp.exists(), "{} left behind", tmp.display());
+    // The test is about the first build: it must not have finished.
+    while let Ok(l) = server.lines.try_recv() {
+        server.seen.push(l);
+    }
+    assert!(
+        !server.seen.iter().any(|l| l.starts_with("Serving")),
+        "the first build ended before Ctrl-C: {:?}",
+        server.seen
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn open_starts_the_browser_on_the_served_address() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = common::shop();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("opened.txt");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$@\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let server = start_env(
+        site.path(),
+        &["--port", "0", "--open"],
+        &[("BROWSER", browser.to_str().unwrap())],
+    );
+    let deadline = Instant::now() + WAIT;
+    while !log.exists() {
+        assert!(Instant::now() < deadline, "the browser was not started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap().trim(),
+        format!("http://127.0.0.1:{}/", server.port)
+    );
+}
+
+#[test]
+fn editor_swap_and_backup_files_do_not_rebuild() {
+    let site = common::shop();
+    let mut server = start_settled(site.path());
+    let products = site.path().join("products");
+    for name in [
+        ".training-ball.yaml.swp",
+        "training-ball.yaml~",
+        "4913",
+        "training-ball.yaml___jb_tmp___",
+        ".#training-ball.yaml",
+    ] {
+        std::fs::write(products.join(name), "sku: [broken\n").unwrap();
+    }
+    // Longer than the watcher's quiet time, so the real edit below is a burst of its own.
+    std::thread::sleep(Duration::from_millis(500));
+    edit(
+        &products.join("training-ball.yaml"),
+        "unit_price: 4.25",
+        "unit_price: 4.5",
+    );
+    let line = server.wait_line("Rebuilt");
+    let quiet = server
+        .seen
+        .iter()
+        .filter(|l| l.contains("No page changed") || l.contains("Rebuilt"))
+        .count();
+    assert_eq!(quiet, 1, "a rebuild before the real edit: {:?}", server.seen);
+    assert!(line.contains("pages rendered"), "{line}");
+}
+
+/// Headless Chromium driven over the DevTools protocol: the injected script in a real browser.
+struct Browser {
+    child: Child,
+    ws: tungstenite::WebSocket<TcpStream>,
+    next: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    fn launch() -> Browser {
+        let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new(&exe)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {exe} ({e}); .ci/run installs it: apt-get install -y chromium")
+            });
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("DevTools listening on ") {
+                    let _ = tx.send(url.to_string());
+                }
+            }
+        });
+        let browser_ws = rx
+            .recv_timeout(WAIT)
+            .expect("Chromium did not open its DevTools port");
+        let port: u16 = browser_ws
+            .trim_start_matches("ws://127.0.0.1:")
+            .split('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        // The page target opened on about:blank.
+        let list = devtools_list(port);
+        let targets: serde_json::Value = serde_json::from_str(&list).unwrap();
+        let page = targets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["type"] == "page")
+            .unwrap_or_else(|| panic!("no page target in {list}"));
+        let url = page["webSocketDebuggerUrl"].as_str().unwrap().to_string();
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        let (ws, _) = tungstenite::client(url.as_str(), stream).unwrap();
+        Browser {
+            child,
+            ws,
+            next: 0,
+            _profile: profile,
+        }
+    }
+
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next += 1;
+        let id = self.next;
+        let msg = serde_json::json!({"id": id, "method": method, "params": params});
+        self.ws.send(tungstenite::Message::text(msg.to_string())).unwrap();
+        loop {
+            let reply = self.ws.read().unwrap();
+            let Ok(text) = reply.to_text() else { continue };
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// The value of a JavaScript expression in the page.
+    fn eval(&mut self, expr: &str) -> serde_json::Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": expr, "returnByValue": true}),
+        );
+        r["result"]["value"].clone()
+    }
+
+    /// Waits until `expr` is true in the page.
+    fn wait(&mut self, expr: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.eval(expr) != serde_json::Value::Bool(true) {
+            assert!(Instant::now() < deadline, "never true in the browser: {expr}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn the_reload_script_works_in_a_real_browser() {
+    let site = common::shop();
+    // The site's own copy of the theme's stylesheet, as a designer has it.
+    let static_dir = site.path().join("static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    let css = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+    )
+    .unwrap();
+    std::fs::write(static_dir.join("style.css"), &css).unwrap();
+    let server = start_settled(site.path());
+    let port = server.port;
+    let mut b = Browser::launch();
+    let page = format!("http://localhost:{port}{PRODUCT}");
+    b.call("Page.navigate", serde_json::json!({ "url": page }));
+    b.wait("document.readyState === 'complete' && window.__minisiteLive === true");
+    let file = site.path().join("products/training-ball.yaml");
+
+    // A save reloads the page, which stays the page being edited.
+    b.eval("window.__mark = 1");
+    std::fs::write(&file, product_yaml("Training Ball Live")).unwrap();
+    b.wait("window.__mark === undefined && document.querySelector('h1').textContent.includes('Training Ball Live')");
+    assert_eq!(b.eval("location.pathname"), PRODUCT);
+
+    // A stylesheet change is swapped in without a reload.
+    b.wait("window.__minisiteLive === true");
+    b.eval("window.__mark = 2");
+    std::fs::write(
+        static_dir.join("style.css"),
+        css + "\nbody { outline: 3px dashed rgb(1, 2, 3); }\n",
+    )
+    .unwrap();
+    b.wait("getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'");
+    assert_eq!(b.eval("window.__mark"), 2, "the page reloaded for a stylesheet");
+
+    // A broken save: an overlay naming the file, over the last good page; the fix clears it.
+    std::fs::write(&file, "sku: FX-FB-002\nname: [Training Ball\n").unwrap();
+    b.wait("!!document.querySelector('[role=alert]') && document.querySelector('[role=alert]').textContent.includes('products/training-ball.yaml')");
+    assert_eq!(b.eval("window.__mark"), 2);
+    assert_eq!(
+        b.eval("document.querySelector('h1').textContent.includes('Training Ball Live')"),
+        true
+    );
+    std::fs::write(&file, product_yaml("Training Ball Mended")).unwrap();
+    b.wait("window.__mark === undefined && !document.querySelector('[role=alert]') && document.querySelector('h1').textContent.includes('Training Ball Mended')");
+}
+
+/// The DevTools HTTP endpoint's list of targets (it keeps the connection open: read by length).
+fn devtools_list(port: u16) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(s, "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut r = BufReader::new(s);
+    let mut len = 0;
+    loop {
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                len = value.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).unwrap();
+    String::from_utf8(body).unwrap()
 }

@@ -2,6 +2,7 @@
 //! names (DNS rebinding), HTML with the reload script, and the reload event stream.
 
 use super::reload::{self, Hub};
+use super::variants::Variants;
 use percent_encoding::percent_decode_str;
 use std::io::Write;
 use std::net::IpAddr;
@@ -15,12 +16,17 @@ const LOCATION: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'
 
 /// What every request handler shares.
 pub struct Ctx {
-    /// The served output folder (replaced as a whole by each build).
+    /// The served output folder (its files are replaced one at a time, each whole).
     pub output: PathBuf,
     pub bind: IpAddr,
     pub port: u16,
     pub hub: Arc<Hub>,
+    /// Photo variants still being made: a request for one waits for it.
+    pub variants: Option<Arc<Variants>>,
 }
+
+/// How long a request for a photo variant not made yet waits for it.
+const VARIANT_WAIT: Duration = Duration::from_secs(60);
 
 /// `addr` as it appears in a URL's host part (`[::1]` for IPv6).
 pub fn host_of(addr: IpAddr) -> String {
@@ -31,12 +37,19 @@ pub fn host_of(addr: IpAddr) -> String {
 }
 
 impl Ctx {
-    pub fn new(output: PathBuf, bind: IpAddr, port: u16, hub: Arc<Hub>) -> Ctx {
+    pub fn new(
+        output: PathBuf,
+        bind: IpAddr,
+        port: u16,
+        hub: Arc<Hub>,
+        variants: Option<Arc<Variants>>,
+    ) -> Ctx {
         Ctx {
             output,
             bind,
             port,
             hub,
+            variants,
         }
     }
 
@@ -149,7 +162,19 @@ pub fn handle(ctx: &Arc<Ctx>, req: Request) {
             )
         }
     };
-    match lookup(&ctx.output, &segments, path.ends_with('/')) {
+    let mut found = if ctx.hub.has_built() {
+        lookup(&ctx.output, &segments, path.ends_with('/'))
+    } else {
+        Found::NotBuilt
+    };
+    if matches!(found, Found::Missing) {
+        if let Some(v) = &ctx.variants {
+            if v.wait_for(&segments.join("/"), VARIANT_WAIT) {
+                found = lookup(&ctx.output, &segments, path.ends_with('/'));
+            }
+        }
+    }
+    match found {
         Found::File(file) => file_response(ctx, req, &file, 200),
         Found::Redirect => {
             // Non-ASCII bytes are percent-encoded: header values are ASCII.
@@ -349,6 +374,7 @@ mod tests {
             bind.parse().unwrap(),
             1111,
             Arc::default(),
+            None,
         )
     }
 

@@ -1,20 +1,27 @@
 //! `minisite serve`: build the site into a temporary folder outside the sources, serve it on this
-//! computer, and rebuild the whole site whenever a source file changes, telling open pages to
-//! reload (or to show the errors of a broken edit while the last good build stays served).
+//! computer, and on every save rebuild what the change touched, telling open pages to reload (or
+//! to show the errors of a broken edit while the last good pages stay served).
+//!
+//! Pages come first: the first build renders every page and serving starts at once, while photo
+//! variants are made in the background (see [`variants`]).
 
 pub mod http;
+pub mod rebuild;
 pub mod reload;
+pub mod served;
+pub mod variants;
 pub mod watch;
 
 use crate::error::{Error, Result};
-use crate::report::{render, Level};
-use crate::{BuildOptions, BuildReport, Diagnostic};
+use rebuild::Rebuilder;
 use reload::Hub;
-use std::io::IsTerminal;
+use served::Served;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::mpsc::channel;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use variants::Variants;
 
 /// What `minisite serve` was asked for.
 #[derive(Debug, Clone)]
@@ -26,12 +33,21 @@ pub struct ServeOptions {
     /// Poll the file system instead of using the OS's change notifications.
     pub poll: bool,
     pub cache_dir: Option<PathBuf>,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
 }
 
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 50;
 /// Threads answering ordinary requests (event streams get a thread each).
 const WORKERS: usize = 4;
+
+enum Signal {
+    /// The first build is done (good or not): time to serve.
+    Built,
+    /// Ctrl-C (or a termination request).
+    Stop,
+}
 
 /// Builds, serves and watches until Ctrl-C.
 pub fn run(opts: &ServeOptions) -> Result<()> {
@@ -47,19 +63,31 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
             opts.site_dir.display()
         )));
     }
+    // Ctrl-C is handled from the start: stopping during the first build must remove the output too.
+    let (signals, signal) = channel::<Signal>();
+    let stop = signals.clone();
+    ctrlc::set_handler(move || {
+        let _ = stop.send(Signal::Stop);
+    })
+    .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+
     // The output lives in a temporary folder outside the site: serving never writes into the sources.
     let tmp = tempfile::Builder::new()
         .prefix("minisite-serve-")
         .tempdir()
         .map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let output = tmp.path().join("site");
+    let served = Arc::new(Served::new(output.clone()).map_err(|e| Error::io(&output, e))?);
     let hub = Arc::new(Hub::default());
-    let builder = Builder {
-        root: root.clone(),
-        output: output.clone(),
-        cache_dir: opts.cache_dir.clone(),
-        hub: hub.clone(),
-    };
+    let variants = Arc::new(Variants::new(served.clone()));
+    let rebuilder = Arc::new(Mutex::new(Rebuilder::new(
+        root.clone(),
+        opts.cache_dir.clone(),
+        served.clone(),
+        variants.clone(),
+        hub.clone(),
+    )));
+
     // Watching starts before the first build, so an edit made during it is not missed.
     let watch = watch::start(&root, opts.poll).map_err(|e| {
         Error::Usage(format!(
@@ -72,14 +100,59 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
             }
         ))
     })?;
-    builder.build(true, false);
+    println!("Output: {} (temporary, removed on exit)", output.display());
+    // The image cache is written while serving; when it is inside the site it must not trigger builds.
+    let ignored: Vec<PathBuf> = opts
+        .cache_dir
+        .iter()
+        .map(|c| crate::output::absolute(c))
+        .collect();
+    {
+        let (rebuilder, root, built) = (rebuilder.clone(), root.clone(), signals.clone());
+        std::thread::spawn(move || {
+            lock(&rebuilder).first();
+            let _ = built.send(Signal::Built);
+            watch.run(&root, &ignored, |changes| lock(&rebuilder).rebuild(changes));
+            eprintln!("error: the file watcher stopped; restart minisite serve to see changes again.");
+        });
+    }
+    if let Ok(Signal::Stop) | Err(_) = signal.recv() {
+        println!("Stopping.");
+        stop_writing(&served, &variants);
+        drop(tmp);
+        return Ok(());
+    }
 
     let (server, port) = bind(opts.bind, opts.port)?;
     let server = Arc::new(server);
-    let ctx = Arc::new(http::Ctx::new(output.clone(), opts.bind, port, hub.clone()));
+    let ctx = Arc::new(http::Ctx::new(
+        output.clone(),
+        opts.bind,
+        port,
+        hub.clone(),
+        Some(variants.clone()),
+    ));
     for _ in 0..WORKERS {
         let (server, ctx) = (server.clone(), ctx.clone());
         std::thread::spawn(move || http::serve(&server, &ctx));
+    }
+    {
+        let (variants, rebuilder, root) = (variants.clone(), rebuilder.clone(), root.clone());
+        std::thread::spawn(move || {
+            let mut made = 0;
+            variants.run(|m| {
+                match m.result {
+                    Ok(stats) => made += stats.made + stats.reused,
+                    Err(diags) => rebuild::show(&diags, crate::report::Level::Error, &root),
+                }
+                if m.idle && made > 0 {
+                    // Pages learn the photos' average colours; then the line tests and scripts wait for.
+                    lock(&rebuilder).refresh();
+                    println!("Photo variants ready ({made} files).");
+                    made = 0;
+                }
+            });
+        });
     }
 
     let shown = if opts.bind.is_unspecified() {
@@ -93,36 +166,34 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
             http::host_of(opts.bind)
         );
     }
-    println!("Output: {} (temporary, removed on exit)", output.display());
-    println!("Serving {} at http://{shown}:{port}/", root.display());
+    let url = format!("http://{shown}:{port}/");
+    println!("Serving {} at {url}", root.display());
     println!("Watching for changes; press Ctrl-C to stop.");
+    if opts.open {
+        if let Err(e) = opener::open_browser(&url) {
+            eprintln!("warning: cannot open a browser ({e}); open {url} yourself.");
+        }
+    }
 
-    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
-    ctrlc::set_handler(move || {
-        let _ = stop_tx.send(());
-    })
-    .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
-
-    // The image cache is written by every build; when it is inside the site it must not trigger one.
-    let ignored: Vec<PathBuf> = opts
-        .cache_dir
-        .iter()
-        .map(|c| crate::output::absolute(c))
-        .collect();
-    std::thread::spawn(move || {
-        watch.run(&builder.root.clone(), &ignored, |changes| {
-            builder.build(false, changes.css_only())
-        });
-        eprintln!("error: the file watcher stopped; restart minisite serve to see changes again.");
-    });
-
-    let _ = stop_rx.recv();
+    while let Ok(Signal::Built) = signal.recv() {}
     println!("Stopping.");
     server.unblock();
+    stop_writing(&served, &variants);
     // Give answers in flight a moment, then remove the temporary output.
     std::thread::sleep(Duration::from_millis(50));
     drop(tmp);
     Ok(())
+}
+
+fn lock(r: &Mutex<Rebuilder>) -> std::sync::MutexGuard<'_, Rebuilder> {
+    r.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Stops the photo worker and waits for every write in progress, so the output can be deleted
+/// without a late write bringing part of it back.
+fn stop_writing(served: &Served, variants: &Variants) {
+    variants.stop();
+    served.close();
 }
 
 /// Binds `port`, or the next free port after it; port 0 lets the system choose.
@@ -149,83 +220,4 @@ fn bind(addr: IpAddr, port: u16) -> Result<(tiny_http::Server, u16)> {
         "cannot listen on {}:{port} or the {PORT_TRIES} ports after it: {err}",
         http::host_of(addr)
     )))
-}
-
-/// Builds the whole site into the served folder and tells the browsers what happened.
-struct Builder {
-    root: PathBuf,
-    output: PathBuf,
-    cache_dir: Option<PathBuf>,
-    hub: Arc<Hub>,
-}
-
-impl Builder {
-    fn build(&self, first: bool, css_only: bool) {
-        let opts = BuildOptions {
-            output: Some(self.output.clone()),
-            cache_dir: self.cache_dir.clone(),
-            progress: first && std::io::stderr().is_terminal(),
-            ..Default::default()
-        };
-        match crate::build(&self.root, &opts) {
-            Ok((report, warnings)) => {
-                if first {
-                    show(&warnings, Level::Warning, &self.root);
-                }
-                print_report(&report, &warnings, first);
-                self.hub.built(css_only);
-            }
-            Err(e) => {
-                let text = describe(&e, &self.root);
-                match &e {
-                    Error::Site(diags) => show(diags, Level::Error, &self.root),
-                    other => eprintln!("error: {other}"),
-                }
-                eprintln!(
-                    "{}",
-                    if first {
-                        "The site has errors; fix them and save, the page reloads on its own."
-                    } else {
-                        "The site has errors; still serving the last good build."
-                    }
-                );
-                self.hub.failed(text);
-            }
-        }
-    }
-}
-
-fn print_report(report: &BuildReport, warnings: &[Diagnostic], first: bool) {
-    let w = match warnings.len() {
-        0 => String::new(),
-        1 => ", 1 warning".to_string(),
-        n => format!(", {n} warnings"),
-    };
-    println!(
-        "{} {} pages, {} images ({} made) in {:.2} s{w}",
-        if first { "Built" } else { "Rebuilt" },
-        report.pages,
-        report.images.made + report.images.reused,
-        report.images.made,
-        report.elapsed.as_secs_f64(),
-    );
-}
-
-fn show(diags: &[Diagnostic], level: Level, root: &Path) {
-    let color = std::io::stderr().is_terminal();
-    for d in diags {
-        eprint!("{}", render(d, level, Some(root), color));
-    }
-}
-
-/// The text the browser overlay shows: the same as the terminal, without colours.
-fn describe(e: &Error, root: &Path) -> String {
-    match e {
-        Error::Site(diags) => diags
-            .iter()
-            .map(|d| render(d, Level::Error, Some(root), false))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => format!("error: {other}"),
-    }
 }

@@ -1,6 +1,7 @@
 //! Live reload: open pages listen to a Server-Sent Events stream and reload, swap stylesheets, or
 //! show the errors of a broken build in an overlay.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Mutex;
 
@@ -53,6 +54,8 @@ pub const SCRIPT: &str = r#"(() => {
     }
   };
   const es = new EventSource("/__minisite/events");
+  // Lets a test driving a browser know the page listens (a global, so the page's DOM is untouched).
+  es.addEventListener("open", () => { window.__minisiteLive = true; });
   es.addEventListener("reload", () => location.reload());
   es.addEventListener("css", swapCss);
   // A plain "error" Event (no data) is the connection dropping; EventSource reconnects by itself.
@@ -90,6 +93,8 @@ pub struct Hub {
     clients: Mutex<Vec<Sender<String>>>,
     /// The errors of the last build, when it failed.
     error: Mutex<Option<String>>,
+    /// Some build succeeded: there are pages to serve.
+    good: AtomicBool,
 }
 
 impl Hub {
@@ -115,6 +120,7 @@ impl Hub {
 
     /// A good build: stylesheets only changed (and no errors to clear) → `css`, else `reload`.
     pub fn built(&self, css_only: bool) {
+        self.good.store(true, Ordering::SeqCst);
         let had_error = self
             .error
             .lock()
@@ -129,6 +135,11 @@ impl Hub {
     pub fn failed(&self, text: String) {
         *self.error.lock().unwrap_or_else(|e| e.into_inner()) = Some(text.clone());
         self.broadcast(event("error", &text));
+    }
+
+    /// Whether a build succeeded since the server started.
+    pub fn has_built(&self) -> bool {
+        self.good.load(Ordering::SeqCst)
     }
 
     /// Whether the last build failed.

@@ -1,0 +1,426 @@
+//! Rebuilding only what an edit changed. The last good site stays loaded between edits; an edit
+//! reloads the site reusing every product whose file (and photos) did not change, then renders
+//! only the documents whose inputs changed: each document has a fingerprint of everything it is
+//! made from (its data, the products it shows, the site-wide data every page shows), and a page is
+//! rendered again only when its fingerprint differs from the one written. So a product edit
+//! re-renders that product's page and the pages that list it (its category pages, product
+//! listings, home when it is featured, its neighbours' "related" boxes), and the sitemap when a
+//! URL changed; an edit that changes what every page shows (site.yaml, categories, a page's menu
+//! title) re-renders every page. Templates and static files are not data: an edit of either makes
+//! a new renderer and re-renders every page (asset links carry a hash of the static files).
+//!
+//! A failed edit changes nothing: the last good site stays loaded and served, and what changed is
+//! kept for the next attempt, so no edit is lost however many broken saves come in between.
+
+use super::reload::Hub;
+use super::served::{Batch, Served};
+use super::variants::Variants;
+use super::watch::Changes;
+use crate::catalog::Product;
+use crate::error::{Error, Result};
+use crate::render::Renderer;
+use crate::report::{render, Level};
+use crate::site::ProductMemo;
+use crate::{BuildOptions, Diagnostic, Site};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The last good build: what is served.
+struct Last {
+    site: Site,
+    renderer: Renderer,
+    /// Static file → hash of what was written.
+    statics: BTreeMap<String, blake3::Hash>,
+    logo: Option<String>,
+    /// Output file → fingerprint of the document written there.
+    pages: HashMap<String, blake3::Hash>,
+}
+
+/// What changed since the last good build.
+#[derive(Default, Debug)]
+pub struct Todo {
+    /// site.yaml changed, or the watcher lost track: reload and re-render everything.
+    pub everything: bool,
+    /// A template changed: a new renderer, every page re-rendered.
+    pub templates: bool,
+    /// Every changed path, absolute.
+    pub paths: BTreeSet<PathBuf>,
+}
+
+impl Todo {
+    pub fn add(&mut self, root: &Path, changes: &Changes) {
+        self.everything |= changes.rescan;
+        for p in &changes.paths {
+            let rel = p.strip_prefix(root).unwrap_or(p);
+            if rel == Path::new("site.yaml") {
+                self.everything = true;
+            }
+            if rel.starts_with("templates") {
+                self.templates = true;
+            }
+            self.paths.insert(p.clone());
+        }
+    }
+
+    /// Whether the change at `rel` (relative to `root`) or a folder holding it is in this todo.
+    fn touches(&self, root: &Path, rel: &Path) -> bool {
+        let abs = root.join(rel);
+        self.paths.iter().any(|d| abs.starts_with(d))
+    }
+
+    /// Only stylesheets changed: open pages can swap them without reloading.
+    fn css_only(&self) -> bool {
+        !self.everything
+            && !self.paths.is_empty()
+            && self
+                .paths
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css")))
+    }
+
+    /// The products of `site` that can be taken as they are: their file and photos did not change.
+    fn reusable(&self, site: &Site) -> HashMap<PathBuf, Product> {
+        if self.everything {
+            return HashMap::new();
+        }
+        site.catalog
+            .products
+            .par_iter()
+            .filter(|p| {
+                !self.touches(&site.root, &p.file)
+                    && !p
+                        .data
+                        .photos
+                        .iter()
+                        .any(|ph| self.touches(&site.root, Path::new(&ph.path)))
+            })
+            .map(|p| (p.file.clone(), p.clone()))
+            .collect()
+    }
+}
+
+/// What one good rebuild did.
+struct Done {
+    pages: usize,
+    rendered: usize,
+    written: usize,
+    removed: usize,
+    photos_queued: usize,
+    warnings: Vec<Diagnostic>,
+}
+
+pub struct Rebuilder {
+    root: PathBuf,
+    opts: BuildOptions,
+    served: Arc<Served>,
+    variants: Arc<Variants>,
+    hub: Arc<Hub>,
+    last: Option<Last>,
+    todo: Todo,
+    /// The product views of the last good build, by product file.
+    memos: HashMap<PathBuf, ProductMemo>,
+}
+
+impl Rebuilder {
+    pub fn new(
+        root: PathBuf,
+        cache_dir: Option<PathBuf>,
+        served: Arc<Served>,
+        variants: Arc<Variants>,
+        hub: Arc<Hub>,
+    ) -> Rebuilder {
+        Rebuilder {
+            root,
+            opts: BuildOptions {
+                cache_dir,
+                ..Default::default()
+            },
+            served,
+            variants,
+            hub,
+            last: None,
+            todo: Todo::default(),
+            memos: HashMap::new(),
+        }
+    }
+
+    /// The first build: every page, no photo variant (they are made in the background).
+    pub fn first(&mut self) {
+        self.todo.everything = true;
+        self.run(false);
+    }
+
+    /// Rebuilds what `changes` touched and tells open pages.
+    pub fn rebuild(&mut self, changes: &Changes) {
+        self.todo.add(&self.root, changes);
+        self.run(false);
+    }
+
+    /// Re-renders the pages whose photos' colours became known once their variants were made;
+    /// open pages are not told (a placeholder colour is not worth a reload). Skipped while an edit
+    /// is failing: its own next save will render everything anew.
+    pub fn refresh(&mut self) {
+        if self.last.is_some() && self.todo.paths.is_empty() && !self.todo.everything {
+            self.run(true);
+        }
+    }
+
+    fn run(&mut self, quiet: bool) {
+        let started = Instant::now();
+        let first = self.last.is_none();
+        match self.attempt(quiet) {
+            Ok(done) => {
+                let css_only = self.todo.css_only();
+                self.todo = Todo::default();
+                if first {
+                    show(&done.warnings, Level::Warning, &self.root);
+                }
+                if quiet {
+                    return;
+                }
+                print_done(&done, first, started.elapsed());
+                if done.written + done.removed > 0 {
+                    self.hub.built(css_only);
+                } else if self.hub.has_error() {
+                    // The fix restored what is served: the overlay must still go.
+                    self.hub.built(false);
+                }
+            }
+            Err(e) => {
+                match &e {
+                    Error::Site(diags) => show(diags, Level::Error, &self.root),
+                    other => eprintln!("error: {other}"),
+                }
+                eprintln!(
+                    "{}",
+                    if first {
+                        "The site has errors; fix them and save, the page reloads on its own."
+                    } else {
+                        "The site has errors; still serving the last good build."
+                    }
+                );
+                self.hub.failed(describe(&e, &self.root));
+            }
+        }
+    }
+
+    /// `recolor`: photos' colours may have changed since the last build.
+    fn attempt(&mut self, recolor: bool) -> Result<Done> {
+        let everything = self.todo.everything || self.last.is_none();
+        let reuse = match &self.last {
+            Some(last) => self.todo.reusable(&last.site),
+            None => HashMap::new(),
+        };
+        let reused: std::collections::HashSet<PathBuf> = reuse.keys().cloned().collect();
+        let site = Site::load_reusing(&self.root, &self.opts, reuse)?;
+        site.note_colors();
+
+        let statics = site.statics()?;
+        let static_keys: BTreeMap<String, blake3::Hash> = statics
+            .iter()
+            .map(|(path, bytes)| (path.clone(), blake3::hash(bytes)))
+            .collect();
+        let last = self.last.as_ref();
+        let fresh = everything || self.todo.templates || last.is_none_or(|l| l.statics != static_keys);
+        let new_renderer = fresh.then(|| site.renderer(&statics));
+        let renderer = match (&new_renderer, last) {
+            (Some(r), _) | (None, Some(Last { renderer: r, .. })) => r,
+            (None, None) => unreachable!("a first build always makes a renderer"),
+        };
+
+        let logo = site.logo()?;
+        // A product's view is made from the product, its category's title and slug, site.yaml
+        // and its photos (with their colours); when none changed, the last one is still right.
+        let views_hold =
+            !everything && !recolor && !self.todo.touches(&self.root, Path::new("categories.yaml"));
+        let memos = &self.memos;
+        let docs = site.documents(logo.as_ref(), |p| {
+            if views_hold && reused.contains(&p.file) {
+                memos.get(&p.file).cloned()
+            } else {
+                None
+            }
+        });
+        let files: Vec<String> = (0..docs.len()).map(|i| docs.file(i).into_owned()).collect();
+        let prints: Vec<blake3::Hash> = (0..docs.len())
+            .into_par_iter()
+            .map(|i| docs.fingerprint(i))
+            .collect();
+
+        let batch = Batch::new(&self.served).map_err(|e| Error::io(self.served.root(), e))?;
+        let put = |rel: &str, bytes: &[u8]| batch.put(rel, bytes).map_err(|e| Error::io(rel, e));
+        let rendered = docs.render_each(
+            renderer,
+            |i| {
+                !self.served.is_stopping()
+                    && ((fresh && docs.is_page(i))
+                        || last.and_then(|l| l.pages.get(&files[i])) != Some(&prints[i]))
+            },
+            |i, text| put(&files[i], text.as_bytes()),
+        )?;
+        for (path, bytes) in &statics {
+            if last.and_then(|l| l.statics.get(path)) != Some(&static_keys[path]) {
+                put(path, bytes)?;
+            }
+        }
+        if let Some(l) = &logo {
+            if last.and_then(|l| l.logo.as_deref()) != Some(l.url.as_str()) {
+                put(&l.url, &l.bytes)?;
+            }
+        }
+        // Queued before the pages showing them are published, so requests for them wait, not 404.
+        let photos_queued = self.variants.queue(&site);
+        let written = batch.commit().map_err(|e| Error::io(self.served.root(), e))?;
+
+        let pages: HashMap<String, blake3::Hash> = files.into_iter().zip(prints).collect();
+        let mut gone: Vec<&str> = Vec::new();
+        if let Some(l) = last {
+            gone.extend(
+                l.pages
+                    .keys()
+                    .filter(|f| !pages.contains_key(*f))
+                    .map(String::as_str),
+            );
+            gone.extend(
+                l.statics
+                    .keys()
+                    .filter(|f| !static_keys.contains_key(*f))
+                    .map(String::as_str),
+            );
+            if let Some(old) = l
+                .logo
+                .as_deref()
+                .filter(|o| logo.as_ref().is_none_or(|n| n.url != *o))
+            {
+                gone.push(old);
+            }
+        }
+        for f in &gone {
+            self.served.remove(f).map_err(|e| Error::io(f, e))?;
+        }
+        let removed = gone.len();
+        site.save_index();
+        let done = Done {
+            pages: docs.pages(),
+            rendered,
+            written,
+            removed,
+            photos_queued,
+            warnings: site.warnings.clone(),
+        };
+        let memos: HashMap<PathBuf, ProductMemo> =
+            docs.memos().map(|(f, m)| (f.to_path_buf(), m.clone())).collect();
+        drop(docs);
+        self.memos = memos;
+        let renderer = match new_renderer {
+            Some(r) => r,
+            None => match self.last.take() {
+                Some(l) => l.renderer,
+                None => unreachable!("a first build always makes a renderer"),
+            },
+        };
+        self.last = Some(Last {
+            site,
+            renderer,
+            statics: static_keys,
+            logo: logo.map(|l| l.url),
+            pages,
+        });
+        Ok(done)
+    }
+}
+
+fn print_done(done: &Done, first: bool, elapsed: Duration) {
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    let w = match done.warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
+    let photos = match done.photos_queued {
+        0 => String::new(),
+        1 => "; 1 photo's variants are being made".to_string(),
+        n => format!("; {n} photos' variants are being made"),
+    };
+    if first {
+        println!("Built {} pages in {ms:.0} ms{photos}{w}", done.pages);
+    } else if done.written + done.removed == 0 {
+        println!("No page changed ({ms:.0} ms){w}");
+    } else {
+        println!(
+            "Rebuilt in {ms:.0} ms: {} of {} pages rendered, {} files written, {} removed{photos}{w}",
+            done.rendered, done.pages, done.written, done.removed
+        );
+    }
+}
+
+pub fn show(diags: &[Diagnostic], level: Level, root: &Path) {
+    let color = std::io::stderr().is_terminal();
+    for d in diags {
+        eprint!("{}", render(d, level, Some(root), color));
+    }
+}
+
+/// The text the browser overlay shows: the same as the terminal, without colours.
+pub fn describe(e: &Error, root: &Path) -> String {
+    match e {
+        Error::Site(diags) => diags
+            .iter()
+            .map(|d| render(d, Level::Error, Some(root), false))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => format!("error: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changes(paths: &[&str], rescan: bool) -> Changes {
+        Changes {
+            paths: paths.iter().map(PathBuf::from).collect(),
+            rescan,
+        }
+    }
+
+    #[test]
+    fn what_each_change_asks_for() {
+        let root = Path::new("/s");
+        let mut t = Todo::default();
+        t.add(root, &changes(&["/s/products/a.yaml"], false));
+        assert!(!t.everything && !t.templates);
+        assert!(t.touches(root, Path::new("products/a.yaml")));
+        assert!(!t.touches(root, Path::new("products/b.yaml")));
+
+        t.add(root, &changes(&["/s/templates/base.html"], false));
+        assert!(t.templates && !t.everything);
+
+        let mut t = Todo::default();
+        t.add(root, &changes(&["/s/site.yaml"], false));
+        assert!(t.everything);
+
+        // An overflow or rescan: everything, once.
+        let mut t = Todo::default();
+        t.add(root, &changes(&[], true));
+        assert!(t.everything);
+
+        // A folder that went away takes its files with it.
+        let mut t = Todo::default();
+        t.add(root, &changes(&["/s/products/balls"], false));
+        assert!(t.touches(root, Path::new("products/balls/a.yaml")));
+    }
+
+    #[test]
+    fn stylesheets_alone_swap_without_a_reload() {
+        let mut t = Todo::default();
+        t.add(Path::new("/s"), &changes(&["/s/static/style.css"], false));
+        assert!(t.css_only());
+        t.add(Path::new("/s"), &changes(&["/s/products/a.yaml"], false));
+        assert!(!t.css_only());
+    }
+}

@@ -26,14 +26,14 @@ struct Server {
 }
 
 impl Server {
-    /// Ctrl-C: the server removes its temporary output and exits; None if it still runs after 10 s.
+    /// Ctrl-C: the server removes its temporary output and exits; None if it still runs after 30 s.
     fn interrupt(&mut self) -> Option<std::process::ExitStatus> {
         #[cfg(unix)]
         {
             let _ = Command::new("kill")
                 .args(["-INT", &self.child.id().to_string()])
                 .status();
-            let deadline = Instant::now() + Duration::from_secs(10);
+            let deadline = Instant::now() + Duration::from_secs(30);
             while Instant::now() < deadline {
                 if let Ok(Some(status)) = self.child.try_wait() {
                     return Some(status);

@@ -191,6 +191,7 @@ pub struct SocialLink {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
+    Avif,
     Webp,
     #[serde(alias = "jpg")]
     Jpeg,
@@ -199,12 +200,14 @@ pub enum ImageFormat {
 impl ImageFormat {
     pub fn extension(self) -> &'static str {
         match self {
+            ImageFormat::Avif => "avif",
             ImageFormat::Webp => "webp",
             ImageFormat::Jpeg => "jpg",
         }
     }
     pub fn mime(self) -> &'static str {
         match self {
+            ImageFormat::Avif => "image/avif",
             ImageFormat::Webp => "image/webp",
             ImageFormat::Jpeg => "image/jpeg",
         }
@@ -531,6 +534,13 @@ impl SiteConfig {
                 "formats",
                 "formats must list at least one format".into(),
                 "e.g. formats: [webp, jpeg]",
+            );
+        } else if img.formats.last() == Some(&ImageFormat::Avif) {
+            bad(
+                "images.formats",
+                "formats",
+                "avif cannot be the last format: the last one is the <img> every browser must show, and older browsers cannot show AVIF".into(),
+                "list avif first and a fallback after it, e.g. formats: [avif, webp, jpeg]",
             );
         }
         if img.thumbnails.ratio != "none" && img.thumbnails.ratio().is_none() {

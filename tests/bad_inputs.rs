@@ -994,14 +994,15 @@ fn image_16bit_grey_png() {
     );
 }
 
-/// For the image engineer: `ops::decode` itself should refuse a cut JPEG rather than fill the
-/// missing part with grey. minisite is safe without it (the planner refuses cut files first, see
-/// `image_truncated_jpeg`), but a decoder that fills silently hides other damage.
+/// The decoder itself refuses a cut JPEG too (mozjpeg), rather than filling the missing part with
+/// grey as zune-jpeg did; the planner's own check (`image_truncated_jpeg`) stays as the first line.
 #[test]
-#[ignore = "zune-jpeg (inside `image`) decodes a truncated JPEG without error, filling the rest grey; ops.rs is being rewritten"]
 fn decoder_refuses_a_truncated_jpeg() {
-    let bytes = std::fs::read(corpus().join("cases/image_truncated_jpeg/images/cut.jpg")).unwrap();
-    assert!(minisite::images::ops::decode(&bytes).is_err());
+    for case in ["image_truncated_jpeg", "image_truncated_progressive_jpeg"] {
+        let bytes = std::fs::read(corpus().join(format!("cases/{case}/images/cut.jpg"))).unwrap();
+        let e = minisite::images::ops::decode(&bytes, 1).err();
+        assert!(e.is_some(), "{case} decoded without error");
+    }
 }
 
 // ---------- Product text in every context ----------

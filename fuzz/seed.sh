@@ -11,8 +11,5 @@ for f in $(find "$fx" ../examples -name '*.md' -path '*pages/*'); do
   # page_markdown reads its first byte as switches: 0 = defaults.
   { printf '\0'; cat "$f"; } > "corpus/page_markdown/$(echo "${f#../}" | tr / _)"
 done
-# image_decode reads its first byte as the JPEG shrink: 0 = full size.
-for f in $(find "$fx" -path '*images/*' -type f -size -300k); do
-  { printf '\0'; cat "$f"; } > "corpus/image_decode/$(echo "${f#../}" | tr / _)"
-done
+for f in $(find "$fx" -path '*images/*' -type f -size -300k); do cp "$f" "corpus/image_decode/$(echo "${f#../}" | tr / _)"; done
 for t in corpus/*; do echo "$t: $(ls "$t" | wc -l) seeds"; done

@@ -994,14 +994,19 @@ fn image_16bit_grey_png() {
     );
 }
 
-/// The decoder itself refuses a cut JPEG too (mozjpeg), rather than filling the missing part with
-/// grey as zune-jpeg did; the planner's own check (`image_truncated_jpeg`) stays as the first line.
+/// `ops::decode` itself refuses a cut JPEG rather than fill the missing part with grey (the planner
+/// refuses cut files first, see `image_truncated_jpeg`, but a decoder that fills silently would
+/// hide other damage), at full size and with shrink-on-load.
 #[test]
 fn decoder_refuses_a_truncated_jpeg() {
     for case in ["image_truncated_jpeg", "image_truncated_progressive_jpeg"] {
         let bytes = std::fs::read(corpus().join(format!("cases/{case}/images/cut.jpg"))).unwrap();
-        let e = minisite::images::ops::decode(&bytes, 1).err();
-        assert!(e.is_some(), "{case} decoded without error");
+        for shrink in [1, 2, 8] {
+            let err = minisite::images::ops::decode(&bytes, shrink)
+                .err()
+                .expect("refused");
+            assert!(err.contains("cut short"), "{case}, shrink {shrink}: {err}");
+        }
     }
 }
 

@@ -251,6 +251,14 @@ fn plan_one(
     })
 }
 
+/// How a variant is cut from its photo, besides its size.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// JPEG decode shrink (see [`ops::jpeg_shrink`]).
+    shrink: u32,
+    crop: Option<[f64; 4]>,
+}
+
 /// Places a photo's problem on the line of the file (`d.file`) that names the photo.
 pub fn locate_photo(d: Diagnostic, site_root: &Path, rel: &str) -> Diagnostic {
     let text = std::fs::read_to_string(site_root.join(&d.file)).unwrap_or_default();
@@ -292,14 +300,6 @@ fn not_readable(bytes: &[u8]) -> Result<(), (String, &'static str)> {
             "check that this is the right file; if it is a photo, export it again as JPEG",
         )),
     }
-}
-
-/// How a variant is cut from its photo, besides its size.
-#[derive(Clone, Copy)]
-struct Shape {
-    /// JPEG decode shrink (see [`ops::jpeg_shrink`]).
-    shrink: u32,
-    crop: Option<[f64; 4]>,
 }
 
 /// One output file: its cache key hashes the source and everything that shapes the pixels.

@@ -1065,3 +1065,29 @@ error!(
     template_unknown_filter,
     "templates/page.html", 3, 1, NONE, "unknown filter: filter shout is unknown", "in `shout`: no filter"
 );
+
+// ---------- Markdown ----------
+/// Text that spells a script link is only text: its `<` is escaped, so no tag or attribute can
+/// start (the page_markdown fuzz target once mistook this for a link).
+#[test]
+fn markdown_text_that_spells_a_script_link_stays_text() {
+    let md = "- **FOB Karachi** for frahref=\"javascript:med work\n\n<a href=\"javascript:alert(1)\">x</a>\n\n[y](  JaVaScRiPt:alert(2))";
+    let html = minisite::markdown::to_html(md, false, false);
+    let doc = scraper::Html::parse_fragment(&html);
+    let links: Vec<&str> = doc
+        .select(&sel("a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(links, ["#"], "{html}");
+    assert!(doc
+        .select(&sel("li"))
+        .next()
+        .unwrap()
+        .text()
+        .collect::<String>()
+        .contains("javascript:med work"));
+    assert!(
+        html.contains("&lt;a href=\"javascript:alert(1)\"&gt;x&lt;/a&gt;"),
+        "{html}"
+    );
+}

@@ -180,8 +180,26 @@ fn help_for_known(message: &str) -> Option<String> {
         return Some("add the field; see docs/site-format.md for what each file needs".into());
     }
     if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        // Said for the type the field wants: that is what the seller has to write.
+        let plain = plain_message(message);
+        let want = plain.strip_prefix("must be ").unwrap_or("");
         return Some(
-            "write numbers without quotes or units (2.50, not $2.50), lists in [ ] or as `- ` lines, and text in quotes if it contains `:` or `#`".into(),
+            if want.starts_with("a whole number") {
+                "write digits only, e.g. 100: no words, units or decimal point"
+            } else if want.starts_with("a number") {
+                "write digits only, e.g. 2.50: no words, units or currency signs ($2.50 → 2.50)"
+            } else if want.starts_with("a list") {
+                "write a list: [a, b] on one line, or one `- item` per line below the field"
+            } else if want.starts_with("text") {
+                "write text on the same line; put it in quotes if it contains `:` or `#` or starts with [ or {"
+            } else if want.starts_with("a group") {
+                "write the fields indented on the lines below, or on one line as {field: value, field: value}"
+            } else if want.starts_with("true or false") {
+                "write true or false"
+            } else {
+                "write numbers without quotes or units, lists in [ ], and text in quotes if it contains `:` or `#`"
+            }
+            .into(),
         );
     }
     if message.starts_with("duplicate") {

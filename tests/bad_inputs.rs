@@ -213,7 +213,7 @@ error!(
     17,
     Some("moq.quantity"),
     "must be a whole number, zero or more, found `one hundred`",
-    "write numbers without quotes"
+    "write digits only, e.g. 100: no words"
 );
 error!(
     yaml_wrong_type_group,
@@ -222,7 +222,7 @@ error!(
     6,
     Some("moq"),
     "must be a group of `field: value` lines, found `one hundred`",
-    "write numbers"
+    "{field: value, field: value}"
 );
 error!(
     yaml_wrong_type_list,
@@ -231,7 +231,7 @@ error!(
     7,
     Some("tags"),
     "must be a list, found `football`",
-    "lists in [ ]"
+    "[a, b] on one line"
 );
 error!(
     yaml_missing_field,
@@ -289,7 +289,7 @@ error!(
     30,
     Some("price_tiers[0].unit_price"),
     "must be a number, found `$2.50`",
-    "2.50, not $2.50"
+    "($2.50 → 2.50)"
 );
 error!(
     yaml_number_too_large,
@@ -298,7 +298,7 @@ error!(
     17,
     Some("moq.quantity"),
     "found the number 99999999999999999999999",
-    "write numbers"
+    "write digits only"
 );
 error!(
     yaml_negative_quantity,
@@ -307,7 +307,7 @@ error!(
     17,
     Some("moq.quantity"),
     "must be a whole number, zero or more, found the number -5",
-    "write numbers"
+    "write digits only, e.g. 100"
 );
 error!(
     yaml_max_below_min,
@@ -332,7 +332,12 @@ error!(
 );
 error!(
     yaml_top_level_list,
-    "products/p.yaml", 1, 1, NONE, "must be a group of `field: value` lines, found a list", "write numbers"
+    "products/p.yaml",
+    1,
+    1,
+    NONE,
+    "must be a group of `field: value` lines, found a list",
+    "write the fields indented"
 );
 error!(
     yaml_latin1,
@@ -368,7 +373,7 @@ error!(
     5,
     Some("tags[0]"),
     "must be text, found a list",
-    "write numbers"
+    "write text on the same line"
 );
 error!(
     yaml_deep_nesting,
@@ -377,7 +382,7 @@ error!(
     8,
     Some("tags[0]"),
     "must be text, found a list",
-    "write numbers"
+    "write text on the same line"
 );
 error!(
     yaml_bad_focus,
@@ -526,7 +531,7 @@ error!(
     1,
     NONE,
     "must be a list, found a group of `field: value` lines",
-    "lists in [ ] or as `- ` lines"
+    "one `- item` per line"
 );
 error!(
     category_bad_slug,
@@ -561,7 +566,7 @@ error!(
     11,
     Some("category"),
     "must be text, found a list",
-    "write numbers"
+    "write text on the same line"
 );
 
 // ---------- Pages ----------
@@ -580,7 +585,7 @@ error!(
     7,
     Some("menu"),
     "must be a whole number, found `first`",
-    "write numbers"
+    "e.g. 100: no words"
 );
 error!(
     page_reserved_name,
@@ -999,12 +1004,14 @@ fn image_16bit_grey_png() {
 /// hide other damage), at full size and with shrink-on-load.
 #[test]
 fn decoder_refuses_a_truncated_jpeg() {
-    let bytes = std::fs::read(corpus().join("cases/image_truncated_jpeg/images/cut.jpg")).unwrap();
-    for shrink in [1, 2, 8] {
-        let err = minisite::images::ops::decode(&bytes, shrink)
-            .err()
-            .expect("refused");
-        assert!(err.contains("cut short"), "shrink {shrink}: {err}");
+    for case in ["image_truncated_jpeg", "image_truncated_progressive_jpeg"] {
+        let bytes = std::fs::read(corpus().join(format!("cases/{case}/images/cut.jpg"))).unwrap();
+        for shrink in [1, 2, 8] {
+            let err = minisite::images::ops::decode(&bytes, shrink)
+                .err()
+                .expect("refused");
+            assert!(err.contains("cut short"), "{case}, shrink {shrink}: {err}");
+        }
     }
 }
 
@@ -1058,3 +1065,29 @@ error!(
     template_unknown_filter,
     "templates/page.html", 3, 1, NONE, "unknown filter: filter shout is unknown", "in `shout`: no filter"
 );
+
+// ---------- Markdown ----------
+/// Text that spells a script link is only text: its `<` is escaped, so no tag or attribute can
+/// start (the page_markdown fuzz target once mistook this for a link).
+#[test]
+fn markdown_text_that_spells_a_script_link_stays_text() {
+    let md = "- **FOB Karachi** for frahref=\"javascript:med work\n\n<a href=\"javascript:alert(1)\">x</a>\n\n[y](  JaVaScRiPt:alert(2))";
+    let html = minisite::markdown::to_html(md, false, false);
+    let doc = scraper::Html::parse_fragment(&html);
+    let links: Vec<&str> = doc
+        .select(&sel("a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(links, ["#"], "{html}");
+    assert!(doc
+        .select(&sel("li"))
+        .next()
+        .unwrap()
+        .text()
+        .collect::<String>()
+        .contains("javascript:med work"));
+    assert!(
+        html.contains("&lt;a href=\"javascript:alert(1)\"&gt;x&lt;/a&gt;"),
+        "{html}"
+    );
+}

@@ -769,7 +769,7 @@ fn grid_thumbnails_are_fixed_ratio_crops_around_the_focus_point() {
     // The bridge (1200×675, main photo and category image) gets 4:3 crops at 320 and 640 px.
     let bridge: Vec<_> = files(&out.join("images"))
         .into_iter()
-        .filter(|p| p.to_string_lossy().contains("/bridge-") && p.to_string_lossy().contains('x'))
+        .filter(|p| name(p).starts_with("bridge-") && name(p).contains('x'))
         .collect();
     assert_eq!(bridge.len(), 4);
     for t in &bridge {
@@ -785,7 +785,7 @@ fn grid_thumbnails_are_fixed_ratio_crops_around_the_focus_point() {
     // Second photos are never in a grid: no thumbnails for them.
     assert!(!files(&out.join("images"))
         .iter()
-        .any(|p| p.to_string_lossy().contains("/oriented-") && p.to_string_lossy().contains("x")));
+        .any(|p| name(p).starts_with("oriented-") && name(p).contains('x')));
 
     // The oriented photo shows a red square top-left (400×600). As a main photo with focus: top,
     // its 4:3 crop keeps the square; centred, the crop starts 150 px down and loses it.
@@ -887,4 +887,10 @@ fn avif_is_an_opt_in_format_offered_before_webp_and_jpeg() {
     assert_eq!(d.field.as_deref(), Some("images.formats"), "{d}");
     assert!(d.message.contains("avif cannot be the last format"), "{d}");
     assert!(d.help.as_deref().unwrap().contains("[avif, webp, jpeg]"), "{d}");
+}
+
+/// A file's own name: a test that looks for `x` (as in `320x240`) must not see the temporary
+/// folder's random name, which sometimes has one.
+fn name(p: &Path) -> String {
+    p.file_name().unwrap().to_string_lossy().to_string()
 }

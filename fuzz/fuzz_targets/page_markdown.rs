@@ -28,8 +28,30 @@ fuzz_target!(|data: &[u8]| {
     let html = minisite::markdown::to_html(&text, allow_html, clean_links);
     if !allow_html {
         assert!(!html.contains("<script"), "{html}");
-        assert!(!html.to_ascii_lowercase().contains("href=\"javascript:"), "{html}");
+        assert_eq!(script_link(&html), None, "{html}");
     }
     let _ = minisite::markdown::to_plain(&text);
     let _ = minisite::pages::truncate_words(&text, 155);
 });
+
+/// A link or image in a real tag whose address runs script. Only tags count: text may say
+/// `href="javascript:` harmlessly, since its `<` is always escaped (a false alarm of the first run).
+fn script_link(html: &str) -> Option<&str> {
+    for (i, _) in html.match_indices('<') {
+        let tag = &html[i..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        for attr in ["href=\"", "src=\""] {
+            let Some(p) = tag.find(attr) else { continue };
+            let value: String = tag[p + attr.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if ["javascript:", "vbscript:", "data:"].iter().any(|s| value.starts_with(s)) {
+                return Some(tag);
+            }
+        }
+    }
+    None
+}

@@ -212,6 +212,8 @@ pub struct Category {
     pub image: Option<PhotoSpec>,
     /// Indexes into [`Catalog::products`], sorted by name.
     pub products: Vec<usize>,
+    /// Line of its entry in categories.yaml; `None` for categories only products name.
+    line: Option<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -267,6 +269,10 @@ impl Catalog {
         for p in &products {
             if let Some(c) = &p.data.category {
                 if !known.contains_key(c.as_str()) {
+                    if let Some(d) = misspelled_category(site_root, p, c, &categories) {
+                        problems.push(d);
+                        continue;
+                    }
                     extra.insert(c.clone(), ());
                 }
             }
@@ -280,6 +286,7 @@ impl Catalog {
                 description_text: None,
                 image: None,
                 products: Vec::new(),
+                line: None,
             });
         }
         let index: HashMap<String, usize> = categories
@@ -288,7 +295,7 @@ impl Catalog {
             .map(|(i, c)| (c.name.clone(), i))
             .collect();
         for p in &mut products {
-            p.category = p.data.category.as_ref().map(|c| index[c]);
+            p.category = p.data.category.as_ref().and_then(|c| index.get(c).copied());
         }
         products.sort_by(|a, b| {
             (a.category.unwrap_or(usize::MAX), &a.data.name, &a.data.sku).cmp(&(
@@ -330,7 +337,8 @@ fn product_files(site_root: &Path) -> Vec<PathBuf> {
         .follow_links(false)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
+        // Links too: a link to a file outside the site is refused by name, not skipped unseen.
+        .filter(|e| e.file_type().is_file() || e.path_is_symlink())
         .filter(|e| {
             let name = e.file_name().to_string_lossy();
             !name.starts_with('.') && (name.ends_with(".yaml") || name.ends_with(".yml"))
@@ -342,12 +350,36 @@ fn product_files(site_root: &Path) -> Vec<PathBuf> {
 }
 
 fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Product, Diagnostic> {
+    paths::inside(site_root, &site_root.join(rel)).map_err(|e| {
+        Diagnostic::new(rel, "the file is a link to a file outside the site folder").help(format!(
+            "copy the file into products/ instead of linking to it ({e})"
+        ))
+    })?;
     let text = yaml::read_text(&site_root.join(rel), rel)?;
-    let data: ProductData = yaml::parse(&text, rel)?;
-    let locate = |key: &str| crate::config::locate_key(&text, key);
+    parse_product(site_root, rel, &text, config)
+}
+
+/// Parses and checks one product file's text (`rel` names it in messages); photo paths are
+/// resolved inside `site_root`. Public so the fuzz targets reach the same code as a build.
+pub fn parse_product(
+    site_root: &Path,
+    rel: &Path,
+    text: &str,
+    config: &SiteConfig,
+) -> Result<Product, Diagnostic> {
+    let data: ProductData = yaml::parse(text, rel)?;
+    let locate = |key: &str| crate::config::locate_key(text, key);
     let fail = |key: &str, field: &str, msg: String, help: &str| {
         let mut d = Diagnostic::new(rel, msg).field(field).help(help);
         if let Some((l, c)) = locate(key) {
+            d = d.at(l, c);
+        }
+        d
+    };
+    // Tiers are often written `{min_qty: 1, unit_price: 2}`: find the key inside the braces too.
+    let fail_nth = |key: &str, n: usize, field: &str, msg: String, help: &str| {
+        let mut d = Diagnostic::new(rel, msg).field(field).help(help);
+        if let Some((l, c)) = crate::config::locate_nth(text, key, n) {
             d = d.at(l, c);
         }
         d
@@ -368,6 +400,14 @@ fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Pro
             "give the product's name as buyers search for it",
         ));
     }
+    if data.category.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        return Err(fail(
+            "category",
+            "category",
+            "the category is empty".into(),
+            "name the product's category, e.g. category: Footballs, or leave the line out",
+        ));
+    }
     if data.photos.is_empty() {
         return Err(fail(
             "photos",
@@ -382,7 +422,12 @@ fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Pro
             let mut d = Diagnostic::new(rel, format!("photo {msg}"))
                 .field(format!("photos[{i}]"))
                 .help(help);
-            if let Some((l, c)) = find_value(&text, &ph.path) {
+            let at = if ph.path.trim().is_empty() {
+                locate("photos")
+            } else {
+                find_value(text, &ph.path)
+            };
+            if let Some((l, c)) = at {
                 d = d.at(l, c);
             }
             return Err(d);
@@ -390,8 +435,9 @@ fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Pro
     }
     for (i, t) in data.price_tiers.iter().enumerate() {
         if !t.unit_price.is_finite() || t.unit_price < 0.0 {
-            return Err(fail(
+            return Err(fail_nth(
                 "unit_price",
+                i,
                 &format!("price_tiers[{i}].unit_price"),
                 format!("unit price {} is not a price", t.unit_price),
                 "write a number zero or above, e.g. 9.80",
@@ -399,8 +445,9 @@ fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Pro
         }
         if let Some(max) = t.max_qty {
             if max < t.min_qty {
-                return Err(fail(
+                return Err(fail_nth(
                     "max_qty",
+                    i,
                     &format!("price_tiers[{i}].max_qty"),
                     format!("max_qty {max} is below min_qty {}", t.min_qty),
                     "max_qty must be at least min_qty; leave it out for the last tier",
@@ -411,8 +458,9 @@ fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Pro
     if let Some(s) = &data.samples {
         if let Some(fee) = s.fee {
             if !fee.is_finite() || fee < 0.0 {
-                return Err(fail(
+                return Err(fail_nth(
                     "fee",
+                    0,
                     "samples.fee",
                     format!("sample fee {fee} is not a price"),
                     "write a number zero or above",
@@ -478,6 +526,43 @@ fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
         .find_map(|(i, line)| line.find(value).map(|c| (i + 1, c + 1)))
 }
 
+/// A product's category that categories.yaml spells differently: the same URL (`footballs` for
+/// `Footballs`) is an error; only a near spelling is left to a warning (see [`crate::lint`]).
+fn misspelled_category(
+    site_root: &Path,
+    p: &Product,
+    name: &str,
+    categories: &[Category],
+) -> Option<Diagnostic> {
+    let same = categories
+        .iter()
+        .find(|c| c.line.is_some() && c.slug == slug::slugify(name))?;
+    let mut d = Diagnostic::new(
+        &p.file,
+        format!("category `{name}` is written `{}` in categories.yaml", same.name),
+    )
+    .field("category")
+    .help(format!(
+        "write it exactly as categories.yaml does: category: {}",
+        same.name
+    ));
+    let text = std::fs::read_to_string(site_root.join(&p.file)).unwrap_or_default();
+    if let Some((l, c)) = crate::config::locate_key(&text, "category") {
+        d = d.at(l, c);
+    }
+    Some(d)
+}
+
+/// Categories that categories.yaml defines, for the near-spelling warning.
+pub fn defined_categories(catalog: &Catalog) -> Vec<&str> {
+    catalog
+        .categories
+        .iter()
+        .filter(|c| c.line.is_some())
+        .map(|c| c.name.as_str())
+        .collect()
+}
+
 fn check_unique(products: &[Product], problems: &mut Problems) {
     let mut skus: HashMap<&str, &Product> = HashMap::new();
     let mut slugs: HashMap<&str, &Product> = HashMap::new();
@@ -526,7 +611,8 @@ fn load_categories(site_root: &Path, problems: &mut Problems, config: &SiteConfi
         return Vec::new();
     };
     list.into_iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let slug = c.slug.clone().unwrap_or_else(|| slug::slugify(&c.name));
             Category {
                 title: c.title.unwrap_or_else(|| c.name.clone()),
@@ -539,6 +625,7 @@ fn load_categories(site_root: &Path, problems: &mut Problems, config: &SiteConfi
                 image: c.image,
                 name: c.name,
                 products: Vec::new(),
+                line: crate::config::locate_nth(&text, "name", i).map(|(l, _)| l),
             }
         })
         .collect()
@@ -547,32 +634,35 @@ fn load_categories(site_root: &Path, problems: &mut Problems, config: &SiteConfi
 fn check_categories(categories: &[Category], problems: &mut Problems) {
     let mut slugs: HashMap<&str, &str> = HashMap::new();
     for c in categories {
+        let at = |d: Diagnostic| match c.line {
+            Some(l) => d.at(l, 3),
+            None => d,
+        };
         if c.slug.is_empty() || c.slug != slug::slugify(&c.slug) {
-            problems.push(
-                Diagnostic::new(
-                    CATEGORIES_FILE,
-                    format!("category `{}`: `{}` cannot be a URL", c.name, c.slug),
-                )
-                .help("use lowercase letters, digits and hyphens"),
-            );
+            problems.push(at(Diagnostic::new(
+                CATEGORIES_FILE,
+                format!("category `{}`: `{}` cannot be a URL", c.name, c.slug),
+            )
+            .help(
+                "give it a `slug:` of lowercase letters, digits and hyphens, e.g. slug: footballs",
+            )));
         }
         if let Some(other) = slugs.insert(&c.slug, &c.name) {
-            problems.push(
-                Diagnostic::new(
-                    CATEGORIES_FILE,
-                    format!(
-                        "categories `{other}` and `{}` would share the URL categories/{}/",
-                        c.name, c.slug
-                    ),
-                )
-                .help("give one of them a `slug:` in categories.yaml"),
-            );
+            problems.push(at(Diagnostic::new(
+                CATEGORIES_FILE,
+                format!(
+                    "categories `{other}` and `{}` would share the URL categories/{}/",
+                    c.name, c.slug
+                ),
+            )
+            .help("give one of them a `slug:` in categories.yaml")));
         }
         if c.products.is_empty() {
-            problems.push(
-                Diagnostic::new(CATEGORIES_FILE, format!("category `{}` has no products", c.name))
-                    .help("check that products spell the category exactly the same, or remove it"),
-            );
+            problems.push(at(Diagnostic::new(
+                CATEGORIES_FILE,
+                format!("category `{}` has no products", c.name),
+            )
+            .help("check that products spell the category exactly the same, or remove it")));
         }
     }
 }

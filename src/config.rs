@@ -191,6 +191,7 @@ pub struct SocialLink {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
+    Avif,
     Webp,
     #[serde(alias = "jpg")]
     Jpeg,
@@ -199,12 +200,14 @@ pub enum ImageFormat {
 impl ImageFormat {
     pub fn extension(self) -> &'static str {
         match self {
+            ImageFormat::Avif => "avif",
             ImageFormat::Webp => "webp",
             ImageFormat::Jpeg => "jpg",
         }
     }
     pub fn mime(self) -> &'static str {
         match self {
+            ImageFormat::Avif => "image/avif",
             ImageFormat::Webp => "image/webp",
             ImageFormat::Jpeg => "image/jpeg",
         }
@@ -407,6 +410,8 @@ impl SiteConfig {
     /// Checks values serde cannot: colours, URLs, image settings. `text` locates the field.
     fn validate(&self, text: &str, shown_as: &Path) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        // Located by the n-th `url:` (links are often `{name: X, url: Y}`), so kept apart from `bad`.
+        let mut social = Vec::new();
         let mut bad = |field: &str, key: &str, message: String, help: &str| {
             let mut d = Diagnostic::new(shown_as, message).field(field).help(help);
             if let Some((l, c)) = locate_key(text, key) {
@@ -451,6 +456,14 @@ impl SiteConfig {
                 );
             }
         }
+        if !crate::theme::names().contains(&self.theme.as_str()) {
+            bad(
+                "theme",
+                "theme",
+                format!("there is no theme `{}`", self.theme),
+                &format!("built-in themes: {}", crate::theme::names().join(", ")),
+            );
+        }
         if let Some(url) = &self.base_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 bad(
@@ -473,12 +486,16 @@ impl SiteConfig {
         }
         for (i, s) in self.social.iter().enumerate() {
             if !is_safe_link(&s.url) {
-                bad(
-                    &format!("social[{i}].url"),
-                    "url",
+                let mut d = Diagnostic::new(
+                    shown_as,
                     format!("`{}` is not an http(s), mailto or tel link", s.url),
-                    "links must start with https://, http://, mailto: or tel:",
-                );
+                )
+                .field(format!("social[{i}].url"))
+                .help("links must start with https://, http://, mailto: or tel:");
+                if let Some((l, c)) = locate_nth(text, "url", i) {
+                    d = d.at(l, c);
+                }
+                social.push(d);
             }
         }
         for (i, c) in self.company.certifications.iter().enumerate() {
@@ -518,6 +535,13 @@ impl SiteConfig {
                 "formats must list at least one format".into(),
                 "e.g. formats: [webp, jpeg]",
             );
+        } else if img.formats.last() == Some(&ImageFormat::Avif) {
+            bad(
+                "images.formats",
+                "formats",
+                "avif cannot be the last format: the last one is the <img> every browser must show, and older browsers cannot show AVIF".into(),
+                "list avif first and a fallback after it, e.g. formats: [avif, webp, jpeg]",
+            );
         }
         if img.thumbnails.ratio != "none" && img.thumbnails.ratio().is_none() {
             bad(
@@ -543,6 +567,7 @@ impl SiteConfig {
                 "80 is a good balance of size and sharpness",
             );
         }
+        out.extend(social);
         out
     }
 
@@ -561,6 +586,42 @@ pub fn locate_key(text: &str, key: &str) -> Option<(usize, usize)> {
             .filter(|rest| rest.trim_start().starts_with(':'))
             .map(|_| (i + 1, col))
     })
+}
+
+/// The `n`-th (0-based) `key:` anywhere in `text`, also inside `{ }` flow mappings, where
+/// [`locate_key`] finds only keys that start a line.
+pub fn locate_nth(text: &str, key: &str, n: usize) -> Option<(usize, usize)> {
+    let mut seen = 0;
+    for (i, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(pos) = line[from..].find(key).map(|p| p + from) {
+            let before = line[..pos].chars().next_back();
+            let after = line[pos + key.len()..].trim_start();
+            let starts_key = before.is_none_or(|c| matches!(c, ' ' | '{' | ',' | '-' | '\t'));
+            if starts_key && after.starts_with(':') {
+                if seen == n {
+                    return Some((i + 1, line[..pos].chars().count() + 1));
+                }
+                seen += 1;
+            }
+            from = pos + key.len();
+        }
+    }
+    None
+}
+
+/// Where a field path such as `social[1].url` or `brand.logo` is written: its last key, counting
+/// occurrences by the last index in the path.
+pub fn locate_field(text: &str, field: &str) -> Option<(usize, usize)> {
+    let last = field.rsplit('.').next()?;
+    let key = last.split('[').next()?;
+    let n = field
+        .rsplit('[')
+        .nth(usize::from(last.contains('[')))
+        .filter(|_| field.contains('['))
+        .and_then(|s| s.split(']').next()?.parse().ok())
+        .unwrap_or(0);
+    locate_nth(text, key, n).or_else(|| locate_key(text, key))
 }
 
 fn is_hex_color(s: &str) -> bool {

@@ -3,6 +3,7 @@
 use crate::catalog::Catalog;
 use crate::config::{locate_key, PhotoSpec, SiteConfig};
 use crate::error::Diagnostic;
+use crate::images::kind::{self, Kind};
 use crate::images::ImagePlan;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -79,6 +80,30 @@ pub fn warnings(
         photos.push((PathBuf::from("site.yaml"), ph));
     }
 
+    let defined = crate::catalog::defined_categories(catalog);
+    for p in &catalog.products {
+        let Some(c) = p.data.category.as_deref() else {
+            continue;
+        };
+        if defined.contains(&c) {
+            continue;
+        }
+        if let Some(near) = crate::yaml::suggest(c, &defined) {
+            let mut d = Diagnostic::new(
+                &p.file,
+                format!("category `{c}` is not in categories.yaml; it gets a page of its own"),
+            )
+            .field("category")
+            .help(format!(
+                "did you mean `{near}`? If not, add `{c}` to categories.yaml"
+            ));
+            if let Some((l, col)) = locate_key(texts.get(&p.file), "category") {
+                d = d.at(l, col);
+            }
+            out.push(d);
+        }
+    }
+
     for (file, ph) in &photos {
         if ph.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
             let mut d = Diagnostic::new(file, format!("photo `{}` has no alt text", ph.path)).help(
@@ -110,7 +135,41 @@ pub fn warnings(
             }
             out.push(d);
         }
-        if let Ok(m) = std::fs::metadata(root.join(&ph.path)) {
+        let source = root.join(&ph.path);
+        let mut warn = |message: String, help: &str| {
+            let mut d = Diagnostic::new(file, message).help(help);
+            if let Some((l, c)) = find(texts.get(file), &ph.path) {
+                d = d.at(l, c);
+            }
+            out.push(d);
+        };
+        if let Ok(Kind::Readable(real)) = kind::detect_file(&source) {
+            match kind::from_extension(&ph.path) {
+                Some(said) if said != real => warn(
+                    format!(
+                        "photo `{}` is a {} file, but its name says {}",
+                        ph.path,
+                        kind::name(real),
+                        kind::name(said)
+                    ),
+                    "it is published correctly, but rename the file to match (some tools trust the name)",
+                ),
+                _ => {}
+            }
+            if real != image::ImageFormat::Jpeg {
+                if let Some(f) = kind::animated_file(&source) {
+                    warn(
+                        format!(
+                            "animated {}: only the first frame is shown (photo `{}`)",
+                            kind::name(f),
+                            ph.path
+                        ),
+                        "product pages show still photos; export the frame you want as JPEG, or a video elsewhere",
+                    );
+                }
+            }
+        }
+        if let Ok(m) = std::fs::metadata(&source) {
             if m.len() > LARGE_FILE {
                 let mut d = Diagnostic::new(
                     file,

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         } => site_dir.canonicalize().ok(),
         Command::Init { .. } => None,
     };
+    let building = matches!(cli.command, Command::Build { .. });
     match run(cli, site_root.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Usage(msg)) => {
@@ -35,10 +36,29 @@ fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }
-        Err(e) => {
-            eprintln!("error: {e}");
+        Err(Error::Io { path, source }) => {
+            eprintln!("error: {}: {source}", path.display());
+            eprintln!("  help: {}", io_help(&source));
+            if building {
+                eprintln!("The published site was not changed.");
+            }
             ExitCode::from(1)
         }
+    }
+}
+
+/// What a seller can do about a file-system failure.
+fn io_help(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        StorageFull | FileTooLarge | QuotaExceeded => {
+            "the disk is full (or a file size limit was reached): free some space and build again"
+        }
+        PermissionDenied | ReadOnlyFilesystem => {
+            "minisite may not write there: choose an output folder you can write to (-o DIR), or fix the folder's permissions"
+        }
+        NotFound => "the folder or file was removed while minisite worked; check the path and build again",
+        _ => "check the folder named above, then build again",
     }
 }
 
@@ -67,6 +87,14 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
                 // A bar on a terminal, nothing in logs and pipes.
                 progress: std::io::stderr().is_terminal(),
             };
+            // Ctrl-C or a termination signal: the unfinished copy is removed, the output kept.
+            let _ = ctrlc::set_handler(|| {
+                minisite::output::cancel();
+                eprintln!(
+                    "\nInterrupted: the build stopped. The published site was not changed; the unfinished copy was removed."
+                );
+                std::process::exit(130);
+            });
             let (report, warnings) = minisite::build(&site_dir, &opts)?;
             show(&warnings, Level::Warning, site_root);
             println!(

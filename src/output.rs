@@ -3,12 +3,49 @@
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// Staging folders of builds in progress in this process, for [`cancel`]. Also held while an
+/// output is swapped, so an interrupt never lands between the two renames.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static CANCELLED: AtomicBool = AtomicBool::new(false);
+
+/// Stops every build of this process from writing and removes their staging folders; for a
+/// Ctrl-C or termination handler, which then exits. Waits for a swap in progress to finish, so
+/// the output is either the old site or the new one, whole.
+pub fn cancel() {
+    CANCELLED.store(true, Ordering::SeqCst);
+    let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    // Writers check the flag before each file; give one already past the check time to finish,
+    // then remove, twice, so a folder it re-created is gone too.
+    for _ in 0..2 {
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        for dir in live.iter() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Whether [`cancel`] was called: writers stop.
+pub fn cancelled() -> bool {
+    CANCELLED.load(Ordering::SeqCst)
+}
+
+fn interrupted(path: &Path) -> Error {
+    Error::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::Interrupted, "the build was interrupted"),
+    )
+}
 
 pub struct Staging {
+    /// Removed when dropped: a failed build leaves nothing behind.
     tmp: tempfile::TempDir,
     target: PathBuf,
     /// Held for the whole build: a second build of the same output waits for it.
     _lock: std::fs::File,
+    _registered: Registered,
 }
 
 /// Marks an output folder as minisite's, so a rebuild may replace it.
@@ -67,6 +104,7 @@ impl Staging {
             .map_err(|e| Error::io(parent, e))?;
         std::fs::write(tmp.path().join(MARKER), b"").map_err(|e| Error::io(tmp.path(), e))?;
         Ok(Staging {
+            _registered: Registered::new(tmp.path()),
             tmp,
             target: target.to_path_buf(),
             _lock: lock,
@@ -78,17 +116,27 @@ impl Staging {
     }
 
     /// Writes `bytes` at `rel` (forward slashes) inside the staging folder.
+    /// A failure names the file as it would be in the output, not in the hidden staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let shown = self.target.join(rel);
+        if cancelled() {
+            return Err(interrupted(&shown));
+        }
         let path = self.tmp.path().join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(&shown, e))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&shown, e))
     }
 
     /// Replaces the output with the staged site: the old output is moved aside, the new one
     /// renamed into place, then the old one deleted.
     pub fn commit(self) -> Result<()> {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.retain(|p| p != self.tmp.path());
+        if cancelled() {
+            return Err(interrupted(&self.target));
+        }
         let target = self.target.clone();
         let parent = target
             .parent()
@@ -105,6 +153,7 @@ impl Staging {
             let aside_target = aside.join("site");
             std::fs::rename(&target, &aside_target).map_err(|e| {
                 let _ = std::fs::remove_dir_all(&staged);
+                let _ = std::fs::remove_dir_all(&aside);
                 Error::io(&target, e)
             })?;
             Some(aside)
@@ -124,6 +173,25 @@ impl Staging {
             let _ = std::fs::remove_dir_all(aside);
         }
         Ok(())
+    }
+}
+
+/// Keeps a staging folder on the [`LIVE`] list for as long as its build runs.
+struct Registered(PathBuf);
+
+impl Registered {
+    fn new(dir: &Path) -> Registered {
+        LIVE.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(dir.to_path_buf());
+        Registered(dir.to_path_buf())
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.retain(|p| *p != self.0);
     }
 }
 

@@ -57,7 +57,7 @@ pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Vec<Page>, Vec<Diag
     let mut pages = Vec::new();
     for path in files {
         let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
-        if let Some(page) = problems.take(load_page(&path, &rel, config)) {
+        if let Some(page) = problems.take(load_page(site_root, &path, &rel, config)) {
             pages.push(page);
         }
     }
@@ -67,9 +67,19 @@ pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Vec<Page>, Vec<Diag
     }
 }
 
-fn load_page(path: &Path, rel: &Path, config: &SiteConfig) -> Result<Page, Diagnostic> {
+fn load_page(site_root: &Path, path: &Path, rel: &Path, config: &SiteConfig) -> Result<Page, Diagnostic> {
+    crate::paths::inside(site_root, path).map_err(|_| {
+        Diagnostic::new(rel, "the page is a link to a file outside the site folder")
+            .help("copy the file into pages/ instead of linking to it")
+    })?;
     let text = yaml::read_text(path, rel)?;
-    let (front, body) = split_front_matter(&text).ok_or_else(|| {
+    parse_page(&text, rel, config)
+}
+
+/// Parses one page's text: front matter, then markdown. `rel` (e.g. `pages/faq.md`) names it in
+/// messages and gives its address. Public so the fuzz targets reach the same code as a build.
+pub fn parse_page(text: &str, rel: &Path, config: &SiteConfig) -> Result<Page, Diagnostic> {
+    let (front, body) = split_front_matter(text).ok_or_else(|| {
         Diagnostic::new(rel, "the page has no front matter")
             .at(1, 1)
             .help("start the file with:\n---\ntitle: Page title\n---")

@@ -9,8 +9,14 @@ pub fn resolve_in_site(site_root: &Path, rel: &str) -> Result<PathBuf, (String, 
     let p = Path::new(rel);
     if rel.trim().is_empty() {
         return Err((
-            "the path is empty".into(),
+            "path is empty".into(),
             "write the path of the file, e.g. images/photo.jpg".into(),
+        ));
+    }
+    if rel.contains("://") {
+        return Err((
+            format!("`{rel}` is a web address"),
+            "download the file into the site folder (e.g. images/) and write that path".into(),
         ));
     }
     if p.is_absolute() || rel.starts_with('\\') || rel.contains(':') {
@@ -38,6 +44,22 @@ pub fn resolve_in_site(site_root: &Path, rel: &str) -> Result<PathBuf, (String, 
         )),
         Err(_) => Err((format!("`{rel}` does not exist"), near_names(site_root, p))),
     }
+}
+
+/// Refuses a site file (a page, product or template) that is a link to somewhere outside the
+/// site folder: minisite reads nothing outside the site. `site_root` must be canonical.
+pub fn inside(site_root: &Path, file: &Path) -> std::io::Result<()> {
+    if file.canonicalize()?.starts_with(site_root) {
+        return Ok(());
+    }
+    let shown = file.strip_prefix(site_root).unwrap_or(file);
+    Err(std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        format!(
+            "{} is a link to a file outside the site folder; copy the file into the site instead",
+            slash(shown)
+        ),
+    ))
 }
 
 /// Suggests files the seller may have meant: a case mismatch or a near spelling.

@@ -110,10 +110,22 @@ impl Renderer {
         if let Some(line) = err.line() {
             d = d.at(line, 1);
         }
+        let advice = match err.kind() {
+            ErrorKind::UndefinedError => {
+                "no such variable or field here: check its spelling against the theme's templates and docs/site-format.md"
+            }
+            ErrorKind::SyntaxError => "fix the tag: every {% if %}/{% for %}/{% block %} needs its end tag, every {{ its }}",
+            ErrorKind::TemplateNotFound => "create the template in templates/, or fix the name",
+            ErrorKind::UnknownFilter | ErrorKind::UnknownFunction | ErrorKind::UnknownMethod | ErrorKind::UnknownTest => {
+                "no filter, function or method by that name: check its spelling against the theme's templates"
+            }
+            _ => "fix the template at this line, or delete your copy in templates/ to use the theme's",
+        };
+        d = d.help(advice);
         if let Some(src) = err.template_source() {
             if let (Some(range), Some(_)) = (err.range(), err.line()) {
                 if let Some(expr) = src.get(range) {
-                    d = d.help(format!("in `{expr}`"));
+                    d = d.help(format!("in `{expr}`: {advice}"));
                 }
             }
         }

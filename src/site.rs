@@ -250,6 +250,13 @@ impl Site {
             ImagePlan::default()
         });
         if !problems.is_empty() {
+            for d in problems.iter_mut().filter(|d| d.line.is_none()) {
+                if let (Some(field), Ok(text)) = (&d.field, std::fs::read_to_string(root.join(&d.file))) {
+                    if let Some((l, c)) = config::locate_field(&text, field) {
+                        *d = d.clone().at(l, c);
+                    }
+                }
+            }
             problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
             return Err(Error::Site(problems));
         }
@@ -320,7 +327,7 @@ impl Site {
             self.background(),
             opts.progress,
         )
-        .map_err(Error::Site)?;
+        .map_err(|d| Error::Site(self.named_in(d)))?;
         self.note_colors();
 
         let renderer = self.renderer(&statics);
@@ -340,6 +347,45 @@ impl Site {
             images: image_stats,
             elapsed: started.elapsed(),
         })
+    }
+
+    /// Photo problems found while making variants name the photo; report them in the file that
+    /// uses it, on its line, as planning does.
+    fn named_in(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diags
+            .into_iter()
+            .map(|d| {
+                let photo = crate::paths::slash(&d.file);
+                let user = self
+                    .catalog
+                    .products
+                    .iter()
+                    .find(|p| p.data.photos.iter().any(|ph| ph.path == photo))
+                    .map(|p| p.file.clone())
+                    .or_else(|| {
+                        let by_category = self
+                            .catalog
+                            .categories
+                            .iter()
+                            .any(|c| c.image.as_ref().is_some_and(|i| i.path == photo));
+                        by_category.then(|| PathBuf::from("categories.yaml"))
+                    })
+                    .or_else(|| self.plan.get(&photo).map(|_| PathBuf::from("site.yaml")));
+                match user {
+                    Some(file) => {
+                        let msg = d.message.strip_prefix("the photo ").unwrap_or(&d.message);
+                        let help = if msg.contains("cannot be written") {
+                            "free some disk space, or check the folders' permissions, and build again"
+                        } else {
+                            "open the photo in an image editor and export it again as JPEG"
+                        };
+                        let d = Diagnostic::new(file, format!("photo `{photo}`: {msg}")).help(help);
+                        images::plan::locate_photo(d, &self.root, &photo)
+                    }
+                    None => d,
+                }
+            })
+            .collect()
     }
 
     pub fn cache(&self) -> Cache {

@@ -81,6 +81,7 @@ impl Theme {
         }
         let own = self.site_root.join("templates").join(name);
         if own.is_file() {
+            crate::paths::inside(&self.site_root, &own)?;
             return std::fs::read_to_string(&own).map(|s| Some((s, format!("templates/{name}"))));
         }
         Ok(self

@@ -19,6 +19,11 @@ pub fn text_from_bytes(bytes: Vec<u8>, shown_as: &Path) -> Result<String, Diagno
             }
             Ok(s)
         }
+        Err(e) if e.as_bytes().starts_with(b"\xff\xfe") || e.as_bytes().starts_with(b"\xfe\xff") => Err(
+            Diagnostic::new(shown_as, "the file is saved as UTF-16 (\"Unicode\"), not UTF-8")
+                .at(1, 1)
+                .help("save it again as UTF-8 (in Notepad: Save as → Encoding: UTF-8)"),
+        ),
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -32,9 +37,14 @@ pub fn text_from_bytes(bytes: Vec<u8>, shown_as: &Path) -> Result<String, Diagno
 
 /// Parses `text` into `T`, turning any problem into a diagnostic with line, column and field path.
 pub fn parse<T: DeserializeOwned>(text: &str, shown_as: &Path) -> Result<T, Diagnostic> {
-    if text.trim().is_empty() {
-        return Err(Diagnostic::new(shown_as, "the file is empty")
-            .help("fill it in, or delete it if it is not needed"));
+    let blank = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
+    if text.lines().all(blank) {
+        let what = if text.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file holds only comments"
+        };
+        return Err(Diagnostic::new(shown_as, what).help("fill it in, or delete it if it is not needed"));
     }
     if let Some((line, column)) = find_tab_indent(text) {
         return Err(
@@ -47,14 +57,47 @@ pub fn parse<T: DeserializeOwned>(text: &str, shown_as: &Path) -> Result<T, Diag
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner();
-        let mut d = Diagnostic::new(shown_as, clean_message(&inner.to_string())).field(field);
+        let full = inner.to_string();
+        let raw = clean_message(&full);
+        // serde_path_to_error repeats the field path at the start; the report shows it already.
+        let raw = match raw.split_once(": ") {
+            Some((path, rest)) if !path.contains(' ') && field.starts_with(path) => rest.to_string(),
+            _ => raw,
+        };
+        // libyaml names where the unclosed quote opened: that is the spot to show.
+        let opened = full
+            .split_once("while scanning a quoted scalar at line ")
+            .and_then(|(_, at)| {
+                let (l, c) = at.split_once(" column ")?;
+                Some((
+                    l.parse::<usize>().ok()?,
+                    c.trim_end_matches(|ch: char| !ch.is_ascii_digit())
+                        .parse::<usize>()
+                        .ok()?,
+                ))
+            });
+        let raw = if opened.is_some() {
+            "a quote is opened but never closed".to_string()
+        } else {
+            raw
+        };
+        let mut d = Diagnostic::new(shown_as, plain_message(&raw)).field(field);
         if let Some(loc) = inner.location() {
             d = d.at(loc.line(), loc.column());
         }
-        if let Some(help) = help_for(&d.message) {
-            d = d.help(help);
+        if let Some((l, c)) = opened {
+            d = d.at(l, c);
         }
-        d
+        if let Some(key) = raw
+            .strip_prefix("duplicate field `")
+            .and_then(|r| r.split('`').next())
+        {
+            // serde_yaml points at the mapping; the repeated key itself is more useful.
+            if let Some((l, c)) = crate::config::locate_nth(text, key, 1) {
+                d = d.at(l, c);
+            }
+        }
+        d.help(help_for(&raw))
     })
 }
 
@@ -68,7 +111,63 @@ fn clean_message(msg: &str) -> String {
         .to_string()
 }
 
-fn help_for(message: &str) -> Option<String> {
+/// serde's "invalid type: string \"x\", expected u64" in words a seller uses:
+/// "must be a whole number, found `x`".
+fn plain_message(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_string();
+    };
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let found = if let Some(s) = found.strip_prefix("string ") {
+        format!("`{}`", s.trim_matches('"'))
+    } else if let Some(n) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        let n = n.trim_end_matches(" as u128").trim_end_matches(" as i128");
+        format!("the number {}", n.trim_matches('`'))
+    } else {
+        match found {
+            "sequence" => "a list".to_string(),
+            "map" => "a group of `field: value` lines".to_string(),
+            "unit value" => "nothing".to_string(),
+            other => other.replace("boolean ", "yes/no value "),
+        }
+    };
+    let expected = match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, zero or more",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a boolean" => "true or false",
+        "a string" | "text" => "text",
+        "a sequence" => "a list",
+        e if e.starts_with("struct ") || e == "a map" => "a group of `field: value` lines",
+        e => e,
+    };
+    format!("must be {expected}, found {found}")
+}
+
+fn help_for(message: &str) -> String {
+    help_for_known(message).unwrap_or_else(|| {
+        "check the marked spot and the line above it: a missing quote, bracket or colon, or text that needs quotes".into()
+    })
+}
+
+fn help_for_known(message: &str) -> Option<String> {
+    if message.starts_with("mapping values are not allowed") {
+        return Some("text that contains `: ` must be in quotes, e.g. name: \"Ball: size 5\"".into());
+    }
+    if message.contains("is not a position") {
+        return Some("write one of the positions the message lists".into());
+    }
+    if message.contains("quote is opened") {
+        return Some("close the quote at the end of the value, or remove it".into());
+    }
+    if message.contains("limit exceeded") {
+        return Some("the file nests or repeats too deeply; write the values out plainly".into());
+    }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (unknown, rest) = rest.split_once('`')?;
         let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
@@ -80,9 +179,9 @@ fn help_for(message: &str) -> Option<String> {
     if message.starts_with("missing field") {
         return Some("add the field; see docs/site-format.md for what each file needs".into());
     }
-    if message.starts_with("invalid type") {
+    if message.starts_with("invalid type") || message.starts_with("invalid value") {
         return Some(
-            "check the value's type: numbers without quotes, text in quotes if it contains `:` or `#`".into(),
+            "write numbers without quotes or units (2.50, not $2.50), lists in [ ] or as `- ` lines, and text in quotes if it contains `:` or `#`".into(),
         );
     }
     if message.starts_with("duplicate") {
@@ -102,18 +201,25 @@ pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// Edit distance counting a swap of two neighbouring letters (`nmae` → `name`) as one typo.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// serde_yaml's own message for a tab is cryptic; find it first and say it plainly.
@@ -155,6 +261,12 @@ mod tests {
         assert_eq!(d.line, Some(2));
         assert!(d.message.contains("unknown field `quantiy`"), "{}", d.message);
         assert!(d.help.unwrap().contains("did you mean `quantity`"));
+    }
+
+    #[test]
+    fn swapped_letters_are_one_typo() {
+        assert_eq!(edit_distance("nmae", "name"), 1);
+        assert_eq!(suggest("nmae", &["image", "name", "slug"]), Some("name"));
     }
 
     #[test]

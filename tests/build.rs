@@ -603,9 +603,10 @@ fn editing_one_photo_remakes_only_its_variants() {
     assert!(page.contains("grey-"));
 }
 
-/// Regression: JPEGs written with jpeg-encoder's optimised Huffman tables are shown in wrong
-/// colours by zune-jpeg (inside `image`). Published JPEGs are checked with jpeg-decoder, an
-/// independent decoder, against the WebP of the same width: both must show the same picture.
+/// Published JPEGs (mozjpeg) are decoded with jpeg-decoder, a decoder independent of both the one
+/// that wrote them and the one that read the photo, and compared with the WebP of the same width:
+/// both must show the same picture. (Regression: zune-jpeg showed an earlier encoder's optimised
+/// Huffman tables in wrong colours.)
 #[test]
 fn jpeg_and_webp_variants_show_the_same_picture() {
     let site = shop();
@@ -839,4 +840,51 @@ fn thumbnails_can_be_turned_off_and_bad_focus_is_located() {
     let d = e.diagnostics()[0].clone();
     assert_eq!(d.line, Some(5));
     assert!(d.message.contains("focus `upper` is not a position"), "{d}");
+}
+
+/// Width and height from an AVIF's `ispe` (image spatial extent) property.
+fn avif_size(bytes: &[u8]) -> (u32, u32) {
+    let at = bytes.windows(4).position(|w| w == b"ispe").expect("an ispe box") + 8;
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(at), be(at + 4))
+}
+
+#[test]
+fn avif_is_an_opt_in_format_offered_before_webp_and_jpeg() {
+    let site = copy_site(&fixtures().join("formats"));
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(
+        &cfg,
+        "title: T\nimages: {widths: [240], formats: [avif, webp, jpeg], thumbnails: {ratio: none}}\n",
+    )
+    .unwrap();
+    let out = build(site.path());
+    let avifs: Vec<_> = files(&out.join("images"))
+        .into_iter()
+        .filter(|p| p.extension().unwrap() == "avif")
+        .collect();
+    assert_eq!(avifs.len(), 3, "one AVIF per photo");
+    for a in &avifs {
+        let bytes = std::fs::read(a).unwrap();
+        assert_eq!(&bytes[4..12], b"ftypavif", "{}", a.display());
+        assert_eq!(avif_size(&bytes), (240, 160), "{}", a.display());
+        assert!(bytes.windows(4).any(|w| w == b"av01"), "an AV1 image item");
+    }
+    let doc = html(&out.join("products/cmyk/index.html"));
+    let types = attrs(&doc, ".gallery-main picture source", "type");
+    assert_eq!(
+        types,
+        ["image/avif", "image/webp"],
+        "best first; JPEG is the <img>"
+    );
+    let srcset = attrs(&doc, ".gallery-main picture source", "srcset")[0].clone();
+    assert!(srcset.ends_with(".avif 240w"), "{srcset}");
+
+    // AVIF as the fallback would leave older browsers without a photo.
+    std::fs::write(&cfg, "title: T\nimages: {widths: [240], formats: [webp, avif]}\n").unwrap();
+    let e = build_err(site.path());
+    let d = &e.diagnostics()[0];
+    assert_eq!(d.field.as_deref(), Some("images.formats"), "{d}");
+    assert!(d.message.contains("avif cannot be the last format"), "{d}");
+    assert!(d.help.as_deref().unwrap().contains("[avif, webp, jpeg]"), "{d}");
 }

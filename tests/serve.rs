@@ -10,7 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(20);
+// A bound for a hang, not a speed test: generous, since CI machines may be busy.
+const WAIT: Duration = Duration::from_secs(60);
 
 /// The server process; killed when dropped, even when a test fails.
 struct Server {
@@ -25,14 +26,14 @@ struct Server {
 }
 
 impl Server {
-    /// Ctrl-C: the server removes its temporary output and exits; None if it still runs after 10 s.
+    /// Ctrl-C: the server removes its temporary output and exits; None if it still runs after 30 s.
     fn interrupt(&mut self) -> Option<std::process::ExitStatus> {
         #[cfg(unix)]
         {
             let _ = Command::new("kill")
                 .args(["-INT", &self.child.id().to_string()])
                 .status();
-            let deadline = Instant::now() + Duration::from_secs(10);
+            let deadline = Instant::now() + Duration::from_secs(30);
             while Instant::now() < deadline {
                 if let Ok(Some(status)) = self.child.try_wait() {
                     return Some(status);
@@ -860,16 +861,21 @@ fn editor_swap_and_backup_files_do_not_rebuild() {
 
 /// Headless Chromium driven over the DevTools protocol: the injected script in a real browser.
 struct Browser {
-    child: Child,
     ws: tungstenite::WebSocket<TcpStream>,
     next: u64,
+    // Dropped after the socket: the browser is killed last, its profile removed after it.
+    _child: KillOnDrop,
     _profile: tempfile::TempDir,
 }
 
-impl Drop for Browser {
+/// Owns the browser process from the moment it starts, so a failing step of `launch` (or of a
+/// test) never leaves a headless Chromium running after the tests.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -896,6 +902,7 @@ impl Browser {
                 panic!("cannot start {exe} ({e}); .ci/run installs it: apt-get install -y chromium")
             });
         let stderr = child.stderr.take().unwrap();
+        let child = KillOnDrop(child);
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -928,7 +935,7 @@ impl Browser {
         stream.set_read_timeout(Some(WAIT)).unwrap();
         let (ws, _) = tungstenite::client(url.as_str(), stream).unwrap();
         Browser {
-            child,
+            _child: child,
             ws,
             next: 0,
             _profile: profile,

@@ -67,6 +67,13 @@ impl Cache {
 
 /// Puts `from` at `to` without copying bytes when the file system allows (hard link).
 pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    // An interrupted build is removing its output: do not re-create folders in it.
+    if crate::output::cancelled() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "the build was interrupted",
+        ));
+    }
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir)?;
     }

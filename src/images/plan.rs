@@ -2,6 +2,7 @@
 
 use crate::config::{ImageFormat, ImageSettings, PhotoSpec};
 use crate::error::Diagnostic;
+use crate::images::kind::{self, Kind};
 use crate::images::ops;
 use crate::images::sources::{self, Known, SourceIndex};
 use rayon::prelude::*;
@@ -35,6 +36,9 @@ pub struct ImageSet {
     /// Size after EXIF orientation.
     pub width: u32,
     pub height: u32,
+    /// JPEG decode shrink shared by all variants (see [`ops::jpeg_shrink`]).
+    #[serde(skip)]
+    pub shrink: u32,
     pub variants: Vec<Variant>,
     /// Fixed-ratio crops for grids (see `images.thumbnails`); empty when thumbnails are off.
     pub thumbs: Vec<Variant>,
@@ -59,7 +63,7 @@ pub struct ImagePlan {
 type Mention<'a> = (&'a Path, Option<(f64, f64)>, bool);
 
 /// Bumped whenever the pipeline changes what it writes, so stale cache entries are not reused.
-const PIPELINE_VERSION: &str = "minisite-images-1";
+const PIPELINE_VERSION: &str = "minisite-images-2";
 
 impl ImagePlan {
     /// Reads every photo's header and hash. `photos` pairs each photo with the file that names it,
@@ -77,7 +81,7 @@ impl ImagePlan {
             e.1 = e.1.or(ph.focus);
             e.2 |= *grid;
         }
-        let fingerprint = format!("{PIPELINE_VERSION};q={};{}", settings.quality, ops::ENCODERS);
+        let fingerprint = format!("{PIPELINE_VERSION};q={}", settings.quality);
         let results: Vec<Result<ImageSet, Diagnostic>> = unique
             .par_iter()
             .map(|(rel, (named_in, focus, grid))| {
@@ -128,7 +132,8 @@ fn plan_one(
 ) -> Result<ImageSet, Diagnostic> {
     let source = site_root.join(rel);
     let fail = |msg: String, help: &str| {
-        Diagnostic::new(named_in, format!("photo `{rel}`: {msg}")).help(help.to_string())
+        let d = Diagnostic::new(named_in, format!("photo `{rel}`: {msg}")).help(help.to_string());
+        locate_photo(d, site_root, rel)
     };
     let stamp = sources::stamp(&source);
     let known = match stamp.as_deref().and_then(|st| index.get(&source, st)) {
@@ -136,7 +141,11 @@ fn plan_one(
         None => {
             let bytes = std::fs::read(&source)
                 .map_err(|e| fail(format!("cannot be read: {e}"), "check the file's permissions"))?;
-            let (width, height) = ops::oriented_size(&bytes).map_err(|e| {
+            not_readable(&bytes).map_err(|(msg, help)| fail(msg, help))?;
+            // A decoder bug must cost one photo, not the whole check or build.
+            let size = std::panic::catch_unwind(|| ops::oriented_size(&bytes))
+                .unwrap_or_else(|_| Err("made the image decoder crash".into()));
+            let (width, height) = size.map_err(|e| {
                 fail(
                     e,
                     "open the photo in an image editor and export it again as JPEG or PNG",
@@ -172,41 +181,62 @@ fn plan_one(
     widths.sort_unstable();
     widths.dedup();
 
+    let whole = |w: u32| ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
+
+    // Thumbnails: the crop and its widths.
+    let grid = settings
+        .thumbnails
+        .ratio()
+        .zip(thumbs_focus)
+        .map(|(ratio, focus)| {
+            let crop = crop_box(width, height, ratio, focus);
+            let mut tw: Vec<u32> = settings
+                .thumbnails
+                .widths
+                .iter()
+                .copied()
+                .filter(|&w| w as f64 <= crop[2])
+                .collect();
+            if tw.is_empty() {
+                tw.push(crop[2].floor().max(1.0) as u32);
+            }
+            tw.sort_unstable();
+            tw.dedup();
+            let sizes: Vec<(u32, u32)> = tw
+                .iter()
+                .map(|&w| (w, ((w as f64 / ratio).round() as u32).max(1)))
+                .collect();
+            (crop, sizes)
+        });
+
+    // The largest output decides how far a JPEG may shrink while decoding; it is part of every key,
+    // so a variant always comes from the same decode whatever else is in the cache.
+    let mut min_ratio = widths.last().map_or(1.0, |&w| {
+        (width as f64 / w as f64).min(height as f64 / whole(w) as f64)
+    });
+    if let Some((crop, sizes)) = &grid {
+        for &(w, h) in sizes {
+            min_ratio = min_ratio.min((crop[2] / w as f64).min(crop[3] / h as f64));
+        }
+    }
+    let shrink = ops::jpeg_shrink(min_ratio);
+    let at = Shape { shrink, crop: None };
+
     let mut variants = Vec::new();
     for &format in &settings.formats {
         for &w in &widths {
-            let h = ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
-            variants.push(variant(&source_hash, fingerprint, &stem, format, w, h, None));
+            variants.push(variant(&source_hash, fingerprint, &stem, format, w, whole(w), at));
         }
     }
-
     let mut thumbs = Vec::new();
-    if let (Some(ratio), Some(focus)) = (settings.thumbnails.ratio(), thumbs_focus) {
-        let crop = crop_box(width, height, ratio, focus);
-        let mut tw: Vec<u32> = settings
-            .thumbnails
-            .widths
-            .iter()
-            .copied()
-            .filter(|&w| w as f64 <= crop[2])
-            .collect();
-        if tw.is_empty() {
-            tw.push(crop[2].floor().max(1.0) as u32);
-        }
-        tw.sort_unstable();
-        tw.dedup();
+    if let Some((crop, sizes)) = &grid {
+        let at = Shape {
+            crop: Some(*crop),
+            ..at
+        };
         for &format in &settings.formats {
-            for &w in &tw {
-                let h = ((w as f64 / ratio).round() as u32).max(1);
-                thumbs.push(variant(
-                    &source_hash,
-                    fingerprint,
-                    &stem,
-                    format,
-                    w,
-                    h,
-                    Some(crop),
-                ));
+            for &(w, h) in sizes {
+                thumbs.push(variant(&source_hash, fingerprint, &stem, format, w, h, at));
             }
         }
     }
@@ -215,9 +245,61 @@ fn plan_one(
         source,
         width,
         height,
+        shrink,
         variants,
         thumbs,
     })
+}
+
+/// How a variant is cut from its photo, besides its size.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// JPEG decode shrink (see [`ops::jpeg_shrink`]).
+    shrink: u32,
+    crop: Option<[f64; 4]>,
+}
+
+/// Places a photo's problem on the line of the file (`d.file`) that names the photo.
+pub fn locate_photo(d: Diagnostic, site_root: &Path, rel: &str) -> Diagnostic {
+    let text = std::fs::read_to_string(site_root.join(&d.file)).unwrap_or_default();
+    let at = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(rel).map(|c| (i + 1, l[..c].chars().count() + 1)));
+    match at {
+        Some((l, c)) => d.at(l, c),
+        None => d,
+    }
+}
+
+/// Refuses files that are not in a format minisite reads, saying what they are instead.
+fn not_readable(bytes: &[u8]) -> Result<(), (String, &'static str)> {
+    match kind::detect(&bytes[..bytes.len().min(64)]) {
+        Kind::Readable(_) if kind::cut_short(bytes) => Err((
+            "is cut short: the file ends before the picture does".into(),
+            "copy the photo again from the camera, phone or editor; the copy was interrupted",
+        )),
+        Kind::Readable(_) => Ok(()),
+        Kind::Empty => Err((
+            "is empty (0 bytes)".into(),
+            "copy the photo into the folder again; the copy was probably interrupted",
+        )),
+        Kind::Heic => Err((
+            "is a HEIC photo (the iPhone's own format), which web browsers cannot show".into(),
+            "export it as JPEG (on the iPhone: Settings → Camera → Formats → Most Compatible)",
+        )),
+        Kind::OtherImage(ext) => Err((
+            format!(
+                "is a {} image; minisite reads JPEG, PNG, WebP and GIF",
+                ext.to_uppercase()
+            ),
+            "open it in an image editor and export it as JPEG (photos) or PNG (drawings)",
+        )),
+        Kind::NotAnImage => Err((
+            "is not an image (its content is not JPEG, PNG, WebP or GIF)".into(),
+            "check that this is the right file; if it is a photo, export it again as JPEG",
+        )),
+    }
 }
 
 /// One output file: its cache key hashes the source and everything that shapes the pixels.
@@ -228,11 +310,18 @@ fn variant(
     format: ImageFormat,
     w: u32,
     h: u32,
-    crop: Option<[f64; 4]>,
+    Shape { shrink, crop }: Shape,
 ) -> Variant {
     let mut hasher = blake3::Hasher::new();
     hasher.update(source_hash);
-    let mut shape = format!("{fingerprint};{};{w}x{h}", format.extension());
+    let mut shape = format!(
+        "{fingerprint};{};{};{w}x{h}",
+        format.extension(),
+        ops::encoder(format)
+    );
+    if shrink > 1 {
+        shape.push_str(&format!(";shrink={shrink}"));
+    }
     if let Some(c) = crop {
         shape.push_str(&format!(";crop={:?}", c.map(|v| (v * 100.0).round() / 100.0)));
     }

@@ -94,14 +94,14 @@ fn make_set(
     if !missing.is_empty() {
         let bytes = std::fs::read(&set.source).map_err(|e| fail(format!("cannot be read: {e}")))?;
         // A decoder bug must cost one photo, not the whole build.
-        let decoded = std::panic::catch_unwind(|| ops::decode(&bytes))
+        let decoded = std::panic::catch_unwind(|| ops::decode(&bytes, set.shrink))
             .map_err(|_| fail("made the image decoder crash; export it again from an image editor".into()))?
             .map_err(|e| fail(format!("the photo {e}")))?;
         drop(bytes);
         let mut shapes: Vec<Shape> = missing.iter().map(|v| shape(v)).collect();
         shapes.sort_unstable();
         shapes.dedup();
-        // Each size (and crop) is cut from the full decode once; its formats are encoded side by side.
+        // Each size (and crop) is cut from the one decode once; its formats are encoded side by side.
         shapes.par_iter().rev().try_for_each(|s| {
             let (w, h) = (s.0, s.1);
             let crop = missing.iter().find(|v| shape(v) == *s).and_then(|v| v.crop);
@@ -148,10 +148,12 @@ pub fn colors(
         .filter_map(|(path, set)| {
             let mut known = index.seen(&set.source)?;
             if known.color.is_none() {
-                // The smallest WebP when there is one: see `ops::encode` on decoding our own JPEGs.
+                // The smallest WebP or JPEG (`image` reads no AVIF), WebP first: it keeps transparency,
+                // which is then laid on the background the same way as in the JPEGs.
                 let smallest = set
                     .variants
                     .iter()
+                    .filter(|v| v.format != ImageFormat::Avif)
                     .min_by_key(|v| (v.format != ImageFormat::Webp, v.width))?;
                 let img = image::open(cache.path(&smallest.key, smallest.format.extension()))
                     .ok()?

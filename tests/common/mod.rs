@@ -121,8 +121,9 @@ pub fn resolve(page: &Path, link: &str) -> PathBuf {
     p
 }
 
-/// Decodes a published photo to RGB. JPEGs go through jpeg-decoder, not `image`'s zune-jpeg,
-/// which shows some valid JPEGs (optimised Huffman tables from jpeg-encoder) in wrong colours.
+/// Decodes a published photo to RGB. JPEGs go through jpeg-decoder, a decoder independent of
+/// mozjpeg, which wrote them, and of zune-jpeg (inside `image`), which has shown valid JPEGs in
+/// wrong colours.
 pub fn decode_rgb(p: &Path) -> image::RgbImage {
     let bytes = std::fs::read(p).unwrap();
     if p.extension().is_some_and(|e| e == "jpg") {

@@ -1,0 +1,20 @@
+//! `site.yaml`, as bytes, through the same read + parse + validation a build runs.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let shown = Path::new("site.yaml");
+    let Ok(text) = minisite::yaml::text_from_bytes(data.to_vec(), shown) else {
+        return;
+    };
+    match minisite::config::SiteConfig::parse(&text, shown) {
+        Ok(cfg) => {
+            // What a build derives from a valid config must not panic either.
+            let _ = cfg.images.thumbnails.ratio();
+            let _ = minisite::images::ops::parse_hex(&cfg.brand.colors.background);
+        }
+        Err(ds) => assert!(ds.iter().all(|d| d.file == shown)),
+    }
+});

@@ -8,7 +8,8 @@
 # Output on tmpfs (/dev/shm) when there is one, like PAGESCALE.md's anchor table (OUT=disk writes
 # into the site's public/ instead).
 #
-# Printed: per size the walls, medians, peak RSS; the ratio 10k/1k against the bar (≤ 11) and
+# Printed: per size the walls, medians, CPU time (user+sys: less sensitive than wall to other load
+# on the machine), peak RSS; the ratio 10k/1k against the bar (≤ 11, wall) and
 # peak RSS against 1 GiB; the peers' figures from PAGESCALE.md (Hugo 0.168 content adapter and
 # Zola 0.22.1, tmpfs), as ratios. Hugo and Zola are measured in the same run only when they are
 # installed (PAGESCALE.md's run-pagescale.sh sets them up; it is not in ../shared/bench here), so
@@ -32,13 +33,13 @@ fi
 mkdir -p "$WORK"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "minisite $("$MINISITE" --version | cut -d' ' -f2), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), output on $OUT"
-declare -A WALL RSS
+declare -A WALL RSS CPU
 for n in $NS; do
   site=$WORK/site-$n
   [ -f "$site/site.yaml" ] || bash "$BENCH/make-catalogue-site.sh" "$n" "$site"
   if [ "$OUT" = tmpfs ] && [ -d /dev/shm ]; then out=/dev/shm/minisite-scale-out-$n; else out=$site/public; fi
   "$MINISITE" build "$site" -o "$out" >/dev/null 2>&1   # warm-up: photo variants into the cache
-  walls=() rsss=()
+  walls=() rsss=() cpus=()
   for r in $(seq "$RUNS"); do
     rm -rf "$out"; sync
     log=$WORK/time-$n-$r.log
@@ -47,20 +48,22 @@ for n in $NS; do
     t1=$EPOCHREALTIME
     walls+=("$(echo "$t1 - $t0" | bc -l)")
     rsss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")")
+    cpus+=("$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")")
   done
   pages=$(find "$out" -name index.html | wc -l)
   WALL[$n]=$(printf '%s\n' "${walls[@]}" | median)
   RSS[$n]=$(printf '%s\n' "${rsss[@]}" | sort -n | tail -1)
-  printf 'N=%-6s pages %-6s wall s: %s  median %.3f   peak RSS MiB: %s (max %.0f)\n' "$n" "$pages" \
-    "$(printf '%.3f ' "${walls[@]}")" "${WALL[$n]}" \
+  CPU[$n]=$(printf '%s\n' "${cpus[@]}" | median)
+  printf 'N=%-6s pages %-6s wall s: %s median %.3f   CPU s (user+sys) median %.2f   peak RSS MiB: %s (max %.0f)\n' "$n" "$pages" \
+    "$(printf '%.3f ' "${walls[@]}")" "${WALL[$n]}" "${CPU[$n]}" \
     "$(for k in "${rsss[@]}"; do printf '%.0f ' "$(echo "$k/1024" | bc -l)"; done)" "$(echo "${RSS[$n]}/1024" | bc -l)"
   rm -rf "$out"
 done
 if [ -n "${WALL[1000]:-}" ] && [ -n "${WALL[10000]:-}" ]; then
   ratio=$(echo "${WALL[10000]} / ${WALL[1000]}" | bc -l)
   rss_mib=$(echo "${RSS[10000]} / 1024" | bc -l)
-  printf '10k / 1k wall: %.2f (bar <= 11: %s)   peak RSS at 10k: %.0f MiB (bar < 1024: %s)\n' "$ratio" \
-    "$( (( $(echo "$ratio <= 11" | bc -l) )) && echo PASS || echo FAIL)" "$rss_mib" \
+  printf '10k / 1k wall: %.2f (bar <= 11: %s)   CPU: %.2f   peak RSS at 10k: %.0f MiB (bar < 1024: %s)\n' "$ratio" \
+    "$( (( $(echo "$ratio <= 11" | bc -l) )) && echo PASS || echo FAIL)" "$(echo "${CPU[10000]} / ${CPU[1000]}" | bc -l)" "$rss_mib" \
     "$( (( $(echo "$rss_mib < 1024" | bc -l) )) && echo PASS || echo FAIL)"
   # PAGESCALE.md, tmpfs table (median of 3 cold builds, no images): wall s and peak RSS MiB.
   echo "peers (PAGESCALE.md, recorded in another run, no images; minisite also links 60 photo variants):"

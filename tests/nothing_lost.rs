@@ -50,15 +50,6 @@ fn output_files(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-/// Staging or set-aside folders of a build, left beside the output.
-fn leftovers(parent: &Path) -> Vec<String> {
-    std::fs::read_dir(parent)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("minisite-build") || n.contains("minisite-old"))
-        .collect()
-}
-
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }

@@ -141,3 +141,12 @@ pub fn decode_rgb(p: &Path) -> image::RgbImage {
         image::load_from_memory(&bytes).unwrap().to_rgb8()
     }
 }
+
+/// Staging or set-aside folders of a build, left beside the output.
+pub fn leftovers(parent: &Path) -> Vec<String> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("minisite-build") || n.contains("minisite-old"))
+        .collect()
+}

@@ -943,6 +943,16 @@ impl Browser {
     }
 
     fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.try_call(method, params)
+            .unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// The reply's result, or its error object.
+    fn try_call(
+        &mut self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
         self.next += 1;
         let id = self.next;
         let msg = serde_json::json!({"id": id, "method": method, "params": params});
@@ -952,19 +962,29 @@ impl Browser {
             let Ok(text) = reply.to_text() else { continue };
             let v: serde_json::Value = serde_json::from_str(text).unwrap();
             if v["id"] == id {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
+                return match v.get("error") {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(v["result"].clone()),
+                };
             }
         }
     }
 
-    /// The value of a JavaScript expression in the page.
+    /// The value of a JavaScript expression in the page. A live reload can land between two
+    /// steps of a test; Chromium then answers "Inspected target navigated or closed" (or has no
+    /// context yet), so the expression is asked again in the new page until WAIT runs out.
     fn eval(&mut self, expr: &str) -> serde_json::Value {
-        let r = self.call(
-            "Runtime.evaluate",
-            serde_json::json!({"expression": expr, "returnByValue": true}),
-        );
-        r["result"]["value"].clone()
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let params = serde_json::json!({"expression": expr, "returnByValue": true});
+            match self.try_call("Runtime.evaluate", params) {
+                Ok(r) => return r["result"]["value"].clone(),
+                Err(e) if Instant::now() < deadline && navigating(&e) => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
+                Err(e) => panic!("Runtime.evaluate {expr}: {e}"),
+            }
+        }
     }
 
     /// Waits until `expr` is true in the page.
@@ -975,6 +995,12 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// Chromium's errors for a page that is between two documents.
+fn navigating(error: &serde_json::Value) -> bool {
+    let message = error["message"].as_str().unwrap_or_default();
+    message.contains("navigated or closed") || message.contains("context")
 }
 
 #[test]

@@ -351,7 +351,7 @@ impl Site {
 
     /// Photo problems found while making variants name the photo; report them in the file that
     /// uses it, on its line, as planning does.
-    fn named_in(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    pub fn named_in(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         diags
             .into_iter()
             .map(|d| {

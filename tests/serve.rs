@@ -719,6 +719,68 @@ fn a_photo_edit_remakes_that_photo_only_a_template_or_site_yaml_edit_every_page(
     }
 }
 
+/// A progressive JPEG of `source` whose header (all that is read before serving) is sound but
+/// whose second scan's Huffman table has an id out of range: only decoding the whole photo, in
+/// the background, finds that out.
+fn broken_in_a_later_scan(source: &Path) -> Vec<u8> {
+    let rgb = image::open(source).unwrap().to_rgb8();
+    let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+    c.set_size(rgb.width() as usize, rgb.height() as usize);
+    c.set_quality(80.0);
+    c.set_progressive_mode();
+    c.set_optimize_coding(true);
+    let mut s = c.start_compress(Vec::new()).unwrap();
+    s.write_scanlines(rgb.as_raw()).unwrap();
+    let mut bytes = s.finish().unwrap();
+    let find = |from: usize, marker: [u8; 2]| {
+        from + bytes[from..]
+            .windows(2)
+            .position(|w| w == marker)
+            .unwrap_or_else(|| panic!("no {marker:02X?} after byte {from}"))
+    };
+    let first_scan = find(0, [0xFF, 0xDA]);
+    let later_table = find(first_scan + 2, [0xFF, 0xC4]);
+    // Table class 1, id 15 (ids go up to 3).
+    bytes[later_table + 4] = 0x1F;
+    bytes
+}
+
+#[test]
+fn a_photo_that_fails_in_the_background_is_shown_in_open_pages() {
+    let site = common::shop();
+    let server = start_settled(site.path());
+    let port = server.port;
+    let rx = events(port);
+
+    let photo = site.path().join("images/grey.jpg");
+    let good = std::fs::read(&photo).unwrap();
+    std::fs::write(
+        &photo,
+        broken_in_a_later_scan(&site.path().join("images/bridge.jpg")),
+    )
+    .unwrap();
+    // Named where `build` names it: the product's line that lists the photo.
+    let text = wait_event(&rx, "error");
+    assert!(
+        text.contains("products/training-ball.yaml:5:") && text.contains("images/grey.jpg"),
+        "{text}"
+    );
+    assert!(text.contains("damaged"), "{text}");
+    // A page opened now gets the error at once.
+    let late = events(port);
+    assert!(wait_event(&late, "error").contains("images/grey.jpg"));
+
+    // Putting the photo back clears the overlay with a reload.
+    std::fs::write(&photo, &good).unwrap();
+    wait_event(&rx, "reload");
+    let fresh = events(port);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        fresh.try_iter().all(|(name, _)| name != "error"),
+        "the error is still shown"
+    );
+}
+
 #[test]
 fn pages_are_served_before_photo_variants_exist() {
     let site = common::shop();

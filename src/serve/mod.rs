@@ -137,13 +137,13 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         std::thread::spawn(move || http::serve(&server, &ctx));
     }
     {
-        let (variants, rebuilder, root) = (variants.clone(), rebuilder.clone(), root.clone());
+        let (variants, rebuilder) = (variants.clone(), rebuilder.clone());
         std::thread::spawn(move || {
             let mut made = 0;
             variants.run(|m| {
                 match m.result {
                     Ok(stats) => made += stats.made + stats.reused,
-                    Err(diags) => rebuild::show(&diags, crate::report::Level::Error, &root),
+                    Err(diags) => lock(&rebuilder).photo_failed(diags),
                 }
                 if m.idle && made > 0 {
                     // Pages learn the photos' average colours; then the line tests and scripts wait for.

@@ -169,6 +169,18 @@ impl Rebuilder {
         }
     }
 
+    /// A photo failed in the background. `build` fails on it, so open pages say so too (the
+    /// seller is looking at the browser, not the terminal), named in the file that uses the photo
+    /// as `build` names it; the next good rebuild clears it (and queues the photo again).
+    pub fn photo_failed(&mut self, diags: Vec<Diagnostic>) {
+        let diags = match &self.last {
+            Some(last) => last.site.named_in(diags),
+            None => diags,
+        };
+        show(&diags, Level::Error, &self.root);
+        self.hub.failed(describe(&Error::Site(diags), &self.root));
+    }
+
     fn run(&mut self, quiet: bool) {
         let started = Instant::now();
         let first = self.last.is_none();

@@ -719,6 +719,12 @@ fn a_photo_edit_remakes_that_photo_only_a_template_or_site_yaml_edit_every_page(
     }
 }
 
+fn save_by_rename(file: &Path, bytes: &[u8]) {
+    let tmp = file.with_extension("saving");
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, file).unwrap();
+}
+
 /// A progressive JPEG of `source` whose header (all that is read before serving) is sound but
 /// whose second scan's Huffman table has an id out of range: only decoding the whole photo, in
 /// the background, finds that out.
@@ -754,11 +760,9 @@ fn a_photo_that_fails_in_the_background_is_shown_in_open_pages() {
 
     let photo = site.path().join("images/grey.jpg");
     let good = std::fs::read(&photo).unwrap();
-    std::fs::write(
-        &photo,
-        broken_in_a_later_scan(&site.path().join("images/bridge.jpg")),
-    )
-    .unwrap();
+    // Saved by rename, as an editor would: a half-written photo has errors of its own.
+    let broken = broken_in_a_later_scan(&site.path().join("images/bridge.jpg"));
+    save_by_rename(&photo, &broken);
     // Named where `build` names it: the product's line that lists the photo.
     let text = wait_event(&rx, "error");
     assert!(
@@ -771,7 +775,7 @@ fn a_photo_that_fails_in_the_background_is_shown_in_open_pages() {
     assert!(wait_event(&late, "error").contains("images/grey.jpg"));
 
     // Putting the photo back clears the overlay with a reload.
-    std::fs::write(&photo, &good).unwrap();
+    save_by_rename(&photo, &good);
     wait_event(&rx, "reload");
     let fresh = events(port);
     std::thread::sleep(Duration::from_millis(300));

@@ -146,6 +146,67 @@ fn srcset_files_exist_with_the_stated_widths() {
 }
 
 #[test]
+fn nav_marks_only_the_page_itself_current_and_home_leads_with_one_eager_photo() {
+    let site = shop();
+    let out = build(site.path());
+    let nav = |page: &str| {
+        let doc = html(&out.join(page));
+        (
+            text(&doc, ".site-nav a[aria-current=page]"),
+            text(&doc, ".site-nav a.within"),
+            doc.select(&sel("[aria-current=page]")).count(),
+        )
+    };
+    // (the page's own link, its section's link)
+    for (page, current, within) in [
+        ("products/index.html", "Products", ""),
+        ("products/page/2/index.html", "", "Products"),
+        ("products/training-ball/index.html", "", "Products"),
+        ("categories/index.html", "Categories", ""),
+        ("categories/footballs/index.html", "", "Categories"),
+        ("categories/footballs/page/2/index.html", "", "Categories"),
+        ("company/index.html", "Company", ""),
+        ("faq/index.html", "FAQ", ""),
+        ("contact/index.html", "Contact", ""),
+        ("index.html", "", ""),
+    ] {
+        let (c, w, _) = nav(page);
+        assert_eq!((c.as_str(), w.as_str()), (current, within), "{page}");
+    }
+    // A product page claims to be the current page once: its own breadcrumb, not a nav link.
+    assert_eq!(nav("products/training-ball/index.html").2, 1);
+
+    // Home: the first featured product leads, its photo the only eager one; the grid shows the
+    // other featured products, not that one again.
+    let doc = html(&out.join("index.html"));
+    let hero = attrs(&doc, "a.hero-photo", "href");
+    assert_eq!(hero.len(), 1, "{hero:?}");
+    assert_eq!(attrs(&doc, "a.hero-photo img", "fetchpriority"), ["high"]);
+    assert!(attrs(&doc, "a.hero-photo img", "loading").is_empty());
+    let eager = doc
+        .select(&sel("img"))
+        .filter(|i| i.value().attr("loading") != Some("lazy"))
+        .filter(|i| !i.value().attr("class").unwrap_or_default().contains("brand-logo"))
+        .count();
+    assert_eq!(eager, 1, "only the hero photo loads at once");
+    let cards = attrs(&doc, ".grid .card a[href]", "href");
+    assert!(!cards.contains(&hero[0]), "{cards:?} repeats {}", hero[0]);
+    let mut featured: Vec<&str> = hero.iter().chain(&cards).map(|h| h.as_str()).collect();
+    featured.sort();
+    featured.dedup();
+    assert_eq!(
+        featured,
+        [
+            "products/keeper-gloves/index.html",
+            "products/match-ball-pro-size-5/index.html"
+        ]
+    );
+    // The hero's link has a name: the product's, as its own page gives it.
+    let product = html(&out.join(&hero[0]));
+    assert_eq!(text(&doc, "a.hero-photo .hero-caption"), text(&product, "h1"));
+}
+
+#[test]
 fn exif_orientation_is_applied_and_metadata_dropped() {
     let site = shop();
     let out = build(site.path());
@@ -758,6 +819,12 @@ fn logo_keeps_its_aspect_ratio_so_the_header_does_not_jump() {
     let svg = std::fs::read(example.path().join("images/brand/logo.svg")).unwrap();
     assert_eq!(
         minisite::views::logo_size(Path::new("logo.svg"), &svg),
+        Some((64, 64))
+    );
+    // A wordmark: the viewBox's shape wins over width/height, and the header shows it 40 px high.
+    let wordmark = br#"<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 300 64"><text y="40">Name</text></svg>"#;
+    assert_eq!(
+        minisite::views::logo_size(Path::new("mark.SVG"), wordmark),
         Some((300, 64))
     );
 }

@@ -437,6 +437,9 @@ fn product_page_shows_b2b_terms_and_prefilled_inquiries() {
     let out = build(site.path());
     let doc = html(&out.join("products/match-ball-pro-size-5/index.html"));
     assert_eq!(text(&doc, "h1"), "Match Ball \"Pro\" <Size 5>");
+    // Near the top, a way down to the inquiry box, which exists under that id.
+    assert_eq!(attrs(&doc, ".buybox > .jump-to-inquiry a", "href"), ["#inquiry"]);
+    assert_eq!(doc.select(&sel(".buybox #inquiry")).count(), 1);
     let tiers = text(&doc, "table.tiers tbody");
     assert!(
         tiers.contains("300 – 999")

@@ -146,6 +146,17 @@ fn srcset_files_exist_with_the_stated_widths() {
 }
 
 #[test]
+fn contact_email_breaks_at_its_at_sign_never_inside_the_domain() {
+    let site = shop();
+    let out = build(site.path());
+    let contact = read(&out.join("contact/index.html"));
+    assert!(
+        contact.contains(r#">sales@<wbr><span class="nowrap">fixture.example</span></a>"#),
+        "{contact}"
+    );
+}
+
+#[test]
 fn nav_marks_only_the_page_itself_current_and_home_leads_with_one_eager_photo() {
     let site = shop();
     let out = build(site.path());

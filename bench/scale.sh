@@ -51,6 +51,7 @@ venv_hugo() {
   for f in "$WORK"/hugo-venv/lib/python3*/site-packages/hugo/binaries/hugo; do
     [ -x "$f" ] && { echo "$f"; return; }
   done
+  return 0   # none: the caller installs it
 }
 hugo_version() { "$1" version 2>/dev/null | sed -n 's/^hugo v\([0-9.]*\).*/\1/p'; }
 if [ -n "${HUGO:-}" ]; then
@@ -97,8 +98,8 @@ report() {
     "$(for k in "${rsss[@]}"; do printf '%.0f ' "$(echo "$k/1024" | bc -l)"; done)" "$(echo "$R_RSS/1024" | bc -l)"
 }
 
-echo "minisite $("$MINISITE" --version | cut -d' ' -f2), Hugo $HV ($hugo), $(nproc) cores," \
-  "load $(cut -d' ' -f1-3 /proc/loadavg), output on $OUT"
+echo "minisite $("$MINISITE" --version | cut -d' ' -f2), Hugo $HV ($hugo), $(nproc) cores" \
+  "($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load $(cut -d' ' -f1-3 /proc/loadavg), output on $OUT"
 declare -A WALL RSS CPU HWALL HRSS HCPU
 for n in $NS; do
   site=$WORK/site-$n
@@ -164,6 +165,6 @@ if [ -n "${WALL[1000]:-}" ] && [ -n "${WALL[10000]:-}" ]; then
       "$name" "$w1" "$(echo "${WALL[1000]} / $w1" | bc -l)" "$w10" "$(echo "${WALL[10000]} / $w10" | bc -l)" \
       "$c10" "$(echo "${CPU[10000]} / $c10" | bc -l)" "$r10" "$(echo "${RSS[10000]} / 1024 / $r10" | bc -l)"
   done
-  echo "  (RECORDED: PAGESCALE.md's figures from another run on this kind of machine, not measured here;" \
+  echo "  (RECORDED: PAGESCALE.md's figures from another run, on the AMD EPYC host of PEERS.md, not measured here;" \
     "Zola is not installable from crates.io, PyPI, npm or Debian)"
 fi

@@ -61,7 +61,7 @@ def main():
         want += [f"<li>{esc(x)}</li>" for x in p["customization"] + p["tags"]]
         missing = [w for w in want if w not in html]
         if missing or html.count("</th><td>") != 8 or html.count("<tr><td>") != 3:
-            problems.append(f"{page}: missing {missing[:3]} or not 8 spec and 3 tier rows")
+            problems.append(f"{page}: missing {missing[:3]}, or not 8 spec rows and 3 tier rows")
     for category, skus in by_category.items():
         page = os.path.join(out, "categories", urlize(category), "index.html")
         with open(page, encoding="utf-8") as f:

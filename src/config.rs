@@ -242,7 +242,7 @@ fn default_ratio() -> String {
     "4:3".into()
 }
 fn default_thumb_widths() -> Vec<u32> {
-    vec![320, 640]
+    vec![320, 480, 640]
 }
 
 impl Default for Thumbnails {

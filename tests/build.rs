@@ -663,18 +663,18 @@ fn editing_one_photo_remakes_only_its_variants() {
     std::fs::write(&photo, std::fs::read(&photo).unwrap()).unwrap();
     let (touched, _) = minisite::build(site.path(), &opts).unwrap();
     assert_eq!(touched.images.made, 0);
-    // New content: only grey.jpg's two variants (480 px WebP and JPEG) are made again.
+    // New content: only grey.jpg's variants are made again: 480 px, and (it is a main photo)
+    // its 320×240 and 480×360 grid thumbnails, each as WebP and JPEG.
     image::open(&photo).unwrap().fliph().save(&photo).unwrap();
     let (edited, _) = minisite::build(site.path(), &opts).unwrap();
-    // (grey.jpg is a main photo: its 320×240 thumbnail is made again too)
-    assert_eq!(edited.images.made, 4);
-    assert_eq!(edited.images.reused, first.images.made - 4);
+    assert_eq!(edited.images.made, 6);
+    assert_eq!(edited.images.reused, first.images.made - 6);
     let page = read(&site.path().join("public/products/training-ball/index.html"));
-    let webp = files(&site.path().join("public/images"))
+    let published = files(&site.path().join("public/images"))
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("/grey-"))
         .count();
-    assert_eq!(webp, 4, "old variants of the edited photo are not published");
+    assert_eq!(published, 6, "old variants of the edited photo are not published");
     assert!(page.contains("grey-"));
 }
 
@@ -720,7 +720,10 @@ fn jpeg_and_webp_variants_show_the_same_picture() {
         );
         n += 1;
     }
-    assert_eq!(n, 11, "6 photo sizes and 5 thumbnails");
+    assert_eq!(
+        n, 14,
+        "6 photo sizes and 8 thumbnails (320, and 480 where the crop is that wide)"
+    );
 }
 
 #[test]
@@ -792,15 +795,21 @@ fn cmyk_16_bit_and_palette_photos_keep_their_colours() {
     let variants = files(&out.join("images"));
     assert_eq!(
         variants.len(),
-        12,
-        "480 px and a 320×240 thumbnail, WebP and JPEG, of 3 photos"
+        18,
+        "480 px and 320×240 and 480×360 thumbnails, WebP and JPEG, of 3 photos"
     );
     for v in variants {
         let img = decode_rgb(&v);
-        let thumb = v.to_string_lossy().contains("-320x240.");
+        let named = v.to_string_lossy().to_string();
         assert_eq!(
             img.dimensions(),
-            if thumb { (320, 240) } else { (480, 320) },
+            if named.contains("-320x240.") {
+                (320, 240)
+            } else if named.contains("-480x360.") {
+                (480, 360)
+            } else {
+                (480, 320)
+            },
             "{}",
             v.display()
         );
@@ -847,12 +856,12 @@ fn logo_keeps_its_aspect_ratio_so_the_header_does_not_jump() {
 fn grid_thumbnails_are_fixed_ratio_crops_around_the_focus_point() {
     let site = shop();
     let out = build(site.path());
-    // The bridge (1200×675, main photo and category image) gets 4:3 crops at 320 and 640 px.
+    // The bridge (1200×675, main photo and category image) gets 4:3 crops at 320, 480 and 640 px.
     let bridge: Vec<_> = files(&out.join("images"))
         .into_iter()
         .filter(|p| name(p).starts_with("bridge-") && name(p).contains('x'))
         .collect();
-    assert_eq!(bridge.len(), 4);
+    assert_eq!(bridge.len(), 6);
     for t in &bridge {
         let (w, h) = image::image_dimensions(t).unwrap_or_else(|_| decode_rgb(t).dimensions());
         assert_eq!(w * 3, h * 4, "{}", t.display());

@@ -11,11 +11,11 @@ fn build_succeeds_with_exit_0_and_prints_a_summary() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        stdout.contains("Built 16 pages") && stdout.contains("26 made, 0 reused"),
+        stdout.contains("Built 16 pages") && stdout.contains("32 made, 0 reused"),
         "{stdout}"
     );
     let again = cli(&["build", site.path().to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 made, 26 reused"));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 made, 32 reused"));
 }
 
 #[test]
@@ -113,10 +113,10 @@ fn cache_prune_removes_only_what_the_site_no_longer_uses() {
     let o = cli(&["cache", "prune", dir]);
     assert_eq!(o.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("Removed 4 unused cached variants"), "{stdout}");
+    assert!(stdout.contains("Removed 6 unused cached variants"), "{stdout}");
     // Everything still in use stayed: a rebuild makes nothing.
     let again = cli(&["build", dir]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 made, 26 reused"));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 made, 32 reused"));
     assert!(
         site.path().join("images/grey.jpg").is_file(),
         "sources are never touched"

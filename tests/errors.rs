@@ -271,6 +271,6 @@ fn two_builds_of_one_output_at_once_do_not_interleave() {
     }
     let out = site.path().join("public");
     assert_eq!(html_files(&out).len(), 16);
-    assert_eq!(files(&out.join("images")).len(), 26);
+    assert_eq!(files(&out.join("images")).len(), 32);
     assert_eq!(leftovers(site.path()), Vec::<String>::new());
 }

@@ -37,6 +37,9 @@ pub struct ImageView {
     pub sources: Vec<Source>,
     /// The fixed-ratio crop for grids, when thumbnails are on.
     pub thumb: Option<Box<ImageView>>,
+    /// The photo's focus point as a CSS position (`50% 0%`), for themes that crop the whole photo
+    /// with `object-fit: cover`; none when the seller gave none.
+    pub focus: Option<String>,
 }
 
 impl ImageView {
@@ -84,6 +87,9 @@ impl ImageView {
             color,
             sources,
             thumb: None,
+            focus: spec
+                .focus
+                .map(|(x, y)| format!("{}% {}%", (x * 100.0).round(), (y * 100.0).round())),
         })
     }
 

@@ -146,6 +146,44 @@ fn srcset_files_exist_with_the_stated_widths() {
 }
 
 #[test]
+fn home_hero_keeps_the_photo_focus_in_view() {
+    let site = shop();
+    // Both featured products' photos get a focus point: whichever leads keeps it in view.
+    for (file, path) in [
+        ("products/match-ball.yaml", "  - path: images/bridge.jpg\n"),
+        (
+            "products/keeper-gloves.yaml",
+            "  - {path: images/badge.png, alt: Green disc badge}\n",
+        ),
+    ] {
+        let f = site.path().join(file);
+        let yaml = read(&f);
+        assert!(yaml.contains(path), "{yaml}");
+        let with_focus = if path.contains('{') {
+            yaml.replace(
+                "alt: Green disc badge}",
+                "alt: Green disc badge, focus: top left}",
+            )
+        } else {
+            yaml.replace(path, &format!("{path}    focus: top left\n"))
+        };
+        std::fs::write(&f, with_focus).unwrap();
+    }
+    let out = build(site.path());
+    let doc = html(&out.join("index.html"));
+    assert_eq!(attrs(&doc, "a.hero-photo", "style"), ["--focus: 0% 0%"]);
+    let css = read(&out.join("style.css"));
+    assert!(
+        css.contains(".hero-photo img { width: 100%; height: 100%; object-fit: cover; object-position: var(--focus, 50% 50%); }"),
+        "the stylesheet no longer uses --focus"
+    );
+    // Without a focus point: no style, the centre.
+    let plain = shop();
+    let doc = html(&build(plain.path()).join("index.html"));
+    assert!(attrs(&doc, "a.hero-photo", "style").is_empty());
+}
+
+#[test]
 fn contact_email_breaks_at_its_at_sign_never_inside_the_domain() {
     let site = shop();
     let out = build(site.path());

@@ -5,6 +5,7 @@
 
 use crate::config::ImageFormat;
 use fast_image_resize as fir;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 use std::io::Cursor;
 
@@ -34,16 +35,21 @@ fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, String> {
     Ok(r)
 }
 
-/// Width and height as the photo will be shown, after its EXIF orientation.
-pub fn oriented_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+/// A decoder past the photo's header: its stored size, checked against [`MAX_PIXELS`] before any
+/// pixel is allocated, and its EXIF orientation.
+fn open(bytes: &[u8]) -> Result<(impl ImageDecoder + '_, u32, u32, Orientation), String> {
     let mut dec = reader(bytes)?
         .into_decoder()
         .map_err(|e| format!("is not a valid image: {e}"))?;
     let (w, h) = dec.dimensions();
     check_pixels(w, h)?;
-    let orientation = dec
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = dec.orientation().unwrap_or(Orientation::NoTransforms);
+    Ok((dec, w, h, orientation))
+}
+
+/// Width and height as the photo will be shown, after its EXIF orientation.
+pub fn oriented_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    let (_, w, h, orientation) = open(bytes)?;
     Ok(if swaps_axes(orientation) { (h, w) } else { (w, h) })
 }
 
@@ -60,8 +66,8 @@ fn check_pixels(w: u32, h: u32) -> Result<(), String> {
     Ok(())
 }
 
-fn swaps_axes(o: image::metadata::Orientation) -> bool {
-    use image::metadata::Orientation::*;
+fn swaps_axes(o: Orientation) -> bool {
+    use Orientation::*;
     matches!(o, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
 }
 
@@ -122,14 +128,7 @@ pub fn jpeg_shrink(min_ratio: f64) -> u32 {
 /// A JPEG is decoded at 1/`shrink` of its size (1, 2, 4 or 8; see [`jpeg_shrink`]); other formats
 /// always at full size.
 pub fn decode(bytes: &[u8], shrink: u32) -> Result<Decoded, String> {
-    let mut dec = reader(bytes)?
-        .into_decoder()
-        .map_err(|e| format!("is not a valid image: {e}"))?;
-    let (w, h) = dec.dimensions();
-    check_pixels(w, h)?;
-    let orientation = dec
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let (mut dec, w, h, orientation) = open(bytes)?;
     let icc = dec.icc_profile().ok().flatten();
     let is_jpeg = bytes.starts_with(&[0xFF, 0xD8]);
     let mut img = match is_jpeg.then(|| jpeg::decode(bytes, shrink)).flatten() {

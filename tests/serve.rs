@@ -665,6 +665,10 @@ fn a_photo_edit_remakes_that_photo_only_a_template_or_site_yaml_edit_every_page(
     assert_eq!(img.header("Content-Type").as_deref(), Some("image/webp"));
     server.wait_line("Photo variants ready");
     let after = snapshot(&out);
+    // The old version's variants are gone from the served folder: no pile-up over many edits.
+    for v in &old_variants {
+        assert!(!after.contains_key(v), "{v} still served");
+    }
     let changed = rewritten(&before, &after);
     // The other photos' variants stay as they were; pages without the photo too.
     assert!(

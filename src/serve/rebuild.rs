@@ -311,6 +311,8 @@ impl Rebuilder {
                 gone.push(old);
             }
         }
+        let old_photos = self.variants.unused(&site);
+        gone.extend(old_photos.iter().map(String::as_str));
         for f in &gone {
             self.served.remove(f).map_err(|e| Error::io(f, e))?;
         }

@@ -90,6 +90,29 @@ impl Variants {
         added
     }
 
+    /// Variants in the served folder that `site` no longer shows (their photo was edited or
+    /// dropped since): forgotten here, returned for the caller to delete with the pages that
+    /// showed them, so a long editing session does not pile up every version of a photo.
+    pub fn unused(&self, site: &Site) -> Vec<String> {
+        let shown: HashSet<&str> = site
+            .plan
+            .sets
+            .values()
+            .flat_map(|s| s.all().map(|v| v.url.as_str()))
+            .collect();
+        let mut q = self.lock();
+        let gone: Vec<String> = q
+            .done
+            .iter()
+            .filter(|u| !shown.contains(u.as_str()))
+            .cloned()
+            .collect();
+        for u in &gone {
+            q.done.remove(u);
+        }
+        gone
+    }
+
     /// When `url` is a variant not made yet: puts its photo first in line and waits (at most
     /// `limit`) for it. Returns whether the caller should look for the file again.
     pub fn wait_for(&self, url: &str, limit: Duration) -> bool {

@@ -869,6 +869,36 @@ fn ctrl_c_during_the_first_build_leaves_no_output() {
 
 #[cfg(unix)]
 #[test]
+fn a_killed_serves_temporary_folder_is_removed_by_the_next_serve() {
+    let site = common::shop();
+    // A temp folder of this test's own, so other tests' serves are not in the picture.
+    let tmp = tempfile::tempdir().unwrap();
+    let env = [("TMPDIR", tmp.path().to_str().unwrap())];
+    let mut first = start_env(site.path(), &["--port", "0"], &env);
+    let abandoned = first.output.parent().unwrap().to_path_buf();
+    assert!(abandoned.starts_with(tmp.path()), "{}", abandoned.display());
+    // kill -9: no chance to clean up.
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    assert!(abandoned.join("site/index.html").is_file());
+    // A folder of that name that is not a serve's (no `alive` file) is not ours to judge.
+    let foreign = tmp.path().join("minisite-serve-not-a-serve");
+    std::fs::create_dir(&foreign).unwrap();
+
+    let mut second = start_env(site.path(), &["--port", "0"], &env);
+    assert!(!abandoned.exists(), "{} left behind", abandoned.display());
+    assert!(foreign.is_dir());
+    // A running serve's folder is in use: a third serve leaves it alone.
+    let live = second.output.clone();
+    let mut third = start_env(site.path(), &["--port", "0"], &env);
+    assert!(live.join("index.html").is_file());
+    assert_eq!(get(second.port, "/").status, 200);
+    let _ = third.interrupt();
+    let _ = second.interrupt();
+}
+
+#[cfg(unix)]
+#[test]
 fn open_starts_the_browser_on_the_served_address() {
     use std::os::unix::fs::PermissionsExt;
     let site = common::shop();

@@ -17,7 +17,7 @@ use rebuild::Rebuilder;
 use reload::Hub;
 use served::Served;
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -73,9 +73,11 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
 
     // The output lives in a temporary folder outside the site: serving never writes into the sources.
     let tmp = tempfile::Builder::new()
-        .prefix("minisite-serve-")
+        .prefix(TEMP_PREFIX)
         .tempdir()
         .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let alive = hold_alive(tmp.path()).map_err(|e| Error::io(tmp.path(), e))?;
+    remove_abandoned(tmp.path());
     let output = tmp.path().join("site");
     let served = Arc::new(Served::new(output.clone()).map_err(|e| Error::io(&output, e))?);
     let hub = Arc::new(Hub::default());
@@ -119,6 +121,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     if let Ok(Signal::Stop) | Err(_) = signal.recv() {
         println!("Stopping.");
         stop_writing(&served, &variants);
+        drop(alive);
         drop(tmp);
         return Ok(());
     }
@@ -181,8 +184,50 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
     stop_writing(&served, &variants);
     // Give answers in flight a moment, then remove the temporary output.
     std::thread::sleep(Duration::from_millis(50));
+    drop(alive);
     drop(tmp);
     Ok(())
+}
+
+/// Temporary output folders of `minisite serve` are named so.
+const TEMP_PREFIX: &str = "minisite-serve-";
+/// Held locked by the serve that owns the folder, for as long as it runs.
+const ALIVE: &str = "alive";
+
+/// Marks `dir` as in use: a file locked for as long as this serve runs (the system drops the lock
+/// when the process dies, however it dies). Locked before it gets its name, so another serve never
+/// sees it unlocked.
+fn hold_alive(dir: &Path) -> std::io::Result<std::fs::File> {
+    let staged = dir.join(format!("{ALIVE}.new"));
+    let file = std::fs::File::create(&staged)?;
+    file.lock()?;
+    std::fs::rename(&staged, dir.join(ALIVE))?;
+    Ok(file)
+}
+
+/// Removes the temporary folders of serves that were killed before they could clean up (kill -9,
+/// a crash, a power cut): folders with our name whose `alive` file nobody holds. A folder without
+/// that file is left alone (not ours to judge, or a serve just starting).
+fn remove_abandoned(own: &Path) {
+    let Some(parent) = own.parent() else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(std::result::Result::ok) {
+        let path = entry.path();
+        let ours = entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
+        // file_type does not follow links: a link named like ours is never followed.
+        if !ours || path == own || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(path.join(ALIVE)) else {
+            continue;
+        };
+        if file.try_lock().is_ok() {
+            drop(file);
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
 }
 
 fn lock(r: &Mutex<Rebuilder>) -> std::sync::MutexGuard<'_, Rebuilder> {

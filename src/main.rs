@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use minisite::cli::{CacheAction, Cli, Command};
-use minisite::report::{render, Level};
+use minisite::report::{count, render, Level};
 use minisite::{BuildOptions, Diagnostic, Error};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -29,11 +29,7 @@ fn main() -> ExitCode {
         }
         Err(Error::Site(diags)) => {
             show(&diags, Level::Error, site_root.as_deref());
-            let n = diags.len();
-            eprintln!(
-                "{n} problem{} found; nothing was written.",
-                if n == 1 { "" } else { "s" }
-            );
+            eprintln!("{} found; nothing was written.", count(diags.len(), "problem"));
             ExitCode::from(1)
         }
         Err(Error::Io { path, source }) => {
@@ -112,13 +108,12 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             let site = minisite::Site::load(&site_dir, &BuildOptions::default())?;
             show(&site.warnings, Level::Warning, Some(&site.root));
             println!(
-                "No errors: {} products, {} categories, {} pages, {} photos; {} warning{}.",
-                site.catalog.products.len(),
-                site.catalog.categories.len(),
-                site.pages.len(),
-                site.plan.sets.len(),
-                site.warnings.len(),
-                if site.warnings.len() == 1 { "" } else { "s" }
+                "No errors: {}, {}, {}, {}; {}.",
+                count(site.catalog.products.len(), "product"),
+                count(site.catalog.categories.len(), "category"),
+                count(site.pages.len(), "page"),
+                count(site.plan.sets.len(), "photo"),
+                count(site.warnings.len(), "warning"),
             );
             Ok(())
         }

@@ -105,3 +105,29 @@ mod tests {
         assert_eq!(offset("ab\n", 1, 1), Some(0));
     }
 }
+
+/// `n` and the noun, plural unless there is one: "1 product", "12 products", "1 category",
+/// "3 categories". Nouns are minisite's own English words, so these two rules cover them.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else if let Some(stem) = noun.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::count;
+
+    #[test]
+    fn one_is_singular_and_y_becomes_ies() {
+        assert_eq!(count(1, "product"), "1 product");
+        assert_eq!(count(0, "product"), "0 products");
+        assert_eq!(count(47, "product"), "47 products");
+        assert_eq!(count(1, "category"), "1 category");
+        assert_eq!(count(5, "category"), "5 categories");
+    }
+}

@@ -7,6 +7,7 @@ use crate::images::{self, cache::Cache, sources::SourceIndex, ImagePlan, ImageSt
 use crate::output::{self, Staging};
 use crate::pages::{self, Page};
 use crate::render::Renderer;
+use crate::report::count;
 use crate::seo;
 use crate::theme::Theme;
 use crate::views::{self, MenuItem, ProductView, SiteView};
@@ -626,11 +627,17 @@ impl Site {
         // All products, paginated
         let all: Vec<usize> = (0..products.len()).collect();
         let crumbs = vec![home.clone(), ("Products".to_string(), "products/".to_string())];
-        let desc = format!(
-            "All {} products of {}: prices, MOQ and lead times.",
-            products.len(),
-            cfg.company_name()
-        );
+        let desc = match products.len() {
+            1 => format!(
+                "The product of {}: prices, MOQ and lead times.",
+                cfg.company_name()
+            ),
+            n => format!(
+                "All {} of {}: prices, MOQ and lead times.",
+                count(n, "product"),
+                cfg.company_name()
+            ),
+        };
         self.paginate(
             &mut jobs,
             "products",
@@ -695,10 +702,10 @@ impl Site {
             ];
             let desc = c.description_text.clone().unwrap_or_else(|| {
                 format!(
-                    "{} from {}: {} products with prices, MOQ and lead times.",
+                    "{} from {}: {} with prices, MOQ and lead times.",
                     c.title,
                     cfg.company_name(),
-                    c.products.len()
+                    count(c.products.len(), "product")
                 )
             });
             let cat_value = Value::from_serialize(&site.categories[ci]);

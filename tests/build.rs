@@ -692,6 +692,36 @@ fn init_writes_a_site_that_builds() {
 }
 
 #[test]
+fn a_one_product_shop_says_product_not_products() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new-shop");
+    assert!(cli(&["init", dir.to_str().unwrap()]).status.success());
+    let out = build(&dir);
+    let home = html(&out.join("index.html"));
+    assert_eq!(text(&home, ".hero .actions .btn:first-child"), "Browse 1 product");
+    let list = html(&out.join("products/index.html"));
+    assert!(
+        text(&list, "main p.muted").starts_with("1 product"),
+        "{}",
+        text(&list, "main p.muted")
+    );
+    assert!(attrs(&list, "meta[name=description]", "content")[0].starts_with("The product of "));
+    let contact = html(&out.join("contact/index.html"));
+    assert!(text(&contact, "main").contains("See our product"));
+    for page in html_files(&out) {
+        let body = read(&page);
+        assert!(
+            !body.contains(" 1 products") && !body.contains(" 1 categories"),
+            "{}",
+            page.display()
+        );
+    }
+    let check = cli(&["check", dir.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(said.contains("No errors: 1 product, 1 category, "), "{said}");
+}
+
+#[test]
 fn editing_one_photo_remakes_only_its_variants() {
     let site = shop();
     let opts = minisite::BuildOptions::default();

@@ -76,7 +76,9 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         .prefix(TEMP_PREFIX)
         .tempdir()
         .map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let alive = hold_alive(tmp.path()).map_err(|e| Error::io(tmp.path(), e))?;
+    // Only a courtesy to the next serve (it may clean up after a killed one): never a reason not
+    // to serve, e.g. where a locked file cannot be renamed.
+    let alive = hold_alive(tmp.path()).ok();
     remove_abandoned(tmp.path());
     let output = tmp.path().join("site");
     let served = Arc::new(Served::new(output.clone()).map_err(|e| Error::io(&output, e))?);

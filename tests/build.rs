@@ -184,6 +184,40 @@ fn home_hero_keeps_the_photo_focus_in_view() {
 }
 
 #[test]
+fn footer_lists_social_links_apart_from_categories() {
+    let site = shop();
+    let out = build(site.path());
+    let doc = html(&out.join("faq/index.html"));
+    let lists: Vec<(String, Vec<String>)> = doc
+        .select(&sel(".site-footer section > h2"))
+        .map(|h| {
+            let list = h
+                .next_siblings()
+                .find_map(scraper::ElementRef::wrap)
+                .expect("a list after each heading");
+            let rels = list
+                .select(&sel("a"))
+                .map(|a| a.value().attr("rel").unwrap_or_default().to_string())
+                .collect();
+            (h.text().collect(), rels)
+        })
+        .collect();
+    let follow = lists
+        .iter()
+        .find(|(h, _)| h == "Follow us")
+        .expect("a Follow us list");
+    assert!(
+        !follow.1.is_empty() && follow.1.iter().all(|r| r == "noopener me"),
+        "{lists:?}"
+    );
+    let explore = lists
+        .iter()
+        .find(|(h, _)| h == "Explore")
+        .expect("an Explore list");
+    assert!(explore.1.iter().all(|r| r.is_empty()), "{lists:?}");
+}
+
+#[test]
 fn contact_email_breaks_at_its_at_sign_never_inside_the_domain() {
     let site = shop();
     let out = build(site.path());

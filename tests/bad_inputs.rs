@@ -723,43 +723,45 @@ fn path_photo_link_outside() {
     assert_reported(&d, &x);
 }
 
+/// A source file of the site that is a link to a file outside it: refused, naming that file.
 #[cfg(unix)]
-#[test]
-fn path_product_link_outside() {
-    let secret = read(&corpus().join("base").join(P))
-        .replace("P1", "P9")
-        .replace("Plain Product", "Secret");
-    let (site, _outside) = with_link_outside("products/secret.yaml", secret.as_bytes());
+fn refused_as_link_outside(rel: &'static str, bytes: &[u8], help: &'static str) {
+    let (site, _outside) = with_link_outside(rel, bytes);
     let Outcome::Refused(d) = run(site.path()) else {
         panic!("built")
     };
     let x = Expect {
-        file: "products/secret.yaml",
+        file: rel,
         line: 0,
         column: 0,
         field: None,
         says: "is a link to a file outside the site folder",
-        help: "copy the file into products/",
+        help,
     };
     assert_reported(&d, &x);
 }
 
 #[cfg(unix)]
 #[test]
+fn path_product_link_outside() {
+    let secret = read(&corpus().join("base").join(P))
+        .replace("P1", "P9")
+        .replace("Plain Product", "Secret");
+    refused_as_link_outside(
+        "products/secret.yaml",
+        secret.as_bytes(),
+        "copy the file into products/",
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn path_page_link_outside() {
-    let (site, _outside) = with_link_outside("pages/secret.md", b"---\ntitle: Secret\n---\nroot:x:0:0\n");
-    let Outcome::Refused(d) = run(site.path()) else {
-        panic!("built")
-    };
-    let x = Expect {
-        file: "pages/secret.md",
-        line: 0,
-        column: 0,
-        field: None,
-        says: "is a link to a file outside the site folder",
-        help: "copy the file into pages/",
-    };
-    assert_reported(&d, &x);
+    refused_as_link_outside(
+        "pages/secret.md",
+        b"---\ntitle: Secret\n---\nroot:x:0:0\n",
+        "copy the file into pages/",
+    );
 }
 
 #[cfg(unix)]

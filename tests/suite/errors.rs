@@ -1,8 +1,6 @@
 //! Bad input gets a located, actionable error, and never damages a published site.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn first(e: &minisite::Error) -> minisite::Diagnostic {
     e.diagnostics()

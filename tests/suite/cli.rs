@@ -1,8 +1,6 @@
 //! The command line: exit codes, help, the build summary and error reports.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn build_succeeds_with_exit_0_and_prints_a_summary() {

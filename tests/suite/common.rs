@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests: copy a fixture site to a temp dir, build it, read the output.
 
-#![allow(dead_code)]
-
 use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,11 +1,7 @@
 //! Nothing is lost: an interrupted, failed or refused build leaves the published site as it was and
 //! no temporary folder behind, and no command ever changes the site's sources.
 
-#![cfg(unix)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

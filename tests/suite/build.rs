@@ -1,8 +1,6 @@
 //! Integration tests: build real fixture sites and check the files and HTML they produce.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use image::GenericImageView;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

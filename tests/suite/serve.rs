@@ -1,7 +1,6 @@
 //! `minisite serve` end to end: a real server process on loopback, real files, real HTTP.
 
-mod common;
-
+use crate::common;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

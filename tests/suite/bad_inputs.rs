@@ -1,9 +1,7 @@
 //! The bad-input corpus (tests/fixtures/bad, made by make-corpus.py): one test per case, each
 //! asserting the kind of outcome, the file and place it names, and that it says what to do.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use minisite::{BuildOptions, Diagnostic, Error};
 use std::path::{Path, PathBuf};
 

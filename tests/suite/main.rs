@@ -1,0 +1,15 @@
+//! The integration tests, in one binary: each test binary links the image encoders again, so one
+//! binary instead of six saves most of the suite's link time (ripgrep keeps one the same way).
+//! Each module builds real fixture sites and checks the files and HTML they produce.
+
+// Helpers some modules use and others do not.
+#[allow(dead_code)]
+mod common;
+
+mod bad_inputs;
+mod build;
+mod cli;
+mod errors;
+#[cfg(unix)]
+mod nothing_lost;
+mod serve;

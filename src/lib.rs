@@ -1,7 +1,9 @@
 //! minisite: a seller's YAML catalogue, photos and markdown pages → a fast, branded static storefront.
 //!
-//! The pipeline, in the order [`Site::load`] and [`Site::build`] run it:
-//! [`config`] → [`theme`] → [`catalog`] + [`pages`] → [`images`] plan → [`render`] → [`output`] → images run.
+//! The pipeline, in the order [`Site::load`] and [`Site::build`] run it (see docs/architecture.md):
+//! [`config`] → [`theme`] → [`catalog`] + [`pages`] → [`images`] plan → [`routes`] →
+//! [`publish`]: [`assets`], photos, then each route's [`documents`] rendered by [`render`] into
+//! a sink ([`output`]'s staging folder for `build`, the served folder for [`serve`]).
 
 // Diagnostics are large (file, place, message, help) but only built on the error path.
 #![allow(clippy::result_large_err)]
@@ -18,10 +20,17 @@ pub mod theme;
 pub mod catalog;
 pub mod pages;
 pub mod images;
+pub mod photo_refs;
 pub mod views;
 pub mod seo;
+pub mod routes;
+pub mod meta;
+pub mod paginate;
+pub mod documents;
+pub mod assets;
 pub mod render;
 pub mod output;
+pub mod publish;
 pub mod site;
 pub mod lint;
 pub mod report;

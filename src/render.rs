@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 pub struct Renderer {
     env: Environment<'static>,
     theme: Theme,
+    /// Stands for everything but the data that decides what a page renders to.
+    key: blake3::Hash,
 }
 
 /// What `srcset()` needs of each variant.
@@ -23,6 +25,18 @@ struct SrcItem {
 impl Renderer {
     /// `assets` maps each static file to a short hash of its content, for cache-busting links.
     pub fn new(theme: &Theme, clean_links: bool, assets: BTreeMap<String, String>) -> Renderer {
+        let key = {
+            let mut h = blake3::Hasher::new();
+            h.update(theme.templates_key().as_bytes())
+                .update(&[clean_links as u8]);
+            for (path, version) in &assets {
+                h.update(path.as_bytes())
+                    .update(&[0])
+                    .update(version.as_bytes())
+                    .update(&[0]);
+            }
+            h.finalize()
+        };
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // minijinja's HTML escaping also turns `/` into `&#x2f;`, which bloats every URL; `/` is
@@ -84,7 +98,14 @@ impl Renderer {
         Renderer {
             env,
             theme: theme.clone(),
+            key,
         }
+    }
+
+    /// A hash of the templates, asset versions and link style: two renderers with the same key
+    /// render the same data to the same page.
+    pub fn key(&self) -> blake3::Hash {
+        self.key
     }
 
     /// Renders template `name` with `ctx`; a template problem names the template file and line.

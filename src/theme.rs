@@ -91,6 +91,40 @@ impl Theme {
             .map(|s| (s.to_string(), format!("themes/{}/templates/{name}", self.name))))
     }
 
+    /// A hash of every template this theme can load (the built-in ones and the site's own), so
+    /// pages rendered with another set of templates are known to need rendering again.
+    pub fn templates_key(&self) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(self.name.as_bytes()).update(&[0]);
+        let mut embedded = BTreeMap::new();
+        if let Some(dir) = self.dir.get_dir(format!("{}/templates", self.name)) {
+            collect_embedded(dir, &format!("{}/templates/", self.name), &mut embedded);
+        }
+        for (name, file) in &embedded {
+            if let StaticFile::Embedded(bytes) = file {
+                h.update(name.as_bytes()).update(&[0]).update(bytes).update(&[0]);
+            }
+        }
+        h.update(b"site templates\0");
+        let own = self.site_root.join("templates");
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&own)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for f in files {
+            // An unreadable template fails the render that loads it; here it only counts as changed.
+            let bytes = std::fs::read(&f).unwrap_or_default();
+            h.update(f.as_os_str().as_encoded_bytes())
+                .update(&[0])
+                .update(&bytes);
+        }
+        h.finalize()
+    }
+
     /// Every static file to publish, keyed by its path in the output; the site's files win.
     pub fn static_files(&self) -> BTreeMap<String, StaticFile> {
         let mut out = BTreeMap::new();

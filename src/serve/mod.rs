@@ -51,18 +51,7 @@ enum Signal {
 
 /// Builds, serves and watches until Ctrl-C.
 pub fn run(opts: &ServeOptions) -> Result<()> {
-    let root = opts.site_dir.canonicalize().map_err(|e| {
-        Error::Usage(format!(
-            "cannot open the site folder {}: {e}",
-            opts.site_dir.display()
-        ))
-    })?;
-    if !root.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is not a folder",
-            opts.site_dir.display()
-        )));
-    }
+    let root = site_root(&opts.site_dir)?;
     // Ctrl-C is handled from the start: stopping during the first build must remove the output too.
     let (signals, signal) = channel::<Signal>();
     let stop = signals.clone();
@@ -91,35 +80,8 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         variants.clone(),
         hub.clone(),
     )));
-
-    // Watching starts before the first build, so an edit made during it is not missed.
-    let watch = watch::start(&root, opts.poll).map_err(|e| {
-        Error::Usage(format!(
-            "cannot watch {} for changes: {e}{}",
-            root.display(),
-            if opts.poll {
-                ""
-            } else {
-                " (with very many files the system's watch limit may be reached; try --poll)"
-            }
-        ))
-    })?;
     println!("Output: {} (temporary, removed on exit)", output.display());
-    // The image cache is written while serving; when it is inside the site it must not trigger builds.
-    let ignored: Vec<PathBuf> = opts
-        .cache_dir
-        .iter()
-        .map(|c| crate::output::absolute(c))
-        .collect();
-    {
-        let (rebuilder, root, built) = (rebuilder.clone(), root.clone(), signals.clone());
-        std::thread::spawn(move || {
-            lock(&rebuilder).first();
-            let _ = built.send(Signal::Built);
-            watch.run(&root, &ignored, |changes| lock(&rebuilder).rebuild(changes));
-            eprintln!("error: the file watcher stopped; restart minisite serve to see changes again.");
-        });
-    }
+    build_and_watch(opts, &root, rebuilder.clone(), signals)?;
     if let Ok(Signal::Stop) | Err(_) = signal.recv() {
         println!("Stopping.");
         stop_writing(&served, &variants);
@@ -141,25 +103,88 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         let (server, ctx) = (server.clone(), ctx.clone());
         std::thread::spawn(move || http::serve(&server, &ctx));
     }
-    {
-        let (variants, rebuilder) = (variants.clone(), rebuilder.clone());
-        std::thread::spawn(move || {
-            let mut made = 0;
-            variants.run(|m| {
-                match m.result {
-                    Ok(stats) => made += stats.made + stats.reused,
-                    Err(diags) => lock(&rebuilder).photo_failed(diags),
-                }
-                if m.idle && made > 0 {
-                    // Pages learn the photos' average colours; then the line tests and scripts wait for.
-                    lock(&rebuilder).refresh();
-                    println!("Photo variants ready ({made} files).");
-                    made = 0;
-                }
-            });
-        });
-    }
+    make_photos(variants.clone(), rebuilder);
+    announce(opts, &root, port);
 
+    while let Ok(Signal::Built) = signal.recv() {}
+    println!("Stopping.");
+    server.unblock();
+    stop_writing(&served, &variants);
+    // Give answers in flight a moment, then remove the temporary output.
+    std::thread::sleep(Duration::from_millis(50));
+    drop(alive);
+    drop(tmp);
+    Ok(())
+}
+
+fn site_root(dir: &Path) -> Result<PathBuf> {
+    let root = dir
+        .canonicalize()
+        .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", dir.display())))?;
+    if !root.is_dir() {
+        return Err(Error::Usage(format!("{} is not a folder", dir.display())));
+    }
+    Ok(root)
+}
+
+/// Starts watching, then builds the site once and rebuilds on every change, in a thread of its
+/// own; `built` hears when the first build is done. Watching starts before the first build, so
+/// an edit made during it is not missed.
+fn build_and_watch(
+    opts: &ServeOptions,
+    root: &Path,
+    rebuilder: Arc<Mutex<Rebuilder>>,
+    built: std::sync::mpsc::Sender<Signal>,
+) -> Result<()> {
+    let watch = watch::start(root, opts.poll).map_err(|e| {
+        Error::Usage(format!(
+            "cannot watch {} for changes: {e}{}",
+            root.display(),
+            if opts.poll {
+                ""
+            } else {
+                " (with very many files the system's watch limit may be reached; try --poll)"
+            }
+        ))
+    })?;
+    // The image cache is written while serving; when it is inside the site it must not trigger builds.
+    let ignored: Vec<PathBuf> = opts
+        .cache_dir
+        .iter()
+        .map(|c| crate::output::absolute(c))
+        .collect();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        lock(&rebuilder).first();
+        let _ = built.send(Signal::Built);
+        watch.run(&root, &ignored, |changes| lock(&rebuilder).rebuild(changes));
+        eprintln!("error: the file watcher stopped; restart minisite serve to see changes again.");
+    });
+    Ok(())
+}
+
+/// Makes photo variants in the background; failures reach open pages, and once all are made
+/// the pages get the photos' average colours.
+fn make_photos(variants: Arc<Variants>, rebuilder: Arc<Mutex<Rebuilder>>) {
+    std::thread::spawn(move || {
+        let mut made = 0;
+        variants.run(|m| {
+            match m.result {
+                Ok(stats) => made += stats.made + stats.reused,
+                Err(diags) => lock(&rebuilder).photo_failed(diags),
+            }
+            if m.idle && made > 0 {
+                // Pages learn the photos' average colours; then the line tests and scripts wait for.
+                lock(&rebuilder).refresh();
+                println!("Photo variants ready ({made} files).");
+                made = 0;
+            }
+        });
+    });
+}
+
+/// Says where the site is served (and warns when other computers can reach it).
+fn announce(opts: &ServeOptions, root: &Path, port: u16) {
     let shown = if opts.bind.is_unspecified() {
         "localhost".to_string()
     } else {
@@ -179,16 +204,6 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
             eprintln!("warning: cannot open a browser ({e}); open {url} yourself.");
         }
     }
-
-    while let Ok(Signal::Built) = signal.recv() {}
-    println!("Stopping.");
-    server.unblock();
-    stop_writing(&served, &variants);
-    // Give answers in flight a moment, then remove the temporary output.
-    std::thread::sleep(Duration::from_millis(50));
-    drop(alive);
-    drop(tmp);
-    Ok(())
 }
 
 /// Temporary output folders of `minisite serve` are named so.

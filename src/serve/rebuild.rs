@@ -16,14 +16,16 @@ use super::reload::Hub;
 use super::served::{Batch, Served};
 use super::variants::Variants;
 use super::watch::Changes;
+use crate::assets;
 use crate::catalog::Product;
+use crate::documents::ProductMemo;
 use crate::error::{Error, Result};
+use crate::publish::{self, PhotoWork, Published, Sink};
 use crate::render::Renderer;
 use crate::report::{render, Level};
-use crate::site::ProductMemo;
 use crate::{BuildOptions, Diagnostic, Site};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,11 +35,9 @@ use std::time::{Duration, Instant};
 struct Last {
     site: Site,
     renderer: Renderer,
-    /// Static file → hash of what was written.
-    statics: BTreeMap<String, blake3::Hash>,
-    logo: Option<String>,
-    /// Output file → fingerprint of the document written there.
-    pages: HashMap<String, blake3::Hash>,
+    /// The asset versions `renderer` links with.
+    versions: BTreeMap<String, String>,
+    published: Published,
 }
 
 /// What changed since the last good build.
@@ -174,7 +174,7 @@ impl Rebuilder {
     /// as `build` names it; the next good rebuild clears it (and queues the photo again).
     pub fn photo_failed(&mut self, diags: Vec<Diagnostic>) {
         let diags = match &self.last {
-            Some(last) => last.site.named_in(diags),
+            Some(last) => crate::photo_refs::named_in(&last.site, diags),
             None => diags,
         };
         show(&diags, Level::Error, &self.root);
@@ -227,124 +227,106 @@ impl Rebuilder {
             Some(last) => self.todo.reusable(&last.site),
             None => HashMap::new(),
         };
-        let reused: std::collections::HashSet<PathBuf> = reuse.keys().cloned().collect();
+        let reused: HashSet<PathBuf> = reuse.keys().cloned().collect();
         let site = Site::load_reusing(&self.root, &self.opts, reuse)?;
-        site.note_colors();
-
-        let statics = site.statics()?;
-        let static_keys: BTreeMap<String, blake3::Hash> = statics
-            .iter()
-            .map(|(path, bytes)| (path.clone(), blake3::hash(bytes)))
-            .collect();
+        let statics = assets::statics(&site)?;
+        let versions = assets::versions(&statics);
+        // Templates are read when a renderer is made: a template edit or new asset versions
+        // need a new one; otherwise the last one is still right (and has its templates parsed).
         let last = self.last.as_ref();
-        let fresh = everything || self.todo.templates || last.is_none_or(|l| l.statics != static_keys);
-        let new_renderer = fresh.then(|| site.renderer(&statics));
-        let renderer = match (&new_renderer, last) {
+        let kept = last.filter(|l| !everything && !self.todo.templates && l.versions == versions);
+        let new_renderer = match kept {
+            Some(_) => None,
+            None => Some(site.renderer(&statics)),
+        };
+        let renderer = match (&new_renderer, kept) {
             (Some(r), _) | (None, Some(Last { renderer: r, .. })) => r,
-            (None, None) => unreachable!("a first build always makes a renderer"),
+            (None, None) => unreachable!("a renderer is made whenever none is kept"),
         };
 
-        let logo = site.logo()?;
         // A product's view is made from the product, its category's title and slug, site.yaml
         // and its photos (with their colours); when none changed, the last one is still right.
         let views_hold =
             !everything && !recolor && !self.todo.touches(&self.root, Path::new("categories.yaml"));
         let memos = &self.memos;
-        let docs = site.documents(logo.as_ref(), |p| {
-            if views_hold && reused.contains(&p.file) {
-                memos.get(&p.file).cloned()
-            } else {
-                None
-            }
-        });
-        let files: Vec<String> = (0..docs.len()).map(|i| docs.file(i).into_owned()).collect();
-        let prints: Vec<blake3::Hash> = (0..docs.len())
-            .into_par_iter()
-            .map(|i| docs.fingerprint(i))
-            .collect();
-
         let batch = Batch::new(&self.served).map_err(|e| Error::io(self.served.root(), e))?;
-        let put = |rel: &str, bytes: &[u8]| batch.put(rel, bytes).map_err(|e| Error::io(rel, e));
-        let rendered = docs.render_each(
+        let sink = ServedSink {
+            batch: &batch,
+            variants: &self.variants,
+            served: &self.served,
+        };
+        let input = publish::Input {
+            site: &site,
+            statics: &statics,
             renderer,
-            |i| {
-                !self.served.is_stopping()
-                    && ((fresh && docs.is_page(i))
-                        || last.and_then(|l| l.pages.get(&files[i])) != Some(&prints[i]))
+            last: last.map(|l| &l.published),
+            known: |p: &Product| {
+                (views_hold && reused.contains(&p.file))
+                    .then(|| memos.get(&p.file).cloned())
+                    .flatten()
             },
-            |i, text| put(&files[i], text.as_bytes()),
-        )?;
-        for (path, bytes) in &statics {
-            if last.and_then(|l| l.statics.get(path)) != Some(&static_keys[path]) {
-                put(path, bytes)?;
-            }
-        }
-        if let Some(l) = &logo {
-            if last.and_then(|l| l.logo.as_deref()) != Some(l.url.as_str()) {
-                put(&l.url, &l.bytes)?;
-            }
-        }
-        // Queued before the pages showing them are published, so requests for them wait, not 404.
-        let photos_queued = self.variants.queue(&site);
+        };
+        // A failure publishes nothing: the batch is dropped and the last good build stays.
+        let outcome = publish::publish(input, &sink)?;
         let written = batch.commit().map_err(|e| Error::io(self.served.root(), e))?;
 
-        let pages: HashMap<String, blake3::Hash> = files.into_iter().zip(prints).collect();
-        let mut gone: Vec<&str> = Vec::new();
-        if let Some(l) = last {
-            gone.extend(
-                l.pages
-                    .keys()
-                    .filter(|f| !pages.contains_key(*f))
-                    .map(String::as_str),
-            );
-            gone.extend(
-                l.statics
-                    .keys()
-                    .filter(|f| !static_keys.contains_key(*f))
-                    .map(String::as_str),
-            );
-            if let Some(old) = l
-                .logo
-                .as_deref()
-                .filter(|o| logo.as_ref().is_none_or(|n| n.url != *o))
-            {
-                gone.push(old);
-            }
-        }
-        let old_photos = self.variants.unused(&site);
-        gone.extend(old_photos.iter().map(String::as_str));
+        let mut gone: Vec<String> = match last {
+            Some(l) => outcome.published.gone(&l.published).map(str::to_string).collect(),
+            None => Vec::new(),
+        };
+        gone.extend(self.variants.unused(&site));
         for f in &gone {
             self.served.remove(f).map_err(|e| Error::io(f, e))?;
         }
-        let removed = gone.len();
         site.save_index();
         let done = Done {
-            pages: docs.pages(),
-            rendered,
+            pages: outcome.pages,
+            rendered: outcome.rendered,
             written,
-            removed,
-            photos_queued,
+            removed: gone.len(),
+            photos_queued: match outcome.photos {
+                PhotoWork::Queued(n) => n,
+                PhotoWork::Made(_) => 0,
+            },
             warnings: site.warnings.clone(),
         };
-        let memos: HashMap<PathBuf, ProductMemo> =
-            docs.memos().map(|(f, m)| (f.to_path_buf(), m.clone())).collect();
-        drop(docs);
-        self.memos = memos;
+        self.memos = outcome.memos;
         let renderer = match new_renderer {
             Some(r) => r,
             None => match self.last.take() {
                 Some(l) => l.renderer,
-                None => unreachable!("a first build always makes a renderer"),
+                None => unreachable!("a renderer is made whenever none is kept"),
             },
         };
         self.last = Some(Last {
             site,
             renderer,
-            statics: static_keys,
-            logo: logo.map(|l| l.url),
-            pages,
+            versions,
+            published: outcome.published,
         });
         Ok(done)
+    }
+}
+
+/// The served folder as a publish sink: files are staged in a batch renamed into place at the
+/// end; photo variants are queued for the background worker instead of made first.
+struct ServedSink<'a> {
+    batch: &'a Batch<'a>,
+    variants: &'a Variants,
+    served: &'a Served,
+}
+
+impl Sink for ServedSink<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.batch.put(rel, bytes).map_err(|e| Error::io(rel, e))
+    }
+
+    fn photos(&self, site: &Site) -> Result<PhotoWork> {
+        Ok(PhotoWork::Queued(self.variants.queue(site)))
+    }
+
+    fn stopping(&self) -> bool {
+        self.served.is_stopping()
     }
 }
 

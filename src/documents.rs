@@ -1,0 +1,269 @@
+//! The routes of a site made ready to render: the views templates read, and a fingerprint of
+//! everything each document is made from, so a publisher can skip the ones that did not change.
+
+use crate::assets::Logo;
+use crate::catalog::Product;
+use crate::error::{Diagnostic, Error, Result};
+use crate::render::Renderer;
+use crate::routes::{self, Body, Meta, PageKind, Route, Shown};
+use crate::views::{self, ProductView, SiteView};
+use crate::Site;
+use minijinja::{context, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What a page needs of one product, kept by `minisite serve` from one edit to the next for the
+/// products that did not change (see [`Documents::new`]).
+#[derive(Clone)]
+pub struct ProductMemo {
+    pub view: Arc<ProductView>,
+    pub value: Value,
+    /// Hash of the view, standing in for it in fingerprints.
+    pub key: blake3::Hash,
+}
+
+/// Every file made from templates and data, in the order of [`routes::routes`].
+pub struct Documents<'a> {
+    owner: &'a Site,
+    site_view: SiteView,
+    site: Value,
+    /// Hash of the site view, which every page shows (menus, categories, company, brand).
+    site_key: blake3::Hash,
+    products: Vec<ProductMemo>,
+    routes: Vec<Route>,
+    /// The root path 404.html's links start from (it is served at any depth).
+    root404: String,
+}
+
+impl<'a> Documents<'a> {
+    /// `known` may give the view of a product as an earlier `Documents` made it (see
+    /// [`Documents::memos`]), but only when nothing the view is made from changed: the product,
+    /// its category's title and slug, site.yaml, its photos and their colours.
+    pub fn new(
+        site: &'a Site,
+        logo: Option<&Logo>,
+        known: impl Fn(&Product) -> Option<ProductMemo> + Sync,
+    ) -> Documents<'a> {
+        let cfg = &site.config;
+        let logo_url = logo.map(|l| (l.url.clone(), l.size));
+        let site_view = views::site_view(cfg, &site.catalog, &site.pages, &site.plan, logo_url);
+        let products: Vec<ProductMemo> = site
+            .catalog
+            .products
+            .par_iter()
+            .map(|p| known(p).unwrap_or_else(|| memo(site, p)))
+            .collect();
+        let routes = routes::routes(site, &site_view);
+        let root404 = cfg
+            .base_url
+            .as_deref()
+            .and_then(|b| b.splitn(4, '/').nth(3).map(|p| format!("/{p}")))
+            .unwrap_or_else(|| "/".to_string());
+        Documents {
+            owner: site,
+            site_key: json_hash(&site_view),
+            site: Value::from_serialize(&site_view),
+            site_view,
+            products,
+            routes,
+            root404,
+        }
+    }
+
+    /// Each product's file with what its pages were made from, for the next `Documents`.
+    pub fn memos(&self) -> impl Iterator<Item = (&Path, &ProductMemo)> {
+        self.owner
+            .catalog
+            .products
+            .iter()
+            .map(|p| p.file.as_path())
+            .zip(&self.products)
+    }
+
+    /// How many documents there are.
+    pub fn len(&self) -> usize {
+        self.routes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.routes.is_empty()
+    }
+
+    /// How many of them are HTML pages (404.html included).
+    pub fn pages(&self) -> usize {
+        self.routes.iter().filter(|r| self.is_page_route(r)).count()
+    }
+
+    fn is_page_route(&self, r: &Route) -> bool {
+        matches!(r.body, Body::Page { .. })
+    }
+
+    /// Whether document `i` is rendered from a template (sitemap.xml and robots.txt are not).
+    pub fn is_page(&self, i: usize) -> bool {
+        self.is_page_route(&self.routes[i])
+    }
+
+    /// Where document `i` goes in the output, e.g. `products/ball/index.html`.
+    pub fn file(&self, i: usize) -> String {
+        self.routes[i].file()
+    }
+
+    fn root(&self, route: &Route) -> String {
+        if route.kind == PageKind::NotFound {
+            self.root404.clone()
+        } else {
+            "../".repeat(route.path.matches('/').count())
+        }
+    }
+
+    /// A hash of everything document `i` is made from but the templates: two equal fingerprints
+    /// mean the same output as long as the renderer (templates, asset versions) is the same.
+    pub fn fingerprint(&self, i: usize) -> blake3::Hash {
+        let route = &self.routes[i];
+        let mut h = blake3::Hasher::new();
+        let (meta, extra, shows) = match &route.body {
+            Body::Text(text) => {
+                h.update(route.path.as_bytes())
+                    .update(&[0])
+                    .update(text.as_bytes());
+                return h.finalize();
+            }
+            Body::Page { meta, extra, shows } => (meta, extra, shows),
+        };
+        h.update(self.site_key.as_bytes());
+        let template = route.kind.template().unwrap_or_default();
+        for part in [route.path.as_str(), template, &self.root(route)] {
+            h.update(part.as_bytes()).update(&[0]);
+        }
+        match meta {
+            Meta::Ready(meta) => h.update(json_hash(meta).as_bytes()),
+            // A function of the product's view (its key is below) and the site view (above).
+            Meta::Product(_) => h.update(b"product-meta"),
+        };
+        h.update(json_hash(extra).as_bytes());
+        for (name, shown) in shows {
+            h.update(name.as_bytes()).update(&[0]);
+            let ids: &[usize] = match shown {
+                Shown::One(i) => std::slice::from_ref(i),
+                Shown::Many(v) => v,
+            };
+            h.update(&(ids.len() as u64).to_le_bytes());
+            for &id in ids {
+                h.update(self.products[id].key.as_bytes());
+            }
+        }
+        h.finalize()
+    }
+
+    /// Renders document `i`.
+    pub fn render(&self, i: usize, renderer: &Renderer) -> std::result::Result<String, Diagnostic> {
+        let route = &self.routes[i];
+        let (meta, extra, shows) = match &route.body {
+            Body::Text(text) => return Ok(text.clone()),
+            Body::Page { meta, extra, shows } => (meta, extra, shows),
+        };
+        let shown: BTreeMap<&str, Value> = shows
+            .iter()
+            .map(|(name, s)| {
+                let v = match s {
+                    Shown::One(i) => self.products[*i].value.clone(),
+                    Shown::Many(v) => Value::from(
+                        v.iter()
+                            .map(|&i| self.products[i].value.clone())
+                            .collect::<Vec<_>>(),
+                    ),
+                };
+                (*name, v)
+            })
+            .collect();
+        let page = match meta {
+            Meta::Ready(meta) => Value::from_serialize(meta),
+            Meta::Product(i) => Value::from_serialize(crate::meta::product(
+                self.owner,
+                *i,
+                &self.products[*i].view,
+                &self.site_view,
+            )),
+        };
+        let own = context! { site => self.site, root => self.root(route), page => page };
+        let ctx = minijinja::value::merge_maps([own, Value::from(shown), extra.clone()]);
+        renderer.render(route.kind.template().unwrap_or_default(), ctx)
+    }
+
+    /// Renders the documents `want` picks, in parallel, and hands each to `write`; template errors
+    /// are reported once each, whatever the number of pages they broke. Returns how many were
+    /// rendered.
+    pub fn render_each(
+        &self,
+        renderer: &Renderer,
+        want: impl Fn(usize) -> bool + Sync,
+        write: impl Fn(usize, &str) -> Result<()> + Sync,
+    ) -> Result<usize> {
+        let results: Vec<Result<bool>> = (0..self.len())
+            .into_par_iter()
+            .map(|i| {
+                if !want(i) {
+                    return Ok(false);
+                }
+                write(i, &self.render(i, renderer)?)?;
+                Ok(true)
+            })
+            .collect();
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut done = 0;
+        for r in results {
+            match r {
+                Ok(wrote) => done += wrote as usize,
+                Err(Error::Site(d)) => problems.extend(d),
+                Err(e) => return Err(e),
+            }
+        }
+        problems.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        problems.dedup();
+        if problems.is_empty() {
+            Ok(done)
+        } else {
+            Err(Error::Site(problems))
+        }
+    }
+}
+
+fn memo(site: &Site, p: &Product) -> ProductMemo {
+    let url = views::product_url(p);
+    let view = views::product_view(
+        p,
+        &site.catalog,
+        &site.config,
+        &site.plan,
+        site.absolute(&url).as_deref(),
+    );
+    ProductMemo {
+        value: Value::from_serialize(&view),
+        key: json_hash(&view),
+        view: Arc::new(view),
+    }
+}
+
+/// Hash of a value's JSON form.
+pub fn json_hash(v: &impl Serialize) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    // Writing into a hasher cannot fail; the views have string keys only.
+    let _ = serde_json::to_writer(HashWriter(&mut h), v);
+    h.finalize()
+}
+
+struct HashWriter<'a>(&'a mut blake3::Hasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

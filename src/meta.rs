@@ -1,0 +1,118 @@
+//! Page metadata every template gets as `page`: title, description, canonical address, link
+//! preview (OpenGraph) image, breadcrumbs and JSON-LD.
+
+use crate::config::PhotoSpec;
+use crate::routes::PageKind;
+use crate::seo;
+use crate::views::{self, MenuItem, ProductView, SiteView};
+use crate::Site;
+use serde::Serialize;
+
+/// Metadata every template gets as `page`.
+#[derive(Serialize)]
+pub struct PageMeta {
+    pub kind: PageKind,
+    /// Full text of `<title>`.
+    pub title: String,
+    /// The page's own heading.
+    pub heading: String,
+    pub description: String,
+    /// Site path of this page, e.g. `products/ball/`.
+    pub path: String,
+    pub canonical: Option<String>,
+    pub og_image: Option<OgImage>,
+    pub og_type: &'static str,
+    pub breadcrumbs: Vec<MenuItem>,
+    pub json_ld: Vec<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct OgImage {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+}
+
+/// A breadcrumb trail: (title, site path) from home to the page.
+pub type Crumbs = Vec<(String, String)>;
+
+/// The metadata of a page at `path` titled `heading`.
+pub fn page(
+    site: &Site,
+    kind: PageKind,
+    heading: &str,
+    description: &str,
+    path: &str,
+    crumbs: Crumbs,
+) -> PageMeta {
+    let cfg = &site.config;
+    let title = if path.is_empty() {
+        match &cfg.company.tagline {
+            Some(t) => format!("{} – {t}", cfg.title),
+            None => cfg.title.clone(),
+        }
+    } else {
+        format!("{heading} | {}", cfg.title)
+    };
+    let mut json_ld = Vec::new();
+    if crumbs.len() > 1 {
+        json_ld.push(seo::script_json(&seo::breadcrumbs(&crumbs, cfg)));
+    }
+    PageMeta {
+        kind,
+        title,
+        heading: heading.to_string(),
+        description: crate::pages::truncate_words(description, 160),
+        path: path.to_string(),
+        canonical: site.absolute(path),
+        og_image: None,
+        og_type: "website",
+        breadcrumbs: crumbs
+            .into_iter()
+            .map(|(title, url)| MenuItem { title, url })
+            .collect(),
+        json_ld,
+    }
+}
+
+/// The link preview image of a photo: its largest variant, when the site has a `base_url`
+/// (previews need absolute addresses).
+pub fn og_image(site: &Site, spec: &PhotoSpec, alt: &str) -> Option<OgImage> {
+    let set = site.plan.get(&spec.path)?;
+    let v = views::ImageView::largest(set)?;
+    Some(OgImage {
+        url: site.absolute(&v.url)?,
+        width: v.width,
+        height: v.height,
+        alt: spec.alt.clone().unwrap_or_else(|| alt.to_string()),
+    })
+}
+
+/// The metadata of product `i`'s page: a function of its view and the site's, which is why a
+/// product page's fingerprint can name those two by their hashes instead.
+pub fn product(site: &Site, i: usize, view: &ProductView, site_view: &SiteView) -> PageMeta {
+    let cfg = &site.config;
+    let p = &site.catalog.products[i];
+    let mut crumbs = vec![
+        (String::from("Home"), String::new()),
+        ("Products".to_string(), "products/".to_string()),
+    ];
+    if let Some(c) = p.category {
+        let c = &site.catalog.categories[c];
+        crumbs.push((c.title.clone(), views::category_url(c)));
+    }
+    crumbs.push((p.data.name.clone(), view.url.clone()));
+    let desc = p
+        .data
+        .summary
+        .clone()
+        .or_else(|| p.data.description.as_deref().map(crate::markdown::to_plain))
+        .unwrap_or_else(|| format!("{} by {}", p.data.name, cfg.company_name()));
+    let mut meta = page(site, PageKind::Product, &p.data.name, &desc, &view.url, crumbs);
+    meta.og_type = "product";
+    meta.og_image = og_image(site, &p.data.photos[0], &p.data.name);
+    meta.json_ld
+        .insert(0, seo::script_json(&seo::product(view, site_view, cfg)));
+    meta
+}

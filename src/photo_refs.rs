@@ -1,0 +1,97 @@
+//! Which file names which photo: the list the image plan is made from, and the way back from a
+//! photo that fails to the product, category or site.yaml line that names it.
+
+use crate::catalog::Catalog;
+use crate::config::{PhotoSpec, SiteConfig};
+use crate::error::Diagnostic;
+use crate::images;
+use crate::Site;
+use std::path::{Path, PathBuf};
+
+/// A photo the site shows, with the file naming it.
+pub struct PhotoRef<'a> {
+    pub named_in: PathBuf,
+    pub spec: &'a PhotoSpec,
+    /// Shown in a grid (a product's first photo, a category's image): those get fixed-ratio
+    /// thumbnails too.
+    pub in_grid: bool,
+}
+
+/// Every photo of the site: company photos, each product's, each category's. Company photos
+/// outside the site folder are reported in `problems` and left out.
+pub fn collect<'a>(
+    root: &Path,
+    config: &'a SiteConfig,
+    catalog: &'a Catalog,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<PhotoRef<'a>> {
+    let mut photos = Vec::new();
+    for (i, ph) in config.company.photos.iter().enumerate() {
+        match crate::paths::resolve_in_site(root, &ph.path) {
+            Ok(_) => photos.push(PhotoRef {
+                named_in: PathBuf::from("site.yaml"),
+                spec: ph,
+                in_grid: false,
+            }),
+            Err((msg, help)) => problems.push(
+                Diagnostic::new("site.yaml", format!("photo {msg}"))
+                    .field(format!("company.photos[{i}]"))
+                    .help(help),
+            ),
+        }
+    }
+    for p in &catalog.products {
+        photos.extend(p.data.photos.iter().enumerate().map(|(i, ph)| PhotoRef {
+            named_in: p.file.clone(),
+            spec: ph,
+            in_grid: i == 0,
+        }));
+    }
+    for c in &catalog.categories {
+        photos.extend(c.image.iter().map(|ph| PhotoRef {
+            named_in: PathBuf::from("categories.yaml"),
+            spec: ph,
+            in_grid: true,
+        }));
+    }
+    photos
+}
+
+/// The file that names `photo`: the first product listing it, else categories.yaml, else
+/// site.yaml when the photo is in the plan (a company photo).
+fn user(site: &Site, photo: &str) -> Option<PathBuf> {
+    let cat = &site.catalog;
+    cat.products
+        .iter()
+        .find(|p| p.data.photos.iter().any(|ph| ph.path == photo))
+        .map(|p| p.file.clone())
+        .or_else(|| {
+            cat.categories
+                .iter()
+                .any(|c| c.image.as_ref().is_some_and(|i| i.path == photo))
+                .then(|| PathBuf::from("categories.yaml"))
+        })
+        .or_else(|| site.plan.get(photo).map(|_| PathBuf::from("site.yaml")))
+}
+
+/// Photo problems found while making variants name the photo; report them in the file that
+/// uses it, on its line, as planning does.
+pub fn named_in(site: &Site, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .map(|d| {
+            let photo = crate::paths::slash(&d.file);
+            let Some(file) = user(site, &photo) else {
+                return d;
+            };
+            let msg = d.message.strip_prefix("the photo ").unwrap_or(&d.message);
+            let help = if msg.contains("cannot be written") {
+                "free some disk space, or check the folders' permissions, and build again"
+            } else {
+                "open the photo in an image editor and export it again as JPEG"
+            };
+            let d = Diagnostic::new(file, format!("photo `{photo}`: {msg}")).help(help);
+            images::plan::locate_photo(d, &site.root, &photo)
+        })
+        .collect()
+}

@@ -1,0 +1,352 @@
+//! The one list of every page and text file a site publishes: its kind, its address, and what it
+//! is made from. A new kind of page or output is added here once; `build` publishes every route,
+//! `serve` the routes whose inputs changed, through the same code (see [`crate::publish`]).
+
+use crate::meta::{self, Crumbs, PageMeta};
+use crate::paginate::paginate;
+use crate::report::count;
+use crate::seo;
+use crate::views::{self, SiteView};
+use crate::Site;
+use minijinja::{context, Value};
+use serde::Serialize;
+
+/// What a route is, which decides its template and where it is written.
+#[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    Home,
+    /// A page of the listing of all products.
+    Products,
+    Product,
+    Categories,
+    /// A page of one category's listing.
+    Category,
+    Company,
+    Contact,
+    /// A markdown page of `pages/`.
+    Page,
+    #[serde(rename = "404")]
+    NotFound,
+    Sitemap,
+    Robots,
+}
+
+impl PageKind {
+    /// The theme template an HTML page of this kind is rendered with; none for text files.
+    pub fn template(self) -> Option<&'static str> {
+        Some(match self {
+            PageKind::Home => "home.html",
+            PageKind::Products | PageKind::Category => "list.html",
+            PageKind::Product => "product.html",
+            PageKind::Categories => "categories.html",
+            PageKind::Company => "company.html",
+            PageKind::Contact => "contact.html",
+            PageKind::Page => "page.html",
+            PageKind::NotFound => "404.html",
+            PageKind::Sitemap | PageKind::Robots => return None,
+        })
+    }
+}
+
+/// One page or file of the output.
+pub struct Route {
+    pub kind: PageKind,
+    /// Site path: `products/ball/` for a page (written to `products/ball/index.html`), the file's
+    /// own path for 404.html and the text files.
+    pub path: String,
+    pub body: Body,
+}
+
+pub enum Body {
+    /// Rendered from the kind's template.
+    Page {
+        meta: Meta,
+        /// Template variables other than `site`, `root`, `page` and the products in `shows`.
+        extra: Value,
+        /// The products the page shows, by template variable. Kept apart from `extra` so that a
+        /// page's fingerprint can name each product by a short hash instead of its whole view.
+        shows: Vec<(&'static str, Shown)>,
+    },
+    /// A file made without a template (sitemap.xml, robots.txt).
+    Text(String),
+}
+
+/// Products a page shows, by index in the catalogue.
+pub enum Shown {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+pub enum Meta {
+    Ready(Box<PageMeta>),
+    /// Product `i`'s page, whose metadata (with its JSON-LD, the costliest part) is made only
+    /// when the page is rendered: `minisite serve` renders few of them per edit.
+    Product(usize),
+}
+
+impl Route {
+    /// Where the route is written in the output, e.g. `products/ball/index.html`.
+    pub fn file(&self) -> String {
+        if self.path.is_empty() || self.path.ends_with('/') {
+            format!("{}index.html", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+
+    fn page(kind: PageKind, meta: PageMeta, extra: Value, shows: Vec<(&'static str, Shown)>) -> Route {
+        Route {
+            kind,
+            path: meta.path.clone(),
+            body: Body::Page {
+                meta: Meta::Ready(Box::new(meta)),
+                extra,
+                shows,
+            },
+        }
+    }
+}
+
+fn home_crumb() -> (String, String) {
+    (String::from("Home"), String::new())
+}
+
+/// Every route of `site`, in a stable order: the HTML pages, 404.html, then the text files.
+pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
+    let mut routes = vec![home(site, view)];
+    routes.extend(all_products(site));
+    routes.extend(product_pages(site));
+    routes.extend(categories(site, view));
+    routes.push(company(site, view));
+    routes.push(contact(site));
+    routes.extend(markdown_pages(site));
+    let paths: Vec<String> = routes.iter().map(|r| r.path.clone()).collect();
+    routes.push(not_found(site, view));
+    let base = site.config.base_url.as_deref();
+    routes.push(Route {
+        kind: PageKind::Sitemap,
+        path: "sitemap.xml".into(),
+        body: Body::Text(seo::sitemap(&paths, base)),
+    });
+    routes.push(Route {
+        kind: PageKind::Robots,
+        path: "robots.txt".into(),
+        body: Body::Text(seo::robots(base)),
+    });
+    routes
+}
+
+fn home(site: &Site, view: &SiteView) -> Route {
+    let cfg = &site.config;
+    let mut m = meta::page(
+        site,
+        PageKind::Home,
+        &cfg.title,
+        &view.description,
+        "",
+        vec![home_crumb()],
+    );
+    m.json_ld.push(seo::script_json(&seo::organization(view, cfg)));
+    m.og_image = site
+        .catalog
+        .featured()
+        .chain(site.catalog.products.iter())
+        .next()
+        .and_then(|p| meta::og_image(site, &p.data.photos[0], &p.data.name));
+    let featured: Vec<usize> = (0..site.catalog.products.len())
+        .filter(|&i| site.catalog.products[i].data.featured)
+        .collect();
+    Route::page(
+        PageKind::Home,
+        m,
+        Value::from(()),
+        vec![("featured", Shown::Many(featured))],
+    )
+}
+
+fn all_products(site: &Site) -> Vec<Route> {
+    let company = site.config.company_name();
+    let desc = match site.catalog.products.len() {
+        1 => format!("The product of {company}: prices, MOQ and lead times."),
+        n => format!(
+            "All {} of {company}: prices, MOQ and lead times.",
+            count(n, "product")
+        ),
+    };
+    let all: Vec<usize> = (0..site.catalog.products.len()).collect();
+    let crumbs = vec![home_crumb(), ("Products".to_string(), "products/".to_string())];
+    listing(
+        site,
+        PageKind::Products,
+        "All products",
+        &desc,
+        "products/",
+        &all,
+        &crumbs,
+        Value::from(()),
+    )
+}
+
+/// Product pages; their metadata is made when they are rendered (see [`Meta::Product`]).
+fn product_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
+    let cat = &site.catalog;
+    cat.products.iter().enumerate().map(move |(i, p)| {
+        let related: Vec<usize> = p
+            .category
+            .map(|c| {
+                cat.categories[c]
+                    .products
+                    .iter()
+                    .copied()
+                    .filter(|&j| j != i)
+                    .take(4)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Route {
+            kind: PageKind::Product,
+            path: views::product_url(p),
+            body: Body::Page {
+                meta: Meta::Product(i),
+                extra: Value::from(()),
+                shows: vec![("product", Shown::One(i)), ("related", Shown::Many(related))],
+            },
+        }
+    })
+}
+
+fn categories(site: &Site, view: &SiteView) -> Vec<Route> {
+    let cat = &site.catalog;
+    let company = site.config.company_name();
+    let mut routes = Vec::new();
+    let index_crumbs = vec![
+        home_crumb(),
+        ("Categories".to_string(), "categories/".to_string()),
+    ];
+    if !cat.categories.is_empty() {
+        let desc = format!("Product categories of {company}.");
+        let m = meta::page(
+            site,
+            PageKind::Categories,
+            "Categories",
+            &desc,
+            "categories/",
+            index_crumbs.clone(),
+        );
+        routes.push(Route::page(PageKind::Categories, m, Value::from(()), Vec::new()));
+    }
+    for (ci, c) in cat.categories.iter().enumerate() {
+        let url = views::category_url(c);
+        let mut crumbs = index_crumbs.clone();
+        crumbs.push((c.title.clone(), url.clone()));
+        let desc = c.description_text.clone().unwrap_or_else(|| {
+            format!(
+                "{} from {company}: {} with prices, MOQ and lead times.",
+                c.title,
+                count(c.products.len(), "product")
+            )
+        });
+        let category = Value::from_serialize(&view.categories[ci]);
+        routes.extend(listing(
+            site,
+            PageKind::Category,
+            &c.title,
+            &desc,
+            &url,
+            &c.products,
+            &crumbs,
+            context! { category },
+        ));
+    }
+    routes
+}
+
+fn company(site: &Site, view: &SiteView) -> Route {
+    let cfg = &site.config;
+    let about = view
+        .company
+        .about_text
+        .clone()
+        .unwrap_or_else(|| view.description.clone());
+    let crumbs = vec![home_crumb(), ("Company profile".into(), "company/".into())];
+    let mut m = meta::page(
+        site,
+        PageKind::Company,
+        "Company profile",
+        &about,
+        "company/",
+        crumbs,
+    );
+    m.json_ld.push(seo::script_json(&seo::organization(view, cfg)));
+    m.og_image = cfg
+        .company
+        .photos
+        .first()
+        .and_then(|p| meta::og_image(site, p, &view.company.name));
+    Route::page(PageKind::Company, m, Value::from(()), Vec::new())
+}
+
+fn contact(site: &Site) -> Route {
+    let desc = format!(
+        "Contact {} for quotes, samples and OEM orders.",
+        site.config.company_name()
+    );
+    let crumbs = vec![home_crumb(), ("Contact".into(), "contact/".into())];
+    let m = meta::page(site, PageKind::Contact, "Contact us", &desc, "contact/", crumbs);
+    Route::page(PageKind::Contact, m, Value::from(()), Vec::new())
+}
+
+fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
+    site.pages.iter().map(move |p| {
+        let path = format!("{}/", p.slug);
+        let crumbs = vec![home_crumb(), (p.title.clone(), path.clone())];
+        let m = meta::page(site, PageKind::Page, &p.title, &p.description, &path, crumbs);
+        let content = Value::from_safe_string(p.html.clone());
+        Route::page(PageKind::Page, m, context! { content }, Vec::new())
+    })
+}
+
+fn not_found(site: &Site, view: &SiteView) -> Route {
+    let m = PageMeta {
+        kind: PageKind::NotFound,
+        title: format!("Page not found | {}", site.config.title),
+        heading: "Page not found".into(),
+        description: view.description.clone(),
+        path: "404.html".into(),
+        canonical: None,
+        og_image: None,
+        og_type: "website",
+        breadcrumbs: Vec::new(),
+        json_ld: Vec::new(),
+    };
+    Route::page(PageKind::NotFound, m, Value::from(()), Vec::new())
+}
+
+/// The pages of a listing of `items` at `base`, `base/page/2/`, …
+#[allow(clippy::too_many_arguments)]
+fn listing(
+    site: &Site,
+    kind: PageKind,
+    heading: &str,
+    desc: &str,
+    base: &str,
+    items: &[usize],
+    crumbs: &Crumbs,
+    extra: Value,
+) -> Vec<Route> {
+    paginate(base, items, site.config.per_page)
+        .into_iter()
+        .map(|slice| {
+            let numbered = if slice.number == 1 {
+                heading.to_string()
+            } else {
+                format!("{heading} – page {}", slice.number)
+            };
+            let mut m = meta::page(site, kind, &numbered, desc, &slice.path, crumbs.clone());
+            m.heading = heading.to_string();
+            let extra = context! { pager => Value::from_serialize(&slice.pager), ..extra.clone() };
+            Route::page(kind, m, extra, vec![("products", Shown::Many(slice.items))])
+        })
+        .collect()
+}

@@ -93,8 +93,12 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             });
             let (report, warnings) = minisite::build(&site_dir, &opts)?;
             show(&warnings, Level::Warning, site_root);
+            let unchanged = match report.pages.saturating_sub(report.rendered) {
+                0 => String::new(),
+                n => format!(" ({n} unchanged)"),
+            };
             println!(
-                "Built {} pages, {} images ({} made, {} reused) in {:.2} s → {}",
+                "Built {} pages{unchanged}, {} images ({} made, {} reused) in {:.2} s → {}",
                 report.pages,
                 report.images.made + report.images.reused,
                 report.images.made,

@@ -129,6 +129,22 @@ impl Staging {
         std::fs::write(&path, bytes).map_err(|e| Error::io(&shown, e))
     }
 
+    /// Puts the file `from` (of the output this build replaces) at `rel` without copying its
+    /// bytes: a hard link, as the old output's own link goes when it is replaced.
+    pub fn link(&self, rel: &str, from: &Path) -> Result<()> {
+        let shown = self.target.join(rel);
+        if cancelled() {
+            return Err(interrupted(&shown));
+        }
+        let path = self.tmp.path().join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(&shown, e))?;
+        }
+        std::fs::hard_link(from, &path)
+            .or_else(|_| std::fs::copy(from, &path).map(|_| ()))
+            .map_err(|e| Error::io(&shown, e))
+    }
+
     /// Replaces the output with the staged site: the old output is moved aside, the new one
     /// renamed into place, then the old one deleted.
     pub fn commit(self) -> Result<()> {

@@ -13,8 +13,9 @@ use crate::output::Staging;
 use crate::render::Renderer;
 use crate::Site;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// Where published files go.
 pub trait Sink: Sync {
@@ -22,6 +23,9 @@ pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()>;
     /// Makes the variants of the site's photos available to the pages about to be published.
     fn photos(&self, site: &Site) -> Result<PhotoWork>;
+    /// Keeps the file at `rel` as last published, whose bytes hashed to `content`; false when
+    /// it cannot (it is gone, or not what was published): then it is made again.
+    fn keep(&self, rel: &str, content: &blake3::Hash) -> bool;
     /// Whether publishing should stop early (the server is shutting down).
     fn stopping(&self) -> bool {
         false
@@ -36,13 +40,64 @@ pub enum PhotoWork {
     Queued(usize),
 }
 
-/// Every file published, by path in the output, with the fingerprint of what it was made from.
-#[derive(Default)]
+/// Every file published, by path in the output.
+#[derive(Default, Debug, PartialEq)]
 pub struct Published {
-    pub files: HashMap<String, blake3::Hash>,
+    pub files: HashMap<String, Entry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry {
+    /// Fingerprint of what the file was made from.
+    pub print: blake3::Hash,
+    /// Hash of the bytes written.
+    pub content: blake3::Hash,
+}
+
+/// First line of a manifest: its format and the code that wrote it. Output written by other
+/// code may differ for the same inputs, so its files are never kept.
+fn manifest_header() -> String {
+    format!("minisite-manifest 1 {}", env!("MINISITE_CODE_ID"))
 }
 
 impl Published {
+    /// The manifest of the output at `output` (in its marker file), or none when there is none,
+    /// or it is damaged or another version's: then every file is made anew.
+    pub fn read(output: &Path) -> Option<Published> {
+        let text = std::fs::read_to_string(output.join(crate::output::MARKER)).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != manifest_header() {
+            return None;
+        }
+        let mut files = HashMap::new();
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let print = blake3::Hash::from_hex(parts.next()?).ok()?;
+            let content = blake3::Hash::from_hex(parts.next()?).ok()?;
+            let path = parts.next()?;
+            // A manifest naming a path outside the output is not ours: trust none of it.
+            if path.is_empty() || path.starts_with('/') || path.split('/').any(|c| c == ".." || c.is_empty())
+            {
+                return None;
+            }
+            files.insert(path.to_string(), Entry { print, content });
+        }
+        Some(Published { files })
+    }
+
+    /// The manifest text, in path order so the same site gives the same bytes.
+    pub fn manifest(&self) -> String {
+        let mut paths: Vec<&String> = self.files.keys().collect();
+        paths.sort();
+        let mut out = manifest_header();
+        out.push('\n');
+        for p in paths {
+            let e = &self.files[p];
+            out.push_str(&format!("{} {} {p}\n", e.print.to_hex(), e.content.to_hex()));
+        }
+        out
+    }
+
     /// Files of `last` that this publication no longer has.
     pub fn gone<'a>(&'a self, last: &'a Published) -> impl Iterator<Item = &'a str> {
         last.files
@@ -57,7 +112,7 @@ pub struct Outcome {
     pub published: Published,
     /// HTML pages the site has (404.html included).
     pub pages: usize,
-    /// Documents rendered from templates or data this time.
+    /// HTML pages rendered this time (the others were kept).
     pub rendered: usize,
     pub photos: PhotoWork,
     /// The product views made, by product file, for the next publication to reuse.
@@ -88,22 +143,29 @@ where
         known,
     } = input;
     let mut published = Published::default();
-    let changed = |file: &str, print: &blake3::Hash| last.and_then(|l| l.files.get(file)) != Some(print);
-
-    for (path, bytes) in statics {
+    // A file is kept when it was made from the same inputs and the sink still has it as written.
+    let kept = |file: &str, print: &blake3::Hash| match last.and_then(|l| l.files.get(file)) {
+        Some(e) if e.print == *print => sink.keep(file, &e.content),
+        _ => false,
+    };
+    let mut copy = |path: &str, bytes: &[u8]| -> Result<()> {
         let print = blake3::hash(bytes);
-        if changed(path, &print) {
+        if !kept(path, &print) {
             sink.put(path, bytes)?;
         }
-        published.files.insert(path.clone(), print);
+        let entry = Entry {
+            print,
+            content: print,
+        };
+        published.files.insert(path.to_string(), entry);
+        Ok(())
+    };
+    for (path, bytes) in statics {
+        copy(path, bytes)?;
     }
     let logo = assets::logo(site)?;
     if let Some(l) = &logo {
-        let print = blake3::hash(&l.bytes);
-        if changed(&l.url, &print) {
-            sink.put(&l.url, &l.bytes)?;
-        }
-        published.files.insert(l.url.clone(), print);
+        copy(&l.url, &l.bytes)?;
     }
 
     // Photos before pages: pages show each photo's average colour while it loads, known only
@@ -128,11 +190,15 @@ where
         })
         .collect();
     let rendered = AtomicUsize::new(0);
+    let contents: Vec<OnceLock<blake3::Hash>> = (0..docs.len()).map(|_| OnceLock::new()).collect();
     docs.render_each(
         renderer,
-        |i| !sink.stopping() && changed(&files[i], &prints[i]),
+        |i| !sink.stopping() && !kept(&files[i], &prints[i]),
         |i, text| {
-            rendered.fetch_add(1, Ordering::Relaxed);
+            if docs.is_page(i) {
+                rendered.fetch_add(1, Ordering::Relaxed);
+            }
+            let _ = contents[i].set(blake3::hash(text.as_bytes()));
             sink.put(&files[i], text.as_bytes())
         },
     )?;
@@ -144,7 +210,17 @@ where
     }
     let pages = docs.pages();
     let memos = docs.memos().map(|(f, m)| (f.to_path_buf(), m.clone())).collect();
-    published.files.extend(files.into_iter().zip(prints));
+    for ((file, print), content) in files.into_iter().zip(prints).zip(contents) {
+        // Not written this time: kept, so its bytes are the last publication's.
+        let content = match content.into_inner() {
+            Some(c) => c,
+            None => match last.and_then(|l| l.files.get(&file)) {
+                Some(e) => e.content,
+                None => continue,
+            },
+        };
+        published.files.insert(file, Entry { print, content });
+    }
     Ok(Outcome {
         published,
         pages,
@@ -156,14 +232,25 @@ where
 
 /// The sink of `minisite build`: a staging folder swapped in as the output when all is written;
 /// photos are made into it before any page.
+/// Files unchanged since the output being replaced was built are linked from it instead of made
+/// again, once their bytes are checked against its manifest.
 pub struct Folder<'a> {
     pub staging: &'a Staging,
     pub progress: bool,
+    /// The output the staging folder will replace.
+    pub old: &'a Path,
 }
 
 impl Sink for Folder<'_> {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         self.staging.write(rel, bytes)
+    }
+
+    fn keep(&self, rel: &str, content: &blake3::Hash) -> bool {
+        let from = self.old.join(rel);
+        // Read, not trusted: a file edited or damaged since it was published is made again.
+        let same = std::fs::read(&from).is_ok_and(|b| blake3::hash(&b) == *content);
+        same && self.staging.link(rel, &from).is_ok()
     }
 
     fn photos(&self, site: &Site) -> Result<PhotoWork> {

@@ -10,7 +10,7 @@ use crate::images::{self, cache::Cache, sources::SourceIndex, ImagePlan, ImageSt
 use crate::output::{self, Staging};
 use crate::pages::{self, Page};
 use crate::photo_refs;
-use crate::publish::{self, PhotoWork};
+use crate::publish::{self, PhotoWork, Published};
 use crate::render::Renderer;
 use crate::seo;
 use crate::theme::Theme;
@@ -50,6 +50,9 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub output: PathBuf,
     pub pages: usize,
+    /// Pages and files rendered anew; the others were kept from the output being replaced,
+    /// made from the same inputs (see [`Published::read`]).
+    pub rendered: usize,
     pub images: ImageStats,
     pub elapsed: Duration,
 }
@@ -173,25 +176,30 @@ impl Site {
         let output = output::absolute(&opts.output.clone().unwrap_or_else(|| self.default_output()));
         output::check_output_location(&self.root, &output)?;
         let staging = Staging::begin(&output, opts.force)?;
+        // What the output has now and was made from: files made from the same inputs are kept.
+        let last = Published::read(&output);
         let statics = assets::statics(self)?;
         let renderer = self.renderer(&statics);
         let input = publish::Input {
             site: self,
             statics: &statics,
             renderer: &renderer,
-            last: None,
+            last: last.as_ref(),
             known: |_: &Product| None,
         };
         let sink = publish::Folder {
             staging: &staging,
             progress: opts.progress,
+            old: &output,
         };
         let done = publish::publish(input, &sink)?;
+        staging.write(output::MARKER, done.published.manifest().as_bytes())?;
         staging.commit()?;
         self.save_index();
         Ok(BuildReport {
             output,
             pages: done.pages,
+            rendered: done.rendered,
             images: match done.photos {
                 PhotoWork::Made(stats) => stats,
                 PhotoWork::Queued(_) => ImageStats::default(),

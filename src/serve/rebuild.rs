@@ -325,6 +325,11 @@ impl Sink for ServedSink<'_> {
         Ok(PhotoWork::Queued(self.variants.queue(site)))
     }
 
+    /// Only this server writes the served folder: what it published is still there.
+    fn keep(&self, _rel: &str, _content: &blake3::Hash) -> bool {
+        true
+    }
+
     fn stopping(&self) -> bool {
         self.served.is_stopping()
     }

@@ -12,4 +12,5 @@ mod cli;
 mod errors;
 #[cfg(unix)]
 mod nothing_lost;
+mod rebuild;
 mod serve;

@@ -120,6 +120,10 @@ fn a_full_disk_names_the_file_keeps_the_published_site_and_leaves_no_temporary_f
     assert_eq!(cli(&["build", s]).status.code(), Some(0));
     let out = site.path().join("public");
     let before = output_files(&out);
+    // A new title: every page must be written again (unchanged ones would be linked, not written).
+    let yaml = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, text.replacen("title: ", "title: New ", 1)).unwrap();
     // A file size limit fails writes the way a full disk does, without root or a small disk:
     // every file larger than 4 kB (the style sheet, most pages) cannot be written.
     // SIGXFSZ is ignored so the write fails with an error instead of killing minisite.

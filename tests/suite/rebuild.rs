@@ -1,0 +1,229 @@
+//! `minisite build` over its own earlier output: pages made from unchanged inputs are kept (linked
+//! from the output being replaced, after their bytes are checked), the rest made again, and the
+//! result is always byte for byte what a clean build writes.
+
+use crate::common::*;
+use minisite::BuildOptions;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every file of `root` (the manifest too) with its bytes.
+fn contents(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(root)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// Every file of `root` with its inode: a file made again is a new file, a kept one a link.
+#[cfg(unix)]
+fn inodes(root: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    files(root)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::metadata(&p).unwrap().ino())
+        })
+        .collect()
+}
+
+fn build_into(site: &Path, out: &Path) -> minisite::BuildReport {
+    let opts = BuildOptions {
+        output: Some(out.to_path_buf()),
+        ..Default::default()
+    };
+    match minisite::build(site, &opts) {
+        Ok((report, _)) => report,
+        Err(e) => panic!("build failed: {e:?}"),
+    }
+}
+
+/// The bytes of every file differ in no way from a clean build of the same site.
+fn assert_same_as_clean_build(site: &Path, out: &Path) {
+    let clean = tempfile::tempdir().unwrap();
+    build_into(site, &clean.path().join("out"));
+    let (got, want) = (contents(out), contents(&clean.path().join("out")));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (f, bytes) in &want {
+        assert!(got[f] == *bytes, "{f} differs from a clean build's");
+    }
+}
+
+#[test]
+fn a_no_op_build_renders_nothing_and_writes_byte_identical_output() {
+    let site = shop();
+    let out = site.path().join("public");
+    let first = build_into(site.path(), &out);
+    assert_eq!(first.rendered, first.pages, "a first build renders every page");
+    let before = contents(&out);
+    let again = build_into(site.path(), &out);
+    assert_eq!(again.rendered, 0, "nothing changed, nothing rendered");
+    assert_eq!(contents(&out), before);
+    assert_same_as_clean_build(site.path(), &out);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_between_two_builds_renders_exactly_the_pages_it_changes() {
+    let site = shop();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let before = inodes(&out);
+    let file = site.path().join("products/training-ball.yaml");
+    let text = read(&file);
+    assert!(text.contains("unit_price: 4.25"));
+    std::fs::write(&file, text.replacen("unit_price: 4.25", "unit_price: 3.95", 1)).unwrap();
+    let report = build_into(site.path(), &out);
+    let after = inodes(&out);
+    // The pages that show the price: the product's own, the listings it is on (per_page is 2)
+    // and the products showing it as related. Photos and static files are copied by every
+    // build; the manifest is always new.
+    let made: Vec<&str> = after
+        .iter()
+        .filter(|(f, ino)| before.get(*f) != Some(ino))
+        .map(|(f, _)| f.as_str())
+        .filter(|f| f.ends_with(".html") || f.ends_with(".xml") || f.ends_with(".txt"))
+        .collect();
+    assert_eq!(
+        made,
+        [
+            "categories/footballs/page/2/index.html",
+            "products/futsal-ball/index.html",
+            "products/match-ball-pro-size-5/index.html",
+            "products/page/2/index.html",
+            "products/training-ball/index.html",
+        ]
+    );
+    assert_eq!(report.rendered, 5);
+    assert!(read(&out.join("products/training-ball/index.html")).contains("US$3.95"));
+    assert_same_as_clean_build(site.path(), &out);
+}
+
+#[test]
+fn a_published_page_edited_by_hand_is_made_again_not_kept() {
+    let site = shop();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let page = out.join("contact/index.html");
+    let good = read(&page);
+    std::fs::write(&page, "edited on the server").unwrap();
+    std::fs::remove_file(out.join("faq/index.html")).unwrap();
+    let report = build_into(site.path(), &out);
+    assert_eq!(report.rendered, 2, "the edited page and the deleted one");
+    assert_eq!(read(&page), good);
+    assert_same_as_clean_build(site.path(), &out);
+}
+
+#[test]
+fn a_damaged_manifest_makes_every_page_again() {
+    let site = shop();
+    let out = site.path().join("public");
+    let first = build_into(site.path(), &out);
+    for damage in [
+        "".to_string(),
+        "minisite-manifest 1 other-code\n".to_string(),
+        format!(
+            "{}\nnot hex at all\n",
+            read(&out.join(".minisite")).lines().next().unwrap()
+        ),
+        format!(
+            "{}\n{} {} ../../etc/passwd\n",
+            read(&out.join(".minisite")).lines().next().unwrap(),
+            "0".repeat(64),
+            "0".repeat(64)
+        ),
+    ] {
+        std::fs::write(out.join(".minisite"), &damage).unwrap();
+        let report = build_into(site.path(), &out);
+        assert_eq!(report.rendered, first.pages, "manifest {damage:?}");
+        assert_same_as_clean_build(site.path(), &out);
+    }
+}
+
+#[test]
+fn a_template_edit_between_two_builds_renders_every_page_again() {
+    let site = shop();
+    let out = site.path().join("public");
+    let first = build_into(site.path(), &out);
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<p>Gone.</p>{% endblock %}",
+    )
+    .unwrap();
+    let report = build_into(site.path(), &out);
+    assert_eq!(report.rendered, first.pages);
+    assert!(read(&out.join("404.html")).contains("Gone."));
+    assert_same_as_clean_build(site.path(), &out);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_no_op_build_leaves_the_old_output_whole() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let site = shop();
+    // Enough products that a build with nothing to render still takes a while.
+    for i in 0..600 {
+        std::fs::write(
+            site.path().join(format!("products/extra-{i}.yaml")),
+            format!(
+                "sku: EX-{i}\nname: Extra {i}\ncategory: Footballs\nphotos: [{{path: images/bridge.jpg, alt: Bridge}}]\n"
+            ),
+        )
+        .unwrap();
+    }
+    let s = site.path().to_str().unwrap();
+    assert_eq!(cli(&["build", s]).status.code(), Some(0));
+    let out = site.path().join("public");
+    let before = contents(&out);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_minisite"))
+        .args(["build", s])
+        .env_remove("MINISITE_CACHE_DIR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt as soon as the build has started its new copy.
+    let started = Instant::now();
+    while leftovers(site.path()).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the build never started"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build ended before it could be interrupted"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(contents(&out) == before, "the published site changed");
+    assert_eq!(leftovers(site.path()), Vec::<String>::new());
+    // And the next build still keeps what it can.
+    let again = cli(&["build", s]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("unchanged)"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}

@@ -5,6 +5,7 @@ use crate::error::{Diagnostic, Problems};
 use crate::markdown;
 use crate::yaml;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +62,7 @@ pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Vec<Page>, Vec<Diag
             pages.push(page);
         }
     }
+    check_unique(&pages, &mut problems);
     match problems.finish() {
         Ok(()) => Ok(pages),
         Err(e) => Err(e.diagnostics().to_vec()),
@@ -74,6 +76,31 @@ fn load_page(site_root: &Path, path: &Path, rel: &Path, config: &SiteConfig) -> 
     })?;
     let text = yaml::read_text(path, rel)?;
     parse_page(&text, rel, config)
+}
+
+/// Pages whose file names make the same address (`About.md`, `about.md`, `about!.md` → `about/`):
+/// one would silently replace the others.
+fn check_unique(pages: &[Page], problems: &mut Problems) {
+    let mut first: HashMap<&str, &Page> = HashMap::new();
+    for p in pages {
+        let other = *first.entry(&p.slug).or_insert(p);
+        if !std::ptr::eq(other, p) {
+            problems.push(
+                Diagnostic::new(
+                    &p.file,
+                    format!(
+                        "this page's address `{}/` is also {}'s",
+                        p.slug,
+                        other.file.display()
+                    ),
+                )
+                .help(
+                    "rename one of the two files: a page's address is its file name in lower case, \
+                     with letters and digits kept and everything else made a hyphen",
+                ),
+            );
+        }
+    }
 }
 
 /// Parses one page's text: front matter, then markdown. `rel` (e.g. `pages/faq.md`) names it in

@@ -167,7 +167,11 @@ pub struct Packaging {
 pub struct Product {
     /// Path relative to the site folder, e.g. `products/ball.yaml`.
     pub file: PathBuf,
+    /// Its address, `products/<slug>/`: `own_slug` unless another product's name made
+    /// the same one (see [`assign_slugs`]).
     pub slug: String,
+    /// The slug its own file gives: the `slug:` field, else made from the name.
+    own_slug: String,
     pub data: ProductData,
     pub currency: String,
     pub description_html: Option<String>,
@@ -221,6 +225,8 @@ pub struct Catalog {
     /// Sorted by category order, then name, then SKU.
     pub products: Vec<Product>,
     pub categories: Vec<Category>,
+    /// What the seller should know but that does not stop the build (an address made unique).
+    pub warnings: Vec<Diagnostic>,
 }
 
 const CATEGORIES_FILE: &str = "categories.yaml";
@@ -257,6 +263,7 @@ impl Catalog {
             .collect();
         let mut products: Vec<Product> = loaded.into_iter().filter_map(|r| problems.take(r)).collect();
 
+        let warnings = assign_slugs(&mut products);
         check_unique(&products, &mut problems);
 
         let mut categories = load_categories(site_root, &mut problems, config);
@@ -321,7 +328,11 @@ impl Catalog {
             }
         }
         match problems.finish() {
-            Ok(()) => Ok(Catalog { products, categories }),
+            Ok(()) => Ok(Catalog {
+                products,
+                categories,
+                warnings,
+            }),
             Err(e) => Err(e.diagnostics().to_vec()),
         }
     }
@@ -497,7 +508,8 @@ pub fn parse_product(
         .map(|d| markdown::to_html(d, config.unsafe_html, config.clean_links));
     Ok(Product {
         file: rel.to_path_buf(),
-        slug,
+        slug: slug.clone(),
+        own_slug: slug,
         currency: data.currency.clone().unwrap_or_else(|| config.currency.clone()),
         description_html,
         category: None,
@@ -561,6 +573,59 @@ pub fn defined_categories(catalog: &Catalog) -> Vec<&str> {
         .filter(|c| c.line.is_some())
         .map(|c| c.name.as_str())
         .collect()
+}
+
+/// Sets every product's address. Products without a `slug:` whose names make the same slug
+/// (`Speed Rope Pro`, `speed-rope pro!`) are both valid: the first by SKU (or the one whose `slug:`
+/// says so) keeps it, the others get their SKU's slug appended, so the result does not depend on
+/// file names or order. Each such product gets a warning. Two explicit slugs that are the same are
+/// left for [`check_unique`] to refuse.
+fn assign_slugs(products: &mut [Product]) -> Vec<Diagnostic> {
+    let mut by_slug: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in products.iter().enumerate() {
+        by_slug.entry(&p.own_slug).or_default().push(i);
+    }
+    let mut slugs: Vec<String> = products.iter().map(|p| p.own_slug.clone()).collect();
+    let mut warnings = Vec::new();
+    for (slug, mut same) in by_slug {
+        if same.len() < 2 {
+            continue;
+        }
+        same.sort_by_key(|&i| (products[i].data.slug.is_none(), &products[i].data.sku));
+        let keeper = &products[same[0]];
+        for &i in &same[1..] {
+            let p = &products[i];
+            let sku = slug::slugify(&p.data.sku.0);
+            // An explicit slug is what the seller chose, and a SKU without letters or digits
+            // adds nothing: both stay as they are, for check_unique to report.
+            if p.data.slug.is_some() || sku.is_empty() {
+                continue;
+            }
+            slugs[i] = format!("{slug}-{sku}");
+            let mut d = Diagnostic::new(
+                &p.file,
+                format!(
+                    "this product's name makes the URL `products/{slug}/`, which is {}'s: \
+                     it is published at `products/{}/` instead",
+                    keeper.file.display(),
+                    slugs[i]
+                ),
+            )
+            .field("name")
+            .help(format!(
+                "to choose the address yourself, give one of them a `slug:`, e.g. slug: {}",
+                slugs[i]
+            ));
+            if let Some(l) = p.slug_line {
+                d = d.at(l, 1);
+            }
+            warnings.push(d);
+        }
+    }
+    for (p, slug) in products.iter_mut().zip(slugs) {
+        p.slug = slug;
+    }
+    warnings
 }
 
 fn check_unique(products: &[Product], problems: &mut Problems) {

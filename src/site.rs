@@ -262,6 +262,7 @@ impl Site {
             return Err(Error::Site(problems));
         }
         let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &crate::lint::today());
+        warnings.extend(catalog.warnings.iter().cloned());
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(

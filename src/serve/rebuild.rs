@@ -252,7 +252,8 @@ impl Rebuilder {
         let memos = &self.memos;
         let docs = site.documents(logo.as_ref(), |p| {
             if views_hold && reused.contains(&p.file) {
-                memos.get(&p.file).cloned()
+                // Its address also depends on the other products' names (see catalog::assign_slugs).
+                memos.get(&p.file).filter(|m| m.view.slug == p.slug).cloned()
             } else {
                 None
             }

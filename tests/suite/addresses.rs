@@ -71,3 +71,96 @@ fn pages_whose_names_make_the_same_address_are_refused() {
     );
     assert_eq!(all.len(), 1, "{}", show(&all));
 }
+
+fn product(sku: &str, name: &str, slug: Option<&str>) -> String {
+    let slug = slug.map(|s| format!("slug: {s}\n")).unwrap_or_default();
+    format!("sku: {sku}\nname: {name}\n{slug}photos: [{{path: images/ok.jpg, alt: A rope}}]\n")
+}
+
+/// Builds `site`, returning the output folder and the warnings.
+fn built(site: &Path) -> (std::path::PathBuf, Vec<Diagnostic>) {
+    match minisite::build(site, &options(site)) {
+        Ok((report, warnings)) => (report.output, warnings),
+        Err(e) => panic!("build failed:\n{e}"),
+    }
+}
+
+fn heading(out: &Path, page: &str) -> String {
+    text(&html(&out.join(page)), "h1").trim().to_string()
+}
+
+#[test]
+fn products_whose_names_differ_only_in_case_get_distinct_addresses() {
+    // The same two products under both file names: the addresses follow the SKUs, not the files.
+    for (first, second) in [("a", "b"), ("b", "a")] {
+        let site = base();
+        let (file_1, file_2) = (
+            format!("products/{first}.yaml"),
+            format!("products/{second}.yaml"),
+        );
+        write(site.path(), &file_2, &product("SR-2", "Speed Rope Pro", None));
+        write(site.path(), &file_1, &product("SR-1", "speed-rope pro!", None));
+        let (out, warnings) = built(site.path());
+        assert_eq!(
+            heading(&out, "products/speed-rope-pro/index.html"),
+            "speed-rope pro!"
+        );
+        assert_eq!(
+            heading(&out, "products/speed-rope-pro-sr-2/index.html"),
+            "Speed Rope Pro"
+        );
+        let d = report(&warnings, &file_2, "URL `products/speed-rope-pro/`, which is");
+        assert!(d.message.contains(&file_1), "{d}");
+        assert!(
+            d.message.contains("published at `products/speed-rope-pro-sr-2/`"),
+            "{d}"
+        );
+        assert_eq!((d.line, d.field.as_deref()), (Some(2), Some("name")), "{d}");
+        assert!(
+            d.help.as_deref().unwrap().contains("give one of them a `slug:`"),
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn a_product_without_slug_yields_the_address_an_explicit_slug_names() {
+    let site = base();
+    write(
+        site.path(),
+        "products/a.yaml",
+        &product("SR-9", "Speed Rope", Some("speed-rope")),
+    );
+    write(
+        site.path(),
+        "products/b.yaml",
+        &product("SR-1", "Speed rope", None),
+    );
+    let (out, warnings) = built(site.path());
+    assert_eq!(heading(&out, "products/speed-rope/index.html"), "Speed Rope");
+    assert_eq!(heading(&out, "products/speed-rope-sr-1/index.html"), "Speed rope");
+    report(&warnings, "products/b.yaml", "which is products/a.yaml's");
+}
+
+#[test]
+fn products_with_the_same_explicit_slug_are_refused() {
+    let site = base();
+    write(
+        site.path(),
+        "products/a.yaml",
+        &product("SR-1", "Speed Rope", Some("rope")),
+    );
+    write(
+        site.path(),
+        "products/b.yaml",
+        &product("SR-2", "Jump Rope", Some("rope")),
+    );
+    let all = refused(site.path());
+    let d = report(
+        &all,
+        "products/b.yaml",
+        "URL `products/rope/` is also products/a.yaml's",
+    );
+    assert_eq!((d.line, d.field.as_deref()), (Some(3), Some("slug")), "{d}");
+    assert_eq!(all.len(), 1, "{}", show(&all));
+}

@@ -400,14 +400,14 @@ error!(
     "SKU `P1` is also used by products/p.yaml",
     "its own SKU"
 );
-error!(
+// Both are valid products: the second by SKU gets its SKU in its address (see tests/suite/addresses.rs).
+warning!(
     slug_collision,
     "products/q.yaml",
     2,
     1,
-    Some("slug"),
-    "URL `products/plain-product/` is also products/p.yaml's",
-    "explicit `slug:`"
+    "it is published at `products/plain-product-p2/` instead",
+    "give one of them a `slug:`"
 );
 error!(
     site_unknown_field,

@@ -195,7 +195,7 @@ impl Site {
             problems.extend(d);
             Catalog::default()
         });
-        let pages = pages::load(&root, &config).unwrap_or_else(|d| {
+        let pages = pages::load(&root, &config, &theme).unwrap_or_else(|d| {
             problems.extend(d);
             Vec::new()
         });

@@ -164,3 +164,20 @@ fn products_with_the_same_explicit_slug_are_refused() {
     assert_eq!((d.line, d.field.as_deref()), (Some(3), Some("slug")), "{d}");
     assert_eq!(all.len(), 1, "{}", show(&all));
 }
+
+#[test]
+fn a_page_at_a_static_folders_address_in_another_case_is_refused() {
+    let site = base();
+    write(site.path(), "pages/shipping.md", &page("Shipping"));
+    write(site.path(), "static/Shipping/map.pdf", "%PDF");
+    let all = refused(site.path());
+    let d = report(
+        &all,
+        "pages/shipping.md",
+        "address `shipping/` is also where static/Shipping/map.pdf is published",
+    );
+    assert!(
+        d.help.as_deref().unwrap().contains("rename the page's file"),
+        "{d}"
+    );
+}

@@ -482,6 +482,19 @@ pub fn parse_product(
     let slug = match &data.slug {
         Some(s) => {
             let clean = slug::slugify(s);
+            if clean.is_empty() {
+                let msg = match s.trim() {
+                    "" => "the slug is empty".to_string(),
+                    _ => format!("slug `{s}` has no letter or digit a URL can keep"),
+                };
+                return Err(fail(
+                    "slug",
+                    "slug",
+                    msg,
+                    "write lowercase letters, digits and hyphens, e.g. slug: match-football, \
+                     or leave slug out to make it from the name",
+                ));
+            }
             if clean != *s {
                 return Err(fail(
                     "slug",

@@ -181,3 +181,25 @@ fn a_page_at_a_static_folders_address_in_another_case_is_refused() {
         "{d}"
     );
 }
+
+#[test]
+fn an_explicit_slug_without_letters_or_digits_is_refused_at_the_slug() {
+    for (slug, says) in [
+        ("''", "the slug is empty"),
+        ("'..'", "slug `..` has no letter or digit"),
+    ] {
+        let site = base();
+        write(
+            site.path(),
+            "products/a.yaml",
+            &product("SR-1", "Speed Rope", Some(slug)),
+        );
+        let all = refused(site.path());
+        let d = report(&all, "products/a.yaml", says);
+        assert_eq!((d.line, d.field.as_deref()), (Some(3), Some("slug")), "{d}");
+        assert!(
+            d.help.as_deref().unwrap().contains("e.g. slug: match-football"),
+            "{d}"
+        );
+    }
+}

@@ -7,7 +7,7 @@ use crate::paths;
 use crate::yaml;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// A product as the seller wrote it.
@@ -267,24 +267,7 @@ impl Catalog {
         check_unique(&products, &mut problems);
 
         let mut categories = load_categories(site_root, &mut problems, config);
-        let known: HashMap<&str, usize> = categories
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.name.as_str(), i))
-            .collect();
-        let mut extra: BTreeMap<String, ()> = BTreeMap::new();
-        for p in &products {
-            if let Some(c) = &p.data.category {
-                if !known.contains_key(c.as_str()) {
-                    if let Some(d) = misspelled_category(site_root, p, c, &categories) {
-                        problems.push(d);
-                        continue;
-                    }
-                    extra.insert(c.clone(), ());
-                }
-            }
-        }
-        for name in extra.into_keys() {
+        for name in extra_categories(site_root, &products, &categories, &mut problems) {
             categories.push(Category {
                 slug: slug::slugify(&name),
                 title: name.clone(),
@@ -551,31 +534,79 @@ fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
         .find_map(|(i, line)| line.find(value).map(|c| (i + 1, c + 1)))
 }
 
-/// A product's category that categories.yaml spells differently: the same URL (`footballs` for
-/// `Footballs`) is an error; only a near spelling is left to a warning (see [`crate::lint`]).
+/// The categories products name that categories.yaml does not list, in name order. A category
+/// spelled differently from one in categories.yaml or an earlier product but making the same URL
+/// (`Footballs`, `footballs`) is an error at the product: both would be published at one address.
+/// Only a near spelling is left to a warning (see [`crate::lint`]).
+fn extra_categories(
+    site_root: &Path,
+    products: &[Product],
+    categories: &[Category],
+    problems: &mut Problems,
+) -> BTreeSet<String> {
+    let listed: HashMap<&str, &str> = categories
+        .iter()
+        .map(|c| (c.slug.as_str(), c.name.as_str()))
+        .collect();
+    let mut extra = BTreeSet::new();
+    // Slug → the spelling that first made it, and where.
+    let mut seen: HashMap<String, (&str, &Path)> = HashMap::new();
+    for p in products {
+        let Some(name) = p.data.category.as_deref() else {
+            continue;
+        };
+        if categories.iter().any(|c| c.name == name) {
+            continue;
+        }
+        let slug = slug::slugify(name);
+        if let Some(other) = listed.get(slug.as_str()) {
+            problems.push(misspelled_category(site_root, p, name, other, None));
+            continue;
+        }
+        match seen.get(&slug) {
+            Some((other, file)) if *other != name => {
+                problems.push(misspelled_category(site_root, p, name, other, Some(file)));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(slug, (name, &p.file));
+                extra.insert(name.to_string());
+            }
+        }
+    }
+    extra
+}
+
+/// A product's category written differently in categories.yaml, or (`in_product`) in an earlier
+/// product file.
 fn misspelled_category(
     site_root: &Path,
     p: &Product,
     name: &str,
-    categories: &[Category],
-) -> Option<Diagnostic> {
-    let same = categories
-        .iter()
-        .find(|c| c.line.is_some() && c.slug == slug::slugify(name))?;
+    spelled: &str,
+    in_product: Option<&Path>,
+) -> Diagnostic {
+    let (place, help) = match in_product {
+        Some(file) => (
+            file.display().to_string(),
+            format!("write it the same in every product: category: {spelled}"),
+        ),
+        None => (
+            CATEGORIES_FILE.to_string(),
+            format!("write it exactly as categories.yaml does: category: {spelled}"),
+        ),
+    };
     let mut d = Diagnostic::new(
         &p.file,
-        format!("category `{name}` is written `{}` in categories.yaml", same.name),
+        format!("category `{name}` is written `{spelled}` in {place}"),
     )
     .field("category")
-    .help(format!(
-        "write it exactly as categories.yaml does: category: {}",
-        same.name
-    ));
+    .help(help);
     let text = std::fs::read_to_string(site_root.join(&p.file)).unwrap_or_default();
     if let Some((l, c)) = crate::config::locate_key(&text, "category") {
         d = d.at(l, c);
     }
-    Some(d)
+    d
 }
 
 /// Categories that categories.yaml defines, for the near-spelling warning.

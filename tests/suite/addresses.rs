@@ -203,3 +203,22 @@ fn an_explicit_slug_without_letters_or_digits_is_refused_at_the_slug() {
         );
     }
 }
+
+#[test]
+fn categories_that_products_spell_in_two_cases_are_refused_at_the_product() {
+    let site = base();
+    let with = |sku: &str, category: &str| {
+        format!("sku: {sku}\nname: Rope {sku}\ncategory: {category}\nphotos: [images/ok.jpg]\n")
+    };
+    write(site.path(), "products/a.yaml", &with("SR-1", "Jump Ropes"));
+    write(site.path(), "products/b.yaml", &with("SR-2", "jump ropes"));
+    let all = refused(site.path());
+    let d = report(
+        &all,
+        "products/b.yaml",
+        "category `jump ropes` is written `Jump Ropes` in products/a.yaml",
+    );
+    assert_eq!((d.line, d.field.as_deref()), (Some(3), Some("category")), "{d}");
+    assert!(d.help.as_deref().unwrap().contains("category: Jump Ropes"), "{d}");
+    assert_eq!(all.len(), 1, "{}", show(&all));
+}

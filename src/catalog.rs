@@ -253,7 +253,7 @@ impl Catalog {
             );
         }
         let taken: Vec<Option<Product>> = files.iter().map(|rel| known.remove(rel)).collect();
-        let loaded: Vec<Result<Product, Diagnostic>> = files
+        let loaded: Vec<Result<Product, Vec<Diagnostic>>> = files
             .par_iter()
             .zip(taken)
             .map(|(rel, known)| match known {
@@ -261,7 +261,13 @@ impl Catalog {
                 None => load_product(site_root, rel, config),
             })
             .collect();
-        let mut products: Vec<Product> = loaded.into_iter().filter_map(|r| problems.take(r)).collect();
+        let mut products: Vec<Product> = Vec::with_capacity(loaded.len());
+        for r in loaded {
+            match r {
+                Ok(p) => products.push(p),
+                Err(ds) => ds.into_iter().for_each(|d| problems.push(d)),
+            }
+        }
 
         let warnings = assign_slugs(&mut products);
         check_unique(&products, &mut problems);
@@ -343,160 +349,37 @@ fn product_files(site_root: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Product, Diagnostic> {
+fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Product, Vec<Diagnostic>> {
     paths::inside(site_root, &site_root.join(rel)).map_err(|e| {
-        Diagnostic::new(rel, "the file is a link to a file outside the site folder").help(format!(
-            "copy the file into products/ instead of linking to it ({e})"
-        ))
+        vec![
+            Diagnostic::new(rel, "the file is a link to a file outside the site folder").help(format!(
+                "copy the file into products/ instead of linking to it ({e})"
+            )),
+        ]
     })?;
-    let text = yaml::read_text(&site_root.join(rel), rel)?;
+    let text = yaml::read_text(&site_root.join(rel), rel).map_err(|d| vec![d])?;
     parse_product(site_root, rel, &text, config)
 }
 
 /// Parses and checks one product file's text (`rel` names it in messages); photo paths are
-/// resolved inside `site_root`. Public so the fuzz targets reach the same code as a build.
+/// resolved inside `site_root`. Every problem the file has is returned, not just the first, unless
+/// it cannot be read as a product at all (bad YAML, an unknown field). Public so the fuzz targets
+/// reach the same code as a build.
 pub fn parse_product(
     site_root: &Path,
     rel: &Path,
     text: &str,
     config: &SiteConfig,
-) -> Result<Product, Diagnostic> {
-    let data: ProductData = yaml::parse(text, rel)?;
-    let locate = |key: &str| crate::config::locate_key(text, key);
-    let fail = |key: &str, field: &str, msg: String, help: &str| {
-        let mut d = Diagnostic::new(rel, msg).field(field).help(help);
-        if let Some((l, c)) = locate(key) {
-            d = d.at(l, c);
-        }
-        d
-    };
-    // Tiers are often written `{min_qty: 1, unit_price: 2}`: find the key inside the braces too.
-    let fail_nth = |key: &str, n: usize, field: &str, msg: String, help: &str| {
-        let mut d = Diagnostic::new(rel, msg).field(field).help(help);
-        if let Some((l, c)) = crate::config::locate_nth(text, key, n) {
-            d = d.at(l, c);
-        }
-        d
-    };
-    if data.sku.0.trim().is_empty() {
-        return Err(fail(
-            "sku",
-            "sku",
-            "the SKU is empty".into(),
-            "give the product's stock-keeping code, e.g. SP-FB-5001",
-        ));
-    }
-    if data.name.trim().is_empty() {
-        return Err(fail(
-            "name",
-            "name",
-            "the name is empty".into(),
-            "give the product's name as buyers search for it",
-        ));
-    }
-    if data.category.as_deref().is_some_and(|c| c.trim().is_empty()) {
-        return Err(fail(
-            "category",
-            "category",
-            "the category is empty".into(),
-            "name the product's category, e.g. category: Footballs, or leave the line out",
-        ));
-    }
-    if data.photos.is_empty() {
-        return Err(fail(
-            "photos",
-            "photos",
-            "the product has no photo".into(),
-            "add at least one: photos: [images/product.jpg]",
-        )
-        .at_or(locate("name")));
-    }
-    for (i, ph) in data.photos.iter().enumerate() {
-        if let Err((msg, help)) = paths::resolve_in_site(site_root, &ph.path) {
-            let mut d = Diagnostic::new(rel, format!("photo {msg}"))
-                .field(format!("photos[{i}]"))
-                .help(help);
-            let at = if ph.path.trim().is_empty() {
-                locate("photos")
-            } else {
-                find_value(text, &ph.path)
-            };
-            if let Some((l, c)) = at {
-                d = d.at(l, c);
-            }
-            return Err(d);
-        }
-    }
-    for (i, t) in data.price_tiers.iter().enumerate() {
-        if !t.unit_price.is_finite() || t.unit_price < 0.0 {
-            return Err(fail_nth(
-                "unit_price",
-                i,
-                &format!("price_tiers[{i}].unit_price"),
-                format!("unit price {} is not a price", t.unit_price),
-                "write a number zero or above, e.g. 9.80",
-            ));
-        }
-        if let Some(max) = t.max_qty {
-            if max < t.min_qty {
-                return Err(fail_nth(
-                    "max_qty",
-                    i,
-                    &format!("price_tiers[{i}].max_qty"),
-                    format!("max_qty {max} is below min_qty {}", t.min_qty),
-                    "max_qty must be at least min_qty; leave it out for the last tier",
-                ));
-            }
-        }
-    }
-    if let Some(s) = &data.samples {
-        if let Some(fee) = s.fee {
-            if !fee.is_finite() || fee < 0.0 {
-                return Err(fail_nth(
-                    "fee",
-                    0,
-                    "samples.fee",
-                    format!("sample fee {fee} is not a price"),
-                    "write a number zero or above",
-                ));
-            }
-        }
-    }
-    let slug = match &data.slug {
-        Some(s) => {
-            let clean = slug::slugify(s);
-            if clean.is_empty() {
-                let msg = match s.trim() {
-                    "" => "the slug is empty".to_string(),
-                    _ => format!("slug `{s}` has no letter or digit a URL can keep"),
-                };
-                return Err(fail(
-                    "slug",
-                    "slug",
-                    msg,
-                    "write lowercase letters, digits and hyphens, e.g. slug: match-football, \
-                     or leave slug out to make it from the name",
-                ));
-            }
-            if clean != *s {
-                return Err(fail(
-                    "slug",
-                    "slug",
-                    format!("slug `{s}` has characters a URL cannot keep"),
-                    &format!("use `{clean}`, or leave slug out to make it from the name"),
-                ));
-            }
-            clean
-        }
-        None => slug::slugify(&data.name),
-    };
-    if slug.is_empty() {
-        return Err(fail(
-            "name",
-            "name",
-            "no URL can be made from this name".into(),
-            "add a slug, e.g. slug: match-football",
-        ));
+) -> Result<Product, Vec<Diagnostic>> {
+    let data: ProductData = yaml::parse(text, rel).map_err(|d| vec![d])?;
+    let at = Place { rel, text };
+    let mut problems = Vec::new();
+    check_texts(&data, &at, &mut problems);
+    check_photos(site_root, &data, &at, &mut problems);
+    check_prices(&data, &at, &mut problems);
+    let slug = own_slug(&data, &at, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
     }
     let description_html = data
         .description
@@ -509,10 +392,170 @@ pub fn parse_product(
         currency: data.currency.clone().unwrap_or_else(|| config.currency.clone()),
         description_html,
         category: None,
-        sku_line: locate("sku").map(|l| l.0),
-        slug_line: locate("slug").or_else(|| locate("name")).map(|l| l.0),
+        sku_line: at.key("sku").map(|l| l.0),
+        slug_line: at.key("slug").or_else(|| at.key("name")).map(|l| l.0),
         data,
     })
+}
+
+/// A product file being checked: makes its problems, placed on the line that causes them.
+struct Place<'a> {
+    rel: &'a Path,
+    text: &'a str,
+}
+
+impl Place<'_> {
+    fn key(&self, key: &str) -> Option<(usize, usize)> {
+        crate::config::locate_key(self.text, key)
+    }
+
+    fn fail(&self, key: &str, field: &str, msg: String, help: &str) -> Diagnostic {
+        Diagnostic::new(self.rel, msg)
+            .field(field)
+            .help(help)
+            .at_or(self.key(key))
+    }
+
+    /// Tiers are often written `{min_qty: 1, unit_price: 2}`: finds the key inside the braces too.
+    fn fail_nth(&self, key: &str, n: usize, field: &str, msg: String, help: &str) -> Diagnostic {
+        Diagnostic::new(self.rel, msg)
+            .field(field)
+            .help(help)
+            .at_or(crate::config::locate_nth(self.text, key, n))
+    }
+}
+
+/// The texts a product needs: SKU, name, and a category when the line is there.
+fn check_texts(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) {
+    if data.sku.0.trim().is_empty() {
+        problems.push(at.fail(
+            "sku",
+            "sku",
+            "the SKU is empty".into(),
+            "give the product's stock-keeping code, e.g. SP-FB-5001",
+        ));
+    }
+    if data.name.trim().is_empty() {
+        problems.push(at.fail(
+            "name",
+            "name",
+            "the name is empty".into(),
+            "give the product's name as buyers search for it",
+        ));
+    }
+    if data.category.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        problems.push(at.fail(
+            "category",
+            "category",
+            "the category is empty".into(),
+            "name the product's category, e.g. category: Footballs, or leave the line out",
+        ));
+    }
+}
+
+/// At least one photo, each inside the site.
+fn check_photos(site_root: &Path, data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) {
+    if data.photos.is_empty() {
+        problems.push(
+            at.fail(
+                "photos",
+                "photos",
+                "the product has no photo".into(),
+                "add at least one: photos: [images/product.jpg]",
+            )
+            .at_or(at.key("name")),
+        );
+    }
+    for (i, ph) in data.photos.iter().enumerate() {
+        if let Err((msg, help)) = paths::resolve_in_site(site_root, &ph.path) {
+            let place = if ph.path.trim().is_empty() {
+                at.key("photos")
+            } else {
+                find_value(at.text, &ph.path)
+            };
+            problems.push(
+                Diagnostic::new(at.rel, format!("photo {msg}"))
+                    .field(format!("photos[{i}]"))
+                    .help(help)
+                    .at_or(place),
+            );
+        }
+    }
+}
+
+/// Prices are numbers zero or above; a tier's range does not run backwards.
+fn check_prices(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) {
+    for (i, t) in data.price_tiers.iter().enumerate() {
+        if !t.unit_price.is_finite() || t.unit_price < 0.0 {
+            problems.push(at.fail_nth(
+                "unit_price",
+                i,
+                &format!("price_tiers[{i}].unit_price"),
+                format!("unit price {} is not a price", t.unit_price),
+                "write a number zero or above, e.g. 9.80",
+            ));
+        }
+        if let Some(max) = t.max_qty {
+            if max < t.min_qty {
+                problems.push(at.fail_nth(
+                    "max_qty",
+                    i,
+                    &format!("price_tiers[{i}].max_qty"),
+                    format!("max_qty {max} is below min_qty {}", t.min_qty),
+                    "max_qty must be at least min_qty; leave it out for the last tier",
+                ));
+            }
+        }
+    }
+    let fee = data.samples.as_ref().and_then(|s| s.fee);
+    if let Some(fee) = fee.filter(|f| !f.is_finite() || *f < 0.0) {
+        problems.push(at.fail_nth(
+            "fee",
+            0,
+            "samples.fee",
+            format!("sample fee {fee} is not a price"),
+            "write a number zero or above",
+        ));
+    }
+}
+
+/// The slug the file gives: its `slug:`, which must already be one, else made from the name.
+/// Empty when there is a problem (pushed); an empty name was reported by [`check_texts`].
+fn own_slug(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) -> String {
+    let Some(s) = &data.slug else {
+        let slug = slug::slugify(&data.name);
+        if slug.is_empty() && !data.name.trim().is_empty() {
+            problems.push(at.fail(
+                "name",
+                "name",
+                "no URL can be made from this name".into(),
+                "add a slug, e.g. slug: match-football",
+            ));
+        }
+        return slug;
+    };
+    let clean = slug::slugify(s);
+    if clean.is_empty() {
+        let msg = match s.trim() {
+            "" => "the slug is empty".to_string(),
+            _ => format!("slug `{s}` has no letter or digit a URL can keep"),
+        };
+        problems.push(at.fail(
+            "slug",
+            "slug",
+            msg,
+            "write lowercase letters, digits and hyphens, e.g. slug: match-football, \
+             or leave slug out to make it from the name",
+        ));
+    } else if clean != *s {
+        problems.push(at.fail(
+            "slug",
+            "slug",
+            format!("slug `{s}` has characters a URL cannot keep"),
+            &format!("use `{clean}`, or leave slug out to make it from the name"),
+        ));
+    }
+    clean
 }
 
 trait AtOr {

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A product as the seller wrote it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -222,8 +223,9 @@ pub struct Category {
 
 #[derive(Debug, Default)]
 pub struct Catalog {
-    /// Sorted by category order, then name, then SKU.
-    pub products: Vec<Product>,
+    /// Sorted by category order, then name, then SKU. Shared, so that `minisite serve` can take
+    /// the products whose files did not change into the next catalogue without copying them.
+    pub products: Vec<Arc<Product>>,
     pub categories: Vec<Category>,
     /// What the seller should know but that does not stop the build (an address made unique).
     pub warnings: Vec<Diagnostic>,
@@ -242,7 +244,7 @@ impl Catalog {
     pub fn load_reusing(
         site_root: &Path,
         config: &SiteConfig,
-        mut known: HashMap<PathBuf, Product>,
+        mut known: HashMap<PathBuf, Arc<Product>>,
     ) -> Result<Catalog, Vec<Diagnostic>> {
         let mut problems = Problems::default();
         let files = product_files(site_root);
@@ -252,16 +254,16 @@ impl Catalog {
                     .help("add one YAML file per product in products/, e.g. products/football.yaml"),
             );
         }
-        let taken: Vec<Option<Product>> = files.iter().map(|rel| known.remove(rel)).collect();
-        let loaded: Vec<Result<Product, Vec<Diagnostic>>> = files
+        let taken: Vec<Option<Arc<Product>>> = files.iter().map(|rel| known.remove(rel)).collect();
+        let loaded: Vec<Result<Arc<Product>, Vec<Diagnostic>>> = files
             .par_iter()
             .zip(taken)
             .map(|(rel, known)| match known {
                 Some(p) => Ok(p),
-                None => load_product(site_root, rel, config),
+                None => load_product(site_root, rel, config).map(Arc::new),
             })
             .collect();
-        let mut products: Vec<Product> = Vec::with_capacity(loaded.len());
+        let mut products: Vec<Arc<Product>> = Vec::with_capacity(loaded.len());
         for r in loaded {
             match r {
                 Ok(p) => products.push(p),
@@ -291,7 +293,11 @@ impl Catalog {
             .map(|(i, c)| (c.name.clone(), i))
             .collect();
         for p in &mut products {
-            p.category = p.data.category.as_ref().and_then(|c| index.get(c).copied());
+            let category = p.data.category.as_ref().and_then(|c| index.get(c).copied());
+            // A reused product is shared with the last catalogue: copied only when it changes.
+            if p.category != category {
+                Arc::make_mut(p).category = category;
+            }
         }
         products.sort_by(|a, b| {
             (a.category.unwrap_or(usize::MAX), &a.data.name, &a.data.sku).cmp(&(
@@ -326,7 +332,7 @@ impl Catalog {
         }
     }
 
-    pub fn featured(&self) -> impl Iterator<Item = &Product> {
+    pub fn featured(&self) -> impl Iterator<Item = &Arc<Product>> {
         self.products.iter().filter(|p| p.data.featured)
     }
 }
@@ -583,7 +589,7 @@ fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
 /// Only a near spelling is left to a warning (see [`crate::lint`]).
 fn extra_categories(
     site_root: &Path,
-    products: &[Product],
+    products: &[Arc<Product>],
     categories: &[Category],
     problems: &mut Problems,
 ) -> BTreeSet<String> {
@@ -667,7 +673,7 @@ pub fn defined_categories(catalog: &Catalog) -> Vec<&str> {
 /// says so) keeps it, the others get their SKU's slug appended, so the result does not depend on
 /// file names or order. Each such product gets a warning. Two explicit slugs that are the same are
 /// left for [`check_unique`] to refuse.
-fn assign_slugs(products: &mut [Product]) -> Vec<Diagnostic> {
+fn assign_slugs(products: &mut [Arc<Product>]) -> Vec<Diagnostic> {
     let mut by_slug: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in products.iter().enumerate() {
         by_slug.entry(&p.own_slug).or_default().push(i);
@@ -710,12 +716,14 @@ fn assign_slugs(products: &mut [Product]) -> Vec<Diagnostic> {
         }
     }
     for (p, slug) in products.iter_mut().zip(slugs) {
-        p.slug = slug;
+        if p.slug != slug {
+            Arc::make_mut(p).slug = slug;
+        }
     }
     warnings
 }
 
-fn check_unique(products: &[Product], problems: &mut Problems) {
+fn check_unique(products: &[Arc<Product>], problems: &mut Problems) {
     let mut skus: HashMap<&str, &Product> = HashMap::new();
     let mut slugs: HashMap<&str, &Product> = HashMap::new();
     for p in products {

@@ -174,7 +174,11 @@ impl Site {
 
     /// [`Site::load`], taking the products of the files in `known` as they are instead of reading
     /// those files again (see [`Catalog::load_reusing`]).
-    pub fn load_reusing(dir: &Path, opts: &BuildOptions, known: HashMap<PathBuf, Product>) -> Result<Site> {
+    pub fn load_reusing(
+        dir: &Path,
+        opts: &BuildOptions,
+        known: HashMap<PathBuf, std::sync::Arc<Product>>,
+    ) -> Result<Site> {
         let root = dir
             .canonicalize()
             .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", dir.display())))?;

@@ -222,3 +222,25 @@ fn categories_that_products_spell_in_two_cases_are_refused_at_the_product() {
     assert!(d.help.as_deref().unwrap().contains("category: Jump Ropes"), "{d}");
     assert_eq!(all.len(), 1, "{}", show(&all));
 }
+
+/// `minisite serve` hands the products of unchanged files to the next load: they are shared, not
+/// copied, unless their address or category changed.
+#[test]
+fn reused_products_are_shared_not_copied() {
+    use minisite::catalog::Catalog;
+    use std::sync::Arc;
+    let site = shop();
+    let root = site.path().canonicalize().unwrap();
+    let config = minisite::config::SiteConfig::from_file(&root).unwrap();
+    let first = Catalog::load(&root, &config).unwrap();
+    let known = first
+        .products
+        .iter()
+        .map(|p| (p.file.clone(), Arc::clone(p)))
+        .collect();
+    let second = Catalog::load_reusing(&root, &config, known).unwrap();
+    assert_eq!(first.products.len(), second.products.len());
+    for (a, b) in first.products.iter().zip(&second.products) {
+        assert!(Arc::ptr_eq(a, b), "{} was copied", a.file.display());
+    }
+}

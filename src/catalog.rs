@@ -7,8 +7,9 @@ use crate::paths;
 use crate::yaml;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A product as the seller wrote it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -167,7 +168,11 @@ pub struct Packaging {
 pub struct Product {
     /// Path relative to the site folder, e.g. `products/ball.yaml`.
     pub file: PathBuf,
+    /// Its address, `products/<slug>/`: `own_slug` unless another product's name made
+    /// the same one (see [`assign_slugs`]).
     pub slug: String,
+    /// The slug its own file gives: the `slug:` field, else made from the name.
+    own_slug: String,
     pub data: ProductData,
     pub currency: String,
     pub description_html: Option<String>,
@@ -218,9 +223,12 @@ pub struct Category {
 
 #[derive(Debug, Default)]
 pub struct Catalog {
-    /// Sorted by category order, then name, then SKU.
-    pub products: Vec<Product>,
+    /// Sorted by category order, then name, then SKU. Shared, so that `minisite serve` can take
+    /// the products whose files did not change into the next catalogue without copying them.
+    pub products: Vec<Arc<Product>>,
     pub categories: Vec<Category>,
+    /// What the seller should know but that does not stop the build (an address made unique).
+    pub warnings: Vec<Diagnostic>,
 }
 
 const CATEGORIES_FILE: &str = "categories.yaml";
@@ -236,7 +244,7 @@ impl Catalog {
     pub fn load_reusing(
         site_root: &Path,
         config: &SiteConfig,
-        mut known: HashMap<PathBuf, Product>,
+        mut known: HashMap<PathBuf, Arc<Product>>,
     ) -> Result<Catalog, Vec<Diagnostic>> {
         let mut problems = Problems::default();
         let files = product_files(site_root);
@@ -246,38 +254,28 @@ impl Catalog {
                     .help("add one YAML file per product in products/, e.g. products/football.yaml"),
             );
         }
-        let taken: Vec<Option<Product>> = files.iter().map(|rel| known.remove(rel)).collect();
-        let loaded: Vec<Result<Product, Diagnostic>> = files
+        let taken: Vec<Option<Arc<Product>>> = files.iter().map(|rel| known.remove(rel)).collect();
+        let loaded: Vec<Result<Arc<Product>, Vec<Diagnostic>>> = files
             .par_iter()
             .zip(taken)
             .map(|(rel, known)| match known {
                 Some(p) => Ok(p),
-                None => load_product(site_root, rel, config),
+                None => load_product(site_root, rel, config).map(Arc::new),
             })
             .collect();
-        let mut products: Vec<Product> = loaded.into_iter().filter_map(|r| problems.take(r)).collect();
+        let mut products: Vec<Arc<Product>> = Vec::with_capacity(loaded.len());
+        for r in loaded {
+            match r {
+                Ok(p) => products.push(p),
+                Err(ds) => ds.into_iter().for_each(|d| problems.push(d)),
+            }
+        }
 
+        let warnings = assign_slugs(&mut products);
         check_unique(&products, &mut problems);
 
         let mut categories = load_categories(site_root, &mut problems, config);
-        let known: HashMap<&str, usize> = categories
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.name.as_str(), i))
-            .collect();
-        let mut extra: BTreeMap<String, ()> = BTreeMap::new();
-        for p in &products {
-            if let Some(c) = &p.data.category {
-                if !known.contains_key(c.as_str()) {
-                    if let Some(d) = misspelled_category(site_root, p, c, &categories) {
-                        problems.push(d);
-                        continue;
-                    }
-                    extra.insert(c.clone(), ());
-                }
-            }
-        }
-        for name in extra.into_keys() {
+        for name in extra_categories(site_root, &products, &categories, &mut problems) {
             categories.push(Category {
                 slug: slug::slugify(&name),
                 title: name.clone(),
@@ -295,7 +293,11 @@ impl Catalog {
             .map(|(i, c)| (c.name.clone(), i))
             .collect();
         for p in &mut products {
-            p.category = p.data.category.as_ref().and_then(|c| index.get(c).copied());
+            let category = p.data.category.as_ref().and_then(|c| index.get(c).copied());
+            // A reused product is shared with the last catalogue: copied only when it changes.
+            if p.category != category {
+                Arc::make_mut(p).category = category;
+            }
         }
         products.sort_by(|a, b| {
             (a.category.unwrap_or(usize::MAX), &a.data.name, &a.data.sku).cmp(&(
@@ -321,12 +323,16 @@ impl Catalog {
             }
         }
         match problems.finish() {
-            Ok(()) => Ok(Catalog { products, categories }),
+            Ok(()) => Ok(Catalog {
+                products,
+                categories,
+                warnings,
+            }),
             Err(e) => Err(e.diagnostics().to_vec()),
         }
     }
 
-    pub fn featured(&self) -> impl Iterator<Item = &Product> {
+    pub fn featured(&self) -> impl Iterator<Item = &Arc<Product>> {
         self.products.iter().filter(|p| p.data.featured)
     }
 }
@@ -349,43 +355,86 @@ fn product_files(site_root: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Product, Diagnostic> {
+fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Product, Vec<Diagnostic>> {
     paths::inside(site_root, &site_root.join(rel)).map_err(|e| {
-        Diagnostic::new(rel, "the file is a link to a file outside the site folder").help(format!(
-            "copy the file into products/ instead of linking to it ({e})"
-        ))
+        vec![
+            Diagnostic::new(rel, "the file is a link to a file outside the site folder").help(format!(
+                "copy the file into products/ instead of linking to it ({e})"
+            )),
+        ]
     })?;
-    let text = yaml::read_text(&site_root.join(rel), rel)?;
+    let text = yaml::read_text(&site_root.join(rel), rel).map_err(|d| vec![d])?;
     parse_product(site_root, rel, &text, config)
 }
 
 /// Parses and checks one product file's text (`rel` names it in messages); photo paths are
-/// resolved inside `site_root`. Public so the fuzz targets reach the same code as a build.
+/// resolved inside `site_root`. Every problem the file has is returned, not just the first, unless
+/// it cannot be read as a product at all (bad YAML, an unknown field). Public so the fuzz targets
+/// reach the same code as a build.
 pub fn parse_product(
     site_root: &Path,
     rel: &Path,
     text: &str,
     config: &SiteConfig,
-) -> Result<Product, Diagnostic> {
-    let data: ProductData = yaml::parse(text, rel)?;
-    let locate = |key: &str| crate::config::locate_key(text, key);
-    let fail = |key: &str, field: &str, msg: String, help: &str| {
-        let mut d = Diagnostic::new(rel, msg).field(field).help(help);
-        if let Some((l, c)) = locate(key) {
-            d = d.at(l, c);
-        }
-        d
-    };
-    // Tiers are often written `{min_qty: 1, unit_price: 2}`: find the key inside the braces too.
-    let fail_nth = |key: &str, n: usize, field: &str, msg: String, help: &str| {
-        let mut d = Diagnostic::new(rel, msg).field(field).help(help);
-        if let Some((l, c)) = crate::config::locate_nth(text, key, n) {
-            d = d.at(l, c);
-        }
-        d
-    };
+) -> Result<Product, Vec<Diagnostic>> {
+    let data: ProductData = yaml::parse(text, rel).map_err(|d| vec![d])?;
+    let at = Place { rel, text };
+    let mut problems = Vec::new();
+    check_texts(&data, &at, &mut problems);
+    check_photos(site_root, &data, &at, &mut problems);
+    check_prices(&data, &at, &mut problems);
+    let slug = own_slug(&data, &at, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let description_html = data
+        .description
+        .as_deref()
+        .map(|d| markdown::to_html(d, config.unsafe_html, config.clean_links));
+    Ok(Product {
+        file: rel.to_path_buf(),
+        slug: slug.clone(),
+        own_slug: slug,
+        currency: data.currency.clone().unwrap_or_else(|| config.currency.clone()),
+        description_html,
+        category: None,
+        sku_line: at.key("sku").map(|l| l.0),
+        slug_line: at.key("slug").or_else(|| at.key("name")).map(|l| l.0),
+        data,
+    })
+}
+
+/// A product file being checked: makes its problems, placed on the line that causes them.
+struct Place<'a> {
+    rel: &'a Path,
+    text: &'a str,
+}
+
+impl Place<'_> {
+    fn key(&self, key: &str) -> Option<(usize, usize)> {
+        crate::config::locate_key(self.text, key)
+    }
+
+    fn fail(&self, key: &str, field: &str, msg: String, help: &str) -> Diagnostic {
+        Diagnostic::new(self.rel, msg)
+            .field(field)
+            .help(help)
+            .at_or(self.key(key))
+    }
+
+    /// Tiers are often written `{min_qty: 1, unit_price: 2}`: finds the key inside the braces too.
+    fn fail_nth(&self, key: &str, n: usize, field: &str, msg: String, help: &str) -> Diagnostic {
+        Diagnostic::new(self.rel, msg)
+            .field(field)
+            .help(help)
+            .at_or(crate::config::locate_nth(self.text, key, n))
+    }
+}
+
+/// The texts a product needs: SKU, name, and a category when the line is there.
+fn check_texts(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) {
     if data.sku.0.trim().is_empty() {
-        return Err(fail(
+        problems.push(at.fail(
             "sku",
             "sku",
             "the SKU is empty".into(),
@@ -393,7 +442,7 @@ pub fn parse_product(
         ));
     }
     if data.name.trim().is_empty() {
-        return Err(fail(
+        problems.push(at.fail(
             "name",
             "name",
             "the name is empty".into(),
@@ -401,41 +450,50 @@ pub fn parse_product(
         ));
     }
     if data.category.as_deref().is_some_and(|c| c.trim().is_empty()) {
-        return Err(fail(
+        problems.push(at.fail(
             "category",
             "category",
             "the category is empty".into(),
             "name the product's category, e.g. category: Footballs, or leave the line out",
         ));
     }
+}
+
+/// At least one photo, each inside the site.
+fn check_photos(site_root: &Path, data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) {
     if data.photos.is_empty() {
-        return Err(fail(
-            "photos",
-            "photos",
-            "the product has no photo".into(),
-            "add at least one: photos: [images/product.jpg]",
-        )
-        .at_or(locate("name")));
+        problems.push(
+            at.fail(
+                "photos",
+                "photos",
+                "the product has no photo".into(),
+                "add at least one: photos: [images/product.jpg]",
+            )
+            .at_or(at.key("name")),
+        );
     }
     for (i, ph) in data.photos.iter().enumerate() {
         if let Err((msg, help)) = paths::resolve_in_site(site_root, &ph.path) {
-            let mut d = Diagnostic::new(rel, format!("photo {msg}"))
-                .field(format!("photos[{i}]"))
-                .help(help);
-            let at = if ph.path.trim().is_empty() {
-                locate("photos")
+            let place = if ph.path.trim().is_empty() {
+                at.key("photos")
             } else {
-                find_value(text, &ph.path)
+                find_value(at.text, &ph.path)
             };
-            if let Some((l, c)) = at {
-                d = d.at(l, c);
-            }
-            return Err(d);
+            problems.push(
+                Diagnostic::new(at.rel, format!("photo {msg}"))
+                    .field(format!("photos[{i}]"))
+                    .help(help)
+                    .at_or(place),
+            );
         }
     }
+}
+
+/// Prices are numbers zero or above; a tier's range does not run backwards.
+fn check_prices(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) {
     for (i, t) in data.price_tiers.iter().enumerate() {
         if !t.unit_price.is_finite() || t.unit_price < 0.0 {
-            return Err(fail_nth(
+            problems.push(at.fail_nth(
                 "unit_price",
                 i,
                 &format!("price_tiers[{i}].unit_price"),
@@ -445,7 +503,7 @@ pub fn parse_product(
         }
         if let Some(max) = t.max_qty {
             if max < t.min_qty {
-                return Err(fail_nth(
+                problems.push(at.fail_nth(
                     "max_qty",
                     i,
                     &format!("price_tiers[{i}].max_qty"),
@@ -455,56 +513,55 @@ pub fn parse_product(
             }
         }
     }
-    if let Some(s) = &data.samples {
-        if let Some(fee) = s.fee {
-            if !fee.is_finite() || fee < 0.0 {
-                return Err(fail_nth(
-                    "fee",
-                    0,
-                    "samples.fee",
-                    format!("sample fee {fee} is not a price"),
-                    "write a number zero or above",
-                ));
-            }
-        }
-    }
-    let slug = match &data.slug {
-        Some(s) => {
-            let clean = slug::slugify(s);
-            if clean != *s {
-                return Err(fail(
-                    "slug",
-                    "slug",
-                    format!("slug `{s}` has characters a URL cannot keep"),
-                    &format!("use `{clean}`, or leave slug out to make it from the name"),
-                ));
-            }
-            clean
-        }
-        None => slug::slugify(&data.name),
-    };
-    if slug.is_empty() {
-        return Err(fail(
-            "name",
-            "name",
-            "no URL can be made from this name".into(),
-            "add a slug, e.g. slug: match-football",
+    let fee = data.samples.as_ref().and_then(|s| s.fee);
+    if let Some(fee) = fee.filter(|f| !f.is_finite() || *f < 0.0) {
+        problems.push(at.fail_nth(
+            "fee",
+            0,
+            "samples.fee",
+            format!("sample fee {fee} is not a price"),
+            "write a number zero or above",
         ));
     }
-    let description_html = data
-        .description
-        .as_deref()
-        .map(|d| markdown::to_html(d, config.unsafe_html, config.clean_links));
-    Ok(Product {
-        file: rel.to_path_buf(),
-        slug,
-        currency: data.currency.clone().unwrap_or_else(|| config.currency.clone()),
-        description_html,
-        category: None,
-        sku_line: locate("sku").map(|l| l.0),
-        slug_line: locate("slug").or_else(|| locate("name")).map(|l| l.0),
-        data,
-    })
+}
+
+/// The slug the file gives: its `slug:`, which must already be one, else made from the name.
+/// Empty when there is a problem (pushed); an empty name was reported by [`check_texts`].
+fn own_slug(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) -> String {
+    let Some(s) = &data.slug else {
+        let slug = slug::slugify(&data.name);
+        if slug.is_empty() && !data.name.trim().is_empty() {
+            problems.push(at.fail(
+                "name",
+                "name",
+                "no URL can be made from this name".into(),
+                "add a slug, e.g. slug: match-football",
+            ));
+        }
+        return slug;
+    };
+    let clean = slug::slugify(s);
+    if clean.is_empty() {
+        let msg = match s.trim() {
+            "" => "the slug is empty".to_string(),
+            _ => format!("slug `{s}` has no letter or digit a URL can keep"),
+        };
+        problems.push(at.fail(
+            "slug",
+            "slug",
+            msg,
+            "write lowercase letters, digits and hyphens, e.g. slug: match-football, \
+             or leave slug out to make it from the name",
+        ));
+    } else if clean != *s {
+        problems.push(at.fail(
+            "slug",
+            "slug",
+            format!("slug `{s}` has characters a URL cannot keep"),
+            &format!("use `{clean}`, or leave slug out to make it from the name"),
+        ));
+    }
+    clean
 }
 
 trait AtOr {
@@ -526,31 +583,79 @@ fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
         .find_map(|(i, line)| line.find(value).map(|c| (i + 1, c + 1)))
 }
 
-/// A product's category that categories.yaml spells differently: the same URL (`footballs` for
-/// `Footballs`) is an error; only a near spelling is left to a warning (see [`crate::lint`]).
+/// The categories products name that categories.yaml does not list, in name order. A category
+/// spelled differently from one in categories.yaml or an earlier product but making the same URL
+/// (`Footballs`, `footballs`) is an error at the product: both would be published at one address.
+/// Only a near spelling is left to a warning (see [`crate::lint`]).
+fn extra_categories(
+    site_root: &Path,
+    products: &[Arc<Product>],
+    categories: &[Category],
+    problems: &mut Problems,
+) -> BTreeSet<String> {
+    let listed: HashMap<&str, &str> = categories
+        .iter()
+        .map(|c| (c.slug.as_str(), c.name.as_str()))
+        .collect();
+    let mut extra = BTreeSet::new();
+    // Slug → the spelling that first made it, and where.
+    let mut seen: HashMap<String, (&str, &Path)> = HashMap::new();
+    for p in products {
+        let Some(name) = p.data.category.as_deref() else {
+            continue;
+        };
+        if categories.iter().any(|c| c.name == name) {
+            continue;
+        }
+        let slug = slug::slugify(name);
+        if let Some(other) = listed.get(slug.as_str()) {
+            problems.push(misspelled_category(site_root, p, name, other, None));
+            continue;
+        }
+        match seen.get(&slug) {
+            Some((other, file)) if *other != name => {
+                problems.push(misspelled_category(site_root, p, name, other, Some(file)));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(slug, (name, &p.file));
+                extra.insert(name.to_string());
+            }
+        }
+    }
+    extra
+}
+
+/// A product's category written differently in categories.yaml, or (`in_product`) in an earlier
+/// product file.
 fn misspelled_category(
     site_root: &Path,
     p: &Product,
     name: &str,
-    categories: &[Category],
-) -> Option<Diagnostic> {
-    let same = categories
-        .iter()
-        .find(|c| c.line.is_some() && c.slug == slug::slugify(name))?;
+    spelled: &str,
+    in_product: Option<&Path>,
+) -> Diagnostic {
+    let (place, help) = match in_product {
+        Some(file) => (
+            file.display().to_string(),
+            format!("write it the same in every product: category: {spelled}"),
+        ),
+        None => (
+            CATEGORIES_FILE.to_string(),
+            format!("write it exactly as categories.yaml does: category: {spelled}"),
+        ),
+    };
     let mut d = Diagnostic::new(
         &p.file,
-        format!("category `{name}` is written `{}` in categories.yaml", same.name),
+        format!("category `{name}` is written `{spelled}` in {place}"),
     )
     .field("category")
-    .help(format!(
-        "write it exactly as categories.yaml does: category: {}",
-        same.name
-    ));
+    .help(help);
     let text = std::fs::read_to_string(site_root.join(&p.file)).unwrap_or_default();
     if let Some((l, c)) = crate::config::locate_key(&text, "category") {
         d = d.at(l, c);
     }
-    Some(d)
+    d
 }
 
 /// Categories that categories.yaml defines, for the near-spelling warning.
@@ -563,7 +668,62 @@ pub fn defined_categories(catalog: &Catalog) -> Vec<&str> {
         .collect()
 }
 
-fn check_unique(products: &[Product], problems: &mut Problems) {
+/// Sets every product's address. Products without a `slug:` whose names make the same slug
+/// (`Speed Rope Pro`, `speed-rope pro!`) are both valid: the first by SKU (or the one whose `slug:`
+/// says so) keeps it, the others get their SKU's slug appended, so the result does not depend on
+/// file names or order. Each such product gets a warning. Two explicit slugs that are the same are
+/// left for [`check_unique`] to refuse.
+fn assign_slugs(products: &mut [Arc<Product>]) -> Vec<Diagnostic> {
+    let mut by_slug: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in products.iter().enumerate() {
+        by_slug.entry(&p.own_slug).or_default().push(i);
+    }
+    let mut slugs: Vec<String> = products.iter().map(|p| p.own_slug.clone()).collect();
+    let mut warnings = Vec::new();
+    for (slug, mut same) in by_slug {
+        if same.len() < 2 {
+            continue;
+        }
+        same.sort_by_key(|&i| (products[i].data.slug.is_none(), &products[i].data.sku));
+        let keeper = &products[same[0]];
+        for &i in &same[1..] {
+            let p = &products[i];
+            let sku = slug::slugify(&p.data.sku.0);
+            // An explicit slug is what the seller chose, and a SKU without letters or digits
+            // adds nothing: both stay as they are, for check_unique to report.
+            if p.data.slug.is_some() || sku.is_empty() {
+                continue;
+            }
+            slugs[i] = format!("{slug}-{sku}");
+            let mut d = Diagnostic::new(
+                &p.file,
+                format!(
+                    "this product's name makes the URL `products/{slug}/`, which is {}'s: \
+                     it is published at `products/{}/` instead",
+                    keeper.file.display(),
+                    slugs[i]
+                ),
+            )
+            .field("name")
+            .help(format!(
+                "to choose the address yourself, give one of them a `slug:`, e.g. slug: {}",
+                slugs[i]
+            ));
+            if let Some(l) = p.slug_line {
+                d = d.at(l, 1);
+            }
+            warnings.push(d);
+        }
+    }
+    for (p, slug) in products.iter_mut().zip(slugs) {
+        if p.slug != slug {
+            Arc::make_mut(p).slug = slug;
+        }
+    }
+    warnings
+}
+
+fn check_unique(products: &[Arc<Product>], problems: &mut Problems) {
     let mut skus: HashMap<&str, &Product> = HashMap::new();
     let mut slugs: HashMap<&str, &Product> = HashMap::new();
     for p in products {

@@ -3,8 +3,10 @@
 use crate::config::SiteConfig;
 use crate::error::{Diagnostic, Problems};
 use crate::markdown;
+use crate::theme::{StaticFile, Theme};
 use crate::yaml;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Deserialize)]
@@ -27,7 +29,9 @@ pub struct Page {
     pub html: String,
 }
 
-/// URL paths the site itself uses; a page there would be overwritten or overwrite.
+/// URL paths the site itself uses; a page there would be overwritten or overwrite. Static files
+/// are checked apart (see [`check_statics`]); 404.html, sitemap.xml and robots.txt need no entry, as
+/// a page's address never has a dot.
 const RESERVED: &[&str] = &[
     "products",
     "categories",
@@ -42,7 +46,8 @@ const RESERVED: &[&str] = &[
     "robots",
 ];
 
-pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Vec<Page>, Vec<Diagnostic>> {
+/// Loads every page; `theme` gives the static files, whose addresses a page may not take.
+pub fn load(site_root: &Path, config: &SiteConfig, theme: &Theme) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let dir = site_root.join("pages");
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd
@@ -61,6 +66,8 @@ pub fn load(site_root: &Path, config: &SiteConfig) -> Result<Vec<Page>, Vec<Diag
             pages.push(page);
         }
     }
+    check_unique(&pages, &mut problems);
+    check_statics(&pages, theme, &mut problems);
     match problems.finish() {
         Ok(()) => Ok(pages),
         Err(e) => Err(e.diagnostics().to_vec()),
@@ -74,6 +81,62 @@ fn load_page(site_root: &Path, path: &Path, rel: &Path, config: &SiteConfig) -> 
     })?;
     let text = yaml::read_text(path, rel)?;
     parse_page(&text, rel, config)
+}
+
+/// Pages whose file names make the same address (`About.md`, `about.md`, `about!.md` → `about/`):
+/// one would silently replace the others.
+fn check_unique(pages: &[Page], problems: &mut Problems) {
+    let mut first: HashMap<&str, &Page> = HashMap::new();
+    for p in pages {
+        let other = *first.entry(&p.slug).or_insert(p);
+        if !std::ptr::eq(other, p) {
+            problems.push(
+                Diagnostic::new(
+                    &p.file,
+                    format!(
+                        "this page's address `{}/` is also {}'s",
+                        p.slug,
+                        other.file.display()
+                    ),
+                )
+                .help(
+                    "rename one of the two files: a page's address is its file name in lower case, \
+                     with letters and digits kept and everything else made a hyphen",
+                ),
+            );
+        }
+    }
+}
+
+/// Pages at the address of a static file's top-level name (`fonts/` and `static/Fonts/a.woff`):
+/// compared regardless of case, as macOS, Windows and zip files do, where one would replace the
+/// other or end up in the same folder.
+fn check_statics(pages: &[Page], theme: &Theme, problems: &mut Problems) {
+    if pages.is_empty() {
+        return;
+    }
+    let statics = theme.static_files();
+    for p in pages {
+        let taken = statics.iter().find(|(path, _)| {
+            let top = path.split('/').next().unwrap_or("");
+            top.eq_ignore_ascii_case(&p.slug)
+        });
+        let Some((path, file)) = taken else { continue };
+        let by = match file {
+            StaticFile::Site(_) => format!("static/{path}"),
+            StaticFile::Embedded(_) => format!("the theme's static file {path}"),
+        };
+        problems.push(
+            Diagnostic::new(
+                &p.file,
+                format!(
+                    "this page's address `{}/` is also where {by} is published",
+                    p.slug
+                ),
+            )
+            .help("rename the page's file (its address is its name), or move the static file"),
+        );
+    }
 }
 
 /// Parses one page's text: front matter, then markdown. `rel` (e.g. `pages/faq.md`) names it in

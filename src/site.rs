@@ -65,7 +65,11 @@ impl Site {
 
     /// [`Site::load`], taking the products of the files in `known` as they are instead of reading
     /// those files again (see [`Catalog::load_reusing`]).
-    pub fn load_reusing(dir: &Path, opts: &BuildOptions, known: HashMap<PathBuf, Product>) -> Result<Site> {
+    pub fn load_reusing(
+        dir: &Path,
+        opts: &BuildOptions,
+        known: HashMap<PathBuf, std::sync::Arc<Product>>,
+    ) -> Result<Site> {
         let root = dir
             .canonicalize()
             .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", dir.display())))?;
@@ -86,7 +90,7 @@ impl Site {
             problems.extend(d);
             Catalog::default()
         });
-        let pages = pages::load(&root, &config).unwrap_or_else(|d| {
+        let pages = pages::load(&root, &config, &theme).unwrap_or_else(|d| {
             problems.extend(d);
             Vec::new()
         });
@@ -130,6 +134,7 @@ impl Site {
             return Err(Error::Site(problems));
         }
         let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &crate::lint::today());
+        warnings.extend(catalog.warnings.iter().cloned());
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(

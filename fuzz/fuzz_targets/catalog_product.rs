@@ -25,8 +25,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = minisite::yaml::text_from_bytes(data.to_vec(), rel) else {
         return;
     };
-    if let Err(d) = minisite::catalog::parse_product(root, rel, &text, config) {
-        // Every refusal names the file it is about.
-        assert_eq!(d.file, rel);
+    if let Err(all) = minisite::catalog::parse_product(root, rel, &text, config) {
+        // A refusal says at least one thing, and everything it says names the file it is about.
+        assert!(!all.is_empty());
+        for d in all {
+            assert_eq!(d.file, rel);
+        }
     }
 });

@@ -83,7 +83,7 @@ impl Todo {
     }
 
     /// The products of `site` that can be taken as they are: their file and photos did not change.
-    fn reusable(&self, site: &Site) -> HashMap<PathBuf, Product> {
+    fn reusable(&self, site: &Site) -> HashMap<PathBuf, std::sync::Arc<Product>> {
         if self.everything {
             return HashMap::new();
         }
@@ -98,7 +98,7 @@ impl Todo {
                         .iter()
                         .any(|ph| self.touches(&site.root, Path::new(&ph.path)))
             })
-            .map(|p| (p.file.clone(), p.clone()))
+            .map(|p| (p.file.clone(), std::sync::Arc::clone(p)))
             .collect()
     }
 }
@@ -261,9 +261,11 @@ impl Rebuilder {
             renderer,
             last: last.map(|l| &l.published),
             known: |p: &Product| {
-                (views_hold && reused.contains(&p.file))
-                    .then(|| memos.get(&p.file).cloned())
-                    .flatten()
+                if !views_hold || !reused.contains(&p.file) {
+                    return None;
+                }
+                // Its address also depends on the other products' names (see catalog::assign_slugs).
+                memos.get(&p.file).filter(|m| m.view.slug == p.slug).cloned()
             },
         };
         // A failure publishes nothing: the batch is dropped and the last good build stays.

@@ -400,14 +400,14 @@ error!(
     "SKU `P1` is also used by products/p.yaml",
     "its own SKU"
 );
-error!(
+// Both are valid products: the second by SKU gets its SKU in its address (see tests/suite/addresses.rs).
+warning!(
     slug_collision,
     "products/q.yaml",
     2,
     1,
-    Some("slug"),
-    "URL `products/plain-product/` is also products/p.yaml's",
-    "explicit `slug:`"
+    "it is published at `products/plain-product-p2/` instead",
+    "give one of them a `slug:`"
 );
 error!(
     site_unknown_field,
@@ -492,6 +492,35 @@ fn yaml_crlf_is_accepted() {
     assert_eq!(
         text(&html(&out.join("products/plain-product/index.html")), "h1"),
         "Plain Product"
+    );
+}
+
+#[test]
+fn a_product_file_with_three_problems_reports_all_three() {
+    let site = copy_site(&corpus().join("base"));
+    std::fs::write(
+        site.path().join("products/p.yaml"),
+        "sku: ''\nname: Plain Product\nphotos: [images/missing.jpg]\n\
+         price_tiers: [{min_qty: 10, max_qty: 5, unit_price: 2.5}]\n",
+    )
+    .unwrap();
+    let Outcome::Refused(all) = run(site.path()) else {
+        panic!("the product was accepted")
+    };
+    let got: Vec<(Option<usize>, Option<&str>)> = all
+        .iter()
+        .filter(|d| d.file == Path::new("products/p.yaml"))
+        .map(|d| (d.line, d.field.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(1), Some("sku")),
+            (Some(3), Some("photos[0]")),
+            (Some(4), Some("price_tiers[0].max_qty")),
+        ],
+        "{}",
+        show(&all)
     );
 }
 

@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod common;
 
+mod addresses;
 mod bad_inputs;
 mod build;
 mod cli;

@@ -398,6 +398,27 @@ fn rebuilds_on_edits_and_survives_broken_ones() {
     assert!(!site.path().join("public").exists());
 }
 
+/// A product whose file did not change is reused, but its address can still change: another
+/// product's name may make the same one and take it (the lower SKU keeps it).
+#[test]
+fn a_product_moved_by_another_products_name_is_served_at_its_new_address() {
+    let site = common::shop();
+    let server = start(site.path());
+    let port = server.port;
+    let rx = events(port);
+    std::fs::write(
+        site.path().join("products/futsal-ball-2.yaml"),
+        "sku: FX-FB-000\nname: Futsal ball!\ncategory: Footballs\nphotos: [images/grey.jpg]\n",
+    )
+    .unwrap();
+    wait_event(&rx, "reload");
+    wait_page(port, "/products/futsal-ball/", "FX-FB-000");
+    let moved = get(port, "/products/futsal-ball-fx-fb-003/");
+    assert_eq!(moved.status, 200);
+    assert!(moved.body.contains("FX-FB-003"), "{}", moved.body);
+    assert!(!get(port, "/products/futsal-ball/").body.contains("FX-FB-003"));
+}
+
 #[test]
 fn a_css_change_swaps_stylesheets() {
     let site = common::shop();

@@ -21,7 +21,15 @@ fn main() -> ExitCode {
         Command::Init { .. } => None,
     };
     let building = matches!(cli.command, Command::Build { .. });
-    match run(cli, site_root.as_deref()) {
+    let result = run(cli, site_root.as_deref());
+    if building && result.is_err() && minisite::output::cancelled() {
+        // The build failed because Ctrl-C stopped it: the handler is removing the unfinished
+        // copy and exits with 130 when done; reporting the failure here would race it.
+        loop {
+            std::thread::park();
+        }
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Usage(msg)) => {
             eprintln!("error: {msg}");

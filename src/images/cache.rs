@@ -65,8 +65,9 @@ impl Cache {
     }
 }
 
-/// Puts `from` at `to` without copying bytes when the file system allows (hard link).
-pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Puts a copy of `from` at `to`: a file of its own, never the cache's inode, so optimising or
+/// editing a published photo in place cannot change the cache.
+pub fn copy_out(from: &Path, to: &Path) -> std::io::Result<()> {
     // An interrupted build is removing its output: do not re-create folders in it.
     if crate::output::cancelled() {
         return Err(std::io::Error::new(
@@ -77,8 +78,7 @@ pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    if std::fs::hard_link(from, to).is_ok() {
-        return Ok(());
-    }
-    std::fs::copy(from, to).map(|_| ())
+    // On Linux this is copy_file_range: no bytes pass through user space, and btrfs or XFS share
+    // the blocks (a reflink) while still giving the output its own inode.
+    std::fs::copy(from, to).map(drop)
 }

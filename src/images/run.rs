@@ -1,8 +1,8 @@
-//! Makes the planned variants: cached ones are linked, missing ones made from one decode per photo.
+//! Makes the planned variants: cached ones are copied, missing ones made from one decode per photo.
 
 use crate::config::ImageFormat;
 use crate::error::Diagnostic;
-use crate::images::cache::{link_or_copy, Cache};
+use crate::images::cache::{copy_out, Cache};
 use crate::images::ops;
 use crate::images::plan::{ImagePlan, ImageSet, Variant};
 use crate::images::sources::SourceIndex;
@@ -119,7 +119,7 @@ fn make_set(
         })?;
     }
     for v in set.all() {
-        link_or_copy(&cache.path(&v.key, v.format.extension()), &out_root.join(&v.url))
+        copy_out(&cache.path(&v.key, v.format.extension()), &out_root.join(&v.url))
             .map_err(|e| fail(format!("cannot be written to the output: {e}")))?;
     }
     Ok(ImageStats {

@@ -8,6 +8,7 @@ mod common;
 
 mod bad_inputs;
 mod build;
+mod cache;
 mod cli;
 mod errors;
 #[cfg(unix)]

@@ -66,7 +66,9 @@ impl Cache {
 }
 
 /// Puts a copy of `from` at `to`: a file of its own, never the cache's inode, so optimising or
-/// editing a published photo in place cannot change the cache.
+/// editing a published photo in place cannot change the cache. Created by this process, not
+/// copied with the entry's mode, it gets the umask's ordinary permissions (0644 under umask 022)
+/// instead of the private 0600 of the cache's temp files.
 pub fn copy_out(from: &Path, to: &Path) -> std::io::Result<()> {
     // An interrupted build is removing its output: do not re-create folders in it.
     if crate::output::cancelled() {
@@ -80,5 +82,7 @@ pub fn copy_out(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     // On Linux this is copy_file_range: no bytes pass through user space, and btrfs or XFS share
     // the blocks (a reflink) while still giving the output its own inode.
-    std::fs::copy(from, to).map(drop)
+    let mut src = std::fs::File::open(from)?;
+    let mut dst = std::fs::File::create(to)?;
+    std::io::copy(&mut src, &mut dst).map(drop)
 }

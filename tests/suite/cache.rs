@@ -71,3 +71,32 @@ fn output_and_cache_share_no_inode_so_editing_a_published_photo_leaves_the_cache
         variant.display()
     );
 }
+
+/// A web server running as its own user (nginx's `www-data`) must be able to read every file of a
+/// site built by another, and `cp -r` or `rsync -a` keep whatever modes the build gave.
+#[cfg(unix)]
+#[test]
+fn published_files_and_folders_get_ordinary_permissions_from_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = shop();
+    let out = site.path().join("public");
+    for round in ["first build", "rebuild from the cache"] {
+        let o = std::process::Command::new("sh")
+            .args(["-c", "umask 022 && exec \"$0\" build \"$1\""])
+            .arg(env!("CARGO_BIN_EXE_minisite"))
+            .arg(site.path())
+            .env_remove("MINISITE_CACHE_DIR")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut checked = 0;
+        for e in walkdir::WalkDir::new(&out) {
+            let e = e.unwrap();
+            let mode = e.metadata().unwrap().permissions().mode() & 0o7777;
+            let want = if e.file_type().is_dir() { 0o755 } else { 0o644 };
+            assert_eq!(mode, want, "{round}: {} is {mode:o}", e.path().display());
+            checked += 1;
+        }
+        assert!(checked > 50, "{checked}");
+    }
+}

@@ -100,3 +100,46 @@ fn published_files_and_folders_get_ordinary_permissions_from_the_umask() {
         assert!(checked > 50, "{checked}");
     }
 }
+
+/// The cache entry behind a published variant: its name carries the first 10 digits of the key.
+fn entry_of(cache: &Path, variant: &Path) -> std::path::PathBuf {
+    let name = variant.file_name().unwrap().to_string_lossy().to_string();
+    let ext = variant.extension().unwrap().to_string_lossy().to_string();
+    let key10 = name.rsplit('-').nth(1).unwrap().to_string();
+    files(cache)
+        .into_iter()
+        .find(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with(&key10) && n.ends_with(&format!(".{ext}"))
+        })
+        .unwrap_or_else(|| panic!("no cache entry for {name}"))
+}
+
+#[test]
+fn a_cache_entry_cut_short_is_made_again_never_published() {
+    let site = shop();
+    let opts = minisite::BuildOptions::default();
+    let (first, _) = minisite::build(site.path(), &opts).unwrap();
+    let variant = published_variants(&first.output)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "webp"))
+        .unwrap();
+    let original = std::fs::read(&variant).unwrap();
+    let (w, h) = image::image_dimensions(&variant).unwrap();
+    let entry = entry_of(&site.path().join(".minisite-cache"), &variant);
+    let bytes = std::fs::read(&entry).unwrap();
+    std::fs::write(&entry, &bytes[..bytes.len() / 2]).unwrap();
+
+    let (second, _) = minisite::build(site.path(), &opts).unwrap();
+    assert_eq!(second.images.made, 1, "only the damaged entry is made again");
+    assert_eq!(image::image_dimensions(&variant).unwrap(), (w, h));
+    assert!(
+        std::fs::read(&variant).unwrap() == original,
+        "{} is published whole",
+        variant.display()
+    );
+    assert!(
+        std::fs::read(&entry).unwrap() == original,
+        "the entry is repaired"
+    );
+}

@@ -2,7 +2,8 @@
 //!
 //! The cache is disposable: an entry is checked against the length and hash recorded when it was
 //! stored before it is used, and one that does not match (cut short by a full disk, changed by
-//! hand or by another program) is simply a miss, made again and overwritten.
+//! hand or by another program) is simply a miss, made again and overwritten; so is a folder
+//! where an entry should be, or a file where a shard folder should be.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -69,19 +70,45 @@ impl Cache {
     /// entry and check that do not match: a miss, never wrong bytes.
     pub fn put(&self, key: &str, ext: &str, bytes: &[u8]) -> std::io::Result<()> {
         let path = self.path(key, ext);
-        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+        let shard = path.parent().unwrap_or(Path::new("."));
+        make_shard(shard)?;
         write_over(&path, bytes)?;
         let check = format!("{} {}\n", bytes.len(), blake3::hash(bytes).to_hex());
         write_over(&self.check_path(key, ext), check.as_bytes())
     }
 }
 
+/// Creates a shard folder; a file (or dangling link) in its place is a damaged cache and goes.
+fn make_shard(shard: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(shard).is_ok() && !shard.is_dir() {
+        // Another thread may have just replaced it with the folder.
+        if let Err(e) = remove_ignoring_gone(std::fs::remove_file(shard)) {
+            if !shard.is_dir() {
+                return Err(e);
+            }
+        }
+    }
+    std::fs::create_dir_all(shard)
+}
+
+/// Writes `bytes` at `path` by rename; a folder in its place is a damaged cache and goes.
 fn write_over(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        remove_ignoring_gone(std::fs::remove_dir_all(path))?;
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Another thread repairing the same shard may have removed it first.
+fn remove_ignoring_gone(r: std::io::Result<()>) -> std::io::Result<()> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
 }
 
 impl Cache {
@@ -105,8 +132,14 @@ impl Cache {
                 let is_entry =
                     key.len() == 64 && key.starts_with(&name) && key.bytes().all(|b| b.is_ascii_hexdigit());
                 if is_entry && !keep.contains(key) {
-                    bytes += f.metadata().map(|m| m.len()).unwrap_or(0);
-                    std::fs::remove_file(f.path())?;
+                    let meta = std::fs::symlink_metadata(f.path())?;
+                    bytes += meta.len();
+                    // A folder under an entry's name is damage; it goes like the entry would.
+                    if meta.is_dir() {
+                        std::fs::remove_dir_all(f.path())?;
+                    } else {
+                        std::fs::remove_file(f.path())?;
+                    }
                     // Counted are variants; their checks go with them.
                     files += usize::from(!fname.ends_with(&format!(".{CHECK_EXT}")));
                 }
@@ -144,5 +177,20 @@ mod tests {
         assert_eq!(cache.get(KEY, "webp"), None, "damaged check");
         std::fs::remove_file(cache.check_path(KEY, "webp")).unwrap();
         assert_eq!(cache.get(KEY, "webp"), None, "no check");
+    }
+
+    #[test]
+    fn put_replaces_a_folder_at_an_entry_and_a_file_at_a_shard() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().to_path_buf());
+        std::fs::create_dir_all(cache.path(KEY, "jpg").join("inside")).unwrap();
+        cache.put(KEY, "jpg", b"jpeg").unwrap();
+        assert_eq!(cache.get(KEY, "jpg").as_deref(), Some(&b"jpeg"[..]));
+
+        std::fs::remove_dir_all(tmp.path().join("ab")).unwrap();
+        std::fs::write(tmp.path().join("ab"), b"not a folder").unwrap();
+        assert_eq!(cache.get(KEY, "jpg"), None);
+        cache.put(KEY, "jpg", b"jpeg").unwrap();
+        assert_eq!(cache.get(KEY, "jpg").as_deref(), Some(&b"jpeg"[..]));
     }
 }

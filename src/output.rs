@@ -98,6 +98,9 @@ impl Staging {
                 )));
             }
         }
+        // tempfile makes folders 0777 less the umask (only its files are private, 0600), so this
+        // one, swapped in as the output, is as readable as any folder the build creates. Nothing
+        // published is written through a tempfile file.
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}.minisite-build-"))
             .tempdir_in(parent)

@@ -1,8 +1,9 @@
-//! Makes the planned variants: cached ones are linked, missing ones made from one decode per photo.
+//! Makes the planned variants: cached ones are checked and copied, missing ones made from one
+//! decode per photo.
 
 use crate::config::ImageFormat;
 use crate::error::Diagnostic;
-use crate::images::cache::{link_or_copy, Cache};
+use crate::images::cache::Cache;
 use crate::images::ops;
 use crate::images::plan::{ImagePlan, ImageSet, Variant};
 use crate::images::sources::SourceIndex;
@@ -87,10 +88,18 @@ fn make_set(
     background: [u8; 3],
 ) -> Result<ImageStats, Diagnostic> {
     let fail = |msg: String| Diagnostic::new(&set.path, msg);
-    let missing: Vec<&Variant> = set
-        .all()
-        .filter(|v| !cache.has(&v.key, v.format.extension()))
-        .collect();
+    let put_out = |v: &Variant, bytes: &[u8]| {
+        publish(&out_root.join(&v.url), bytes)
+            .map_err(|e| fail(format!("cannot be written to the output: {e}")))
+    };
+    // What the cache holds is published only once it checks out; anything else is made again.
+    let mut missing = Vec::new();
+    for v in set.all() {
+        match cache.get(&v.key, v.format.extension()) {
+            Some(bytes) => put_out(v, &bytes)?,
+            None => missing.push(v),
+        }
+    }
     if !missing.is_empty() {
         let bytes = std::fs::read(&set.source).map_err(|e| fail(format!("cannot be read: {e}")))?;
         // A decoder bug must cost one photo, not the whole build.
@@ -113,14 +122,10 @@ fn make_set(
                     .map_err(|e| fail(format!("cannot be encoded: {e}")))?;
                 cache
                     .put(&v.key, v.format.extension(), &encoded)
-                    .map(drop)
-                    .map_err(|e| fail(format!("cannot be written to the image cache: {e}")))
+                    .map_err(|e| fail(format!("cannot be written to the image cache: {e}")))?;
+                put_out(v, &encoded)
             })
         })?;
-    }
-    for v in set.all() {
-        link_or_copy(&cache.path(&v.key, v.format.extension()), &out_root.join(&v.url))
-            .map_err(|e| fail(format!("cannot be written to the output: {e}")))?;
     }
     Ok(ImageStats {
         made: missing.len(),
@@ -133,6 +138,23 @@ type Shape = (u32, u32, Option<[u64; 4]>);
 
 fn shape(v: &Variant) -> Shape {
     (v.width, v.height, v.crop.map(|c| c.map(f64::to_bits)))
+}
+
+/// Writes one variant into the output: from the checked bytes themselves, so what was checked is
+/// what is published, in a file of its own (never the cache's inode) that, created by this
+/// process, gets the umask's ordinary permissions (0644 under umask 022), not the cache's 0600.
+fn publish(to: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // An interrupted build is removing its output: do not re-create folders in it.
+    if crate::output::cancelled() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "the build was interrupted",
+        ));
+    }
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(to, bytes)
 }
 
 /// The average colour of every photo, from the index when known, else from its smallest variant
@@ -155,9 +177,8 @@ pub fn colors(
                     .iter()
                     .filter(|v| v.format != ImageFormat::Avif)
                     .min_by_key(|v| (v.format != ImageFormat::Webp, v.width))?;
-                let img = image::open(cache.path(&smallest.key, smallest.format.extension()))
-                    .ok()?
-                    .to_rgba8();
+                let bytes = cache.get(&smallest.key, smallest.format.extension())?;
+                let img = image::load_from_memory(&bytes).ok()?.to_rgba8();
                 let n = (img.width() as u64 * img.height() as u64).max(1);
                 let mut sum = [0u64; 3];
                 for p in img.pixels() {

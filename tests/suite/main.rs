@@ -9,6 +9,7 @@ mod common;
 mod addresses;
 mod bad_inputs;
 mod build;
+mod cache;
 mod cli;
 mod errors;
 #[cfg(unix)]

@@ -1195,3 +1195,35 @@ fn devtools_list(port: u16) -> String {
     r.read_exact(&mut body).unwrap();
     String::from_utf8(body).unwrap()
 }
+
+/// The served folder's files get the umask's ordinary permissions, like a build's: its photo
+/// variants are copies, never the image cache's private (0600) files.
+#[cfg(unix)]
+#[test]
+fn served_files_get_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    // What this process (and so the server it starts) gives a new file and folder.
+    let probe = tempfile::tempdir().unwrap();
+    std::fs::write(probe.path().join("f"), "").unwrap();
+    std::fs::create_dir(probe.path().join("d")).unwrap();
+    let (file, dir) = (mode(&probe.path().join("f")), mode(&probe.path().join("d")));
+    let site = common::shop();
+    let server = start_settled(site.path());
+    let mut photos = 0;
+    for e in walkdir::WalkDir::new(&server.output)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let want = if e.file_type().is_dir() { dir } else { file };
+        assert_eq!(
+            mode(e.path()),
+            want,
+            "{} is {:o}",
+            e.path().display(),
+            mode(e.path())
+        );
+        photos += e.path().extension().is_some_and(|x| x == "webp") as usize;
+    }
+    assert!(photos > 0);
+}

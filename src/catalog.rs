@@ -4,6 +4,7 @@ use crate::config::{PhotoSpec, SiteConfig};
 use crate::error::{Diagnostic, Problems};
 use crate::markdown;
 use crate::paths;
+use crate::source::Source;
 use crate::yaml;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -173,6 +174,8 @@ pub struct Product {
     pub description_html: Option<String>,
     /// Index into [`Catalog::categories`].
     pub category: Option<usize>,
+    /// The file's text as parsed, to place problems found later (see [`Catalog::sources`]).
+    pub source: Source,
     sku_line: Option<usize>,
     slug_line: Option<usize>,
 }
@@ -221,6 +224,8 @@ pub struct Catalog {
     /// Sorted by category order, then name, then SKU.
     pub products: Vec<Product>,
     pub categories: Vec<Category>,
+    /// categories.yaml's text as parsed, when there is one.
+    pub categories_source: Option<Source>,
 }
 
 const CATEGORIES_FILE: &str = "categories.yaml";
@@ -259,7 +264,7 @@ impl Catalog {
 
         check_unique(&products, &mut problems);
 
-        let mut categories = load_categories(site_root, &mut problems, config);
+        let (mut categories, categories_source) = load_categories(site_root, &mut problems, config);
         let known: HashMap<&str, usize> = categories
             .iter()
             .enumerate()
@@ -269,7 +274,7 @@ impl Catalog {
         for p in &products {
             if let Some(c) = &p.data.category {
                 if !known.contains_key(c.as_str()) {
-                    if let Some(d) = misspelled_category(site_root, p, c, &categories) {
+                    if let Some(d) = misspelled_category(p, c, &categories) {
                         problems.push(d);
                         continue;
                     }
@@ -321,13 +326,25 @@ impl Catalog {
             }
         }
         match problems.finish() {
-            Ok(()) => Ok(Catalog { products, categories }),
+            Ok(()) => Ok(Catalog {
+                products,
+                categories,
+                categories_source,
+            }),
             Err(e) => Err(e.diagnostics().to_vec()),
         }
     }
 
     pub fn featured(&self) -> impl Iterator<Item = &Product> {
         self.products.iter().filter(|p| p.data.featured)
+    }
+
+    /// The texts of every product file and categories.yaml, as they were parsed.
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.products
+            .iter()
+            .map(|p| &p.source)
+            .chain(&self.categories_source)
     }
 }
 
@@ -368,21 +385,20 @@ pub fn parse_product(
     config: &SiteConfig,
 ) -> Result<Product, Diagnostic> {
     let data: ProductData = yaml::parse(text, rel)?;
-    let locate = |key: &str| crate::config::locate_key(text, key);
+    let source = Source::new(rel, text);
+    let locate = |key: &str| source.key(key).map(|l| (l.line, l.column));
     let fail = |key: &str, field: &str, msg: String, help: &str| {
-        let mut d = Diagnostic::new(rel, msg).field(field).help(help);
-        if let Some((l, c)) = locate(key) {
-            d = d.at(l, c);
-        }
-        d
+        Diagnostic::new(rel, msg)
+            .field(field)
+            .help(help)
+            .located(source.key(key))
     };
     // Tiers are often written `{min_qty: 1, unit_price: 2}`: find the key inside the braces too.
     let fail_nth = |key: &str, n: usize, field: &str, msg: String, help: &str| {
-        let mut d = Diagnostic::new(rel, msg).field(field).help(help);
-        if let Some((l, c)) = crate::config::locate_nth(text, key, n) {
-            d = d.at(l, c);
-        }
-        d
+        Diagnostic::new(rel, msg)
+            .field(field)
+            .help(help)
+            .located(source.nth_key(key, n))
     };
     if data.sku.0.trim().is_empty() {
         return Err(fail(
@@ -425,7 +441,7 @@ pub fn parse_product(
             let at = if ph.path.trim().is_empty() {
                 locate("photos")
             } else {
-                find_value(text, &ph.path)
+                source.value(&ph.path).map(|l| (l.line, l.column))
             };
             if let Some((l, c)) = at {
                 d = d.at(l, c);
@@ -502,6 +518,7 @@ pub fn parse_product(
         description_html,
         category: None,
         sku_line: locate("sku").map(|l| l.0),
+        source: source.clone(),
         slug_line: locate("slug").or_else(|| locate("name")).map(|l| l.0),
         data,
     })
@@ -520,24 +537,13 @@ impl AtOr for Diagnostic {
     }
 }
 
-fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
-    text.lines()
-        .enumerate()
-        .find_map(|(i, line)| line.find(value).map(|c| (i + 1, c + 1)))
-}
-
 /// A product's category that categories.yaml spells differently: the same URL (`footballs` for
 /// `Footballs`) is an error; only a near spelling is left to a warning (see [`crate::lint`]).
-fn misspelled_category(
-    site_root: &Path,
-    p: &Product,
-    name: &str,
-    categories: &[Category],
-) -> Option<Diagnostic> {
+fn misspelled_category(p: &Product, name: &str, categories: &[Category]) -> Option<Diagnostic> {
     let same = categories
         .iter()
         .find(|c| c.line.is_some() && c.slug == slug::slugify(name))?;
-    let mut d = Diagnostic::new(
+    let d = Diagnostic::new(
         &p.file,
         format!("category `{name}` is written `{}` in categories.yaml", same.name),
     )
@@ -546,11 +552,7 @@ fn misspelled_category(
         "write it exactly as categories.yaml does: category: {}",
         same.name
     ));
-    let text = std::fs::read_to_string(site_root.join(&p.file)).unwrap_or_default();
-    if let Some((l, c)) = crate::config::locate_key(&text, "category") {
-        d = d.at(l, c);
-    }
-    Some(d)
+    Some(d.located(p.source.key("category")))
 }
 
 /// Categories that categories.yaml defines, for the near-spelling warning.
@@ -598,19 +600,25 @@ fn check_unique(products: &[Product], problems: &mut Problems) {
     }
 }
 
-fn load_categories(site_root: &Path, problems: &mut Problems, config: &SiteConfig) -> Vec<Category> {
+fn load_categories(
+    site_root: &Path,
+    problems: &mut Problems,
+    config: &SiteConfig,
+) -> (Vec<Category>, Option<Source>) {
     let path = site_root.join(CATEGORIES_FILE);
     if !path.exists() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let shown = Path::new(CATEGORIES_FILE);
     let Some(text) = problems.take(yaml::read_text(&path, shown)) else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
-    let Some(list) = problems.take(yaml::parse::<Vec<CategoryData>>(&text, shown)) else {
-        return Vec::new();
+    let source = Source::new(shown, text);
+    let Some(list) = problems.take(yaml::parse::<Vec<CategoryData>>(source.text(), shown)) else {
+        return (Vec::new(), Some(source));
     };
-    list.into_iter()
+    let categories = list
+        .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let slug = c.slug.clone().unwrap_or_else(|| slug::slugify(&c.name));
@@ -625,10 +633,11 @@ fn load_categories(site_root: &Path, problems: &mut Problems, config: &SiteConfi
                 image: c.image,
                 name: c.name,
                 products: Vec::new(),
-                line: crate::config::locate_nth(&text, "name", i).map(|(l, _)| l),
+                line: source.nth_key("name", i).map(|l| l.line),
             }
         })
-        .collect()
+        .collect();
+    (categories, Some(source))
 }
 
 fn check_categories(categories: &[Category], problems: &mut Problems) {

@@ -272,3 +272,45 @@ fn two_builds_of_one_output_at_once_do_not_interleave() {
     assert_eq!(files(&out.join("images")).len(), 32);
     assert_eq!(leftovers(site.path()), Vec::<String>::new());
 }
+
+/// Regression: on a line with `Größe` or Urdu text before the spot, the message's
+/// `file:line:column` counted characters while the snippet's `╭─[file:line:column]` counted
+/// bytes, and a missing photo's column was counted in bytes too.
+#[test]
+fn column_and_caret_disagreed_after_non_ascii_text() {
+    let site = shop();
+    let p = site.path().join("products/futsal-ball.yaml");
+    let photos = "photos: [{path: images/ladybird.jpg, alt: \"Größe 4, گول کیپر\"}, images/ladybrd.jpg]";
+    std::fs::write(
+        &p,
+        format!("sku: FX-FB-003\nname: Futsal Ball\ncategory: Footballs\n{photos}\n"),
+    )
+    .unwrap();
+    let o = cli(&["check", site.path().to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let column = photos[..photos.find("images/ladybrd.jpg").unwrap()]
+        .chars()
+        .count()
+        + 1;
+    assert_eq!(column, 65, "the spot is 65 characters in (74 bytes)");
+    let at = format!("products/futsal-ball.yaml:4:{column}");
+    assert!(err.contains(&format!("{at}: `photos[1]`")), "{err}");
+    assert!(
+        err.contains(&format!("[{at}]")),
+        "the snippet's header agrees: {err}"
+    );
+
+    // The mark starts under the character the column names.
+    let lines: Vec<&str> = err.lines().collect();
+    let shown = lines
+        .iter()
+        .position(|l| l.contains("│ photos:"))
+        .expect("the line is shown");
+    let code_starts = lines[shown].chars().position(|c| c == '│').unwrap() + 2;
+    let marked = lines[shown + 1]
+        .chars()
+        .position(|c| matches!(c, '─' | '┬' | '^'))
+        .expect("a mark under the line");
+    assert_eq!(marked - code_starts + 1, column, "{err}");
+    assert_eq!(photos.chars().nth(column - 1), Some('i'));
+}

@@ -314,3 +314,17 @@ fn column_and_caret_disagreed_after_non_ascii_text() {
     assert_eq!(marked - code_starts + 1, column, "{err}");
     assert_eq!(photos.chars().nth(column - 1), Some('i'));
 }
+
+/// Regression: a bad `images.thumbnails.widths` was reported on the line of `images.widths`,
+/// the first `widths:` in the file.
+#[test]
+fn thumbnail_widths_error_pointed_at_images_widths() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    let text = read(&cfg) + "  thumbnails:\n    ratio: \"1:1\"\n    widths: [320, 0]\n";
+    std::fs::write(&cfg, &text).unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.field.as_deref(), Some("images.thumbnails.widths"), "{d}");
+    let line = text.lines().position(|l| l == "    widths: [320, 0]").unwrap() + 1;
+    assert_eq!((d.line, d.column), (Some(line), Some(5)), "{d}");
+}

@@ -344,6 +344,66 @@ mod tests {
     }
 
     #[test]
+    fn base_url_gets_one_trailing_slash_and_must_be_a_web_address() {
+        assert_eq!(
+            BaseUrl::new("https://a.example").unwrap().as_str(),
+            "https://a.example/"
+        );
+        assert_eq!(
+            BaseUrl::new("http://a.example/x/").unwrap().as_str(),
+            "http://a.example/x/"
+        );
+        for bad in ["ftp://a.example", "https://", "https://a b.example", "a.example"] {
+            assert!(BaseUrl::new(bad).is_none(), "{bad}");
+        }
+        let c = SiteConfig::parse("title: S\nbase_url: https://a.example\n", Path::new("site.yaml")).unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://a.example/"));
+        let e = SiteConfig::parse("title: S\nbase_url: www.a.example\n", Path::new("site.yaml")).unwrap_err();
+        assert_eq!((e[0].field.as_deref(), e[0].line), (Some("base_url"), Some(2)));
+    }
+
+    #[test]
+    fn colours_keep_their_spelling_and_know_their_value() {
+        let c = Color::parse("#FA0").unwrap();
+        assert_eq!((c.as_str(), c.rgb()), ("#FA0", [0xff, 0xaa, 0x00]));
+        assert_eq!(Color::parse("#0f4c81").unwrap().rgb(), [0x0f, 0x4c, 0x81]);
+        for bad in ["0f4c81", "#0f4c8", "#ggg", "red"] {
+            assert!(Color::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn thumbnail_ratio_is_a_ratio_or_none() {
+        let parse = |r: &str| {
+            SiteConfig::parse(
+                &format!("title: S\nimages:\n  thumbnails:\n    ratio: \"{r}\"\n"),
+                Path::new("s"),
+            )
+        };
+        assert_eq!(
+            parse("4:3").unwrap().images.thumbnails.ratio.map(Ratio::value),
+            Some(4.0 / 3.0)
+        );
+        assert_eq!(parse("none").unwrap().images.thumbnails.ratio, None);
+        for bad in ["4/3", "0:1", "inf:1", "1:NaN", "wide"] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e[0].field.as_deref(), Some("images.thumbnails.ratio"), "{bad}");
+            assert_eq!(e[0].line, Some(4), "{bad}");
+        }
+    }
+
+    #[test]
+    fn social_links_are_located_in_their_own_entry() {
+        let e = SiteConfig::parse(
+            "title: S\nsocial:\n  - {name: A, url: https://a.example}\n  - name: B\n    url: javascript:x\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap_err();
+        assert_eq!(e[0].field.as_deref(), Some("social[1].url"));
+        assert_eq!((e[0].line, e[0].column), (Some(5), Some(5)));
+    }
+
+    #[test]
     fn photo_short_and_long_forms() {
         let c = SiteConfig::parse(
             "title: S\ncompany:\n  photos:\n    - a.jpg\n    - {path: b.jpg, alt: B}\n",

@@ -328,3 +328,17 @@ fn thumbnail_widths_error_pointed_at_images_widths() {
     let line = text.lines().position(|l| l == "    widths: [320, 0]").unwrap() + 1;
     assert_eq!((d.line, d.column), (Some(line), Some(5)), "{d}");
 }
+
+/// A photo problem found after loading (while making variants) is placed in the product's text
+/// as it was loaded, not in the file as it is now: under `serve` it may have changed since.
+#[test]
+fn late_photo_problem_is_placed_in_the_text_read_at_load() {
+    let site = shop();
+    let s = minisite::Site::load(site.path(), &Default::default()).unwrap();
+    let p = site.path().join("products/training-ball.yaml");
+    std::fs::write(&p, "# two lines\n# added since\n".to_string() + &read(&p)).unwrap();
+    let late = minisite::Diagnostic::new("images/grey.jpg", "the photo cannot be decoded");
+    let d = s.named_in(vec![late]).remove(0);
+    assert_eq!(d.file, std::path::Path::new("products/training-ball.yaml"));
+    assert_eq!((d.line, d.column), (Some(5), Some(12)), "{d}");
+}

@@ -264,7 +264,8 @@ impl<'a> Layout<'a> {
                         at_start = false;
                     }
                     b'[' | b'{' if at_start || flow > 0 => {
-                        flow += 1;
+                        // Saturating: this runs on any text, however deep.
+                        flow = flow.saturating_add(1);
                         at_start = true;
                     }
                     b']' | b'}' if flow > 0 => {
@@ -375,7 +376,7 @@ impl<'a> Layout<'a> {
         let open = (from..to).find(|&i| self.depth[i].is_some())?;
         match bytes[open] {
             b'[' => {
-                let d = self.depth[open]? + 1;
+                let d = self.depth[open]?.saturating_add(1);
                 let close = self.closing(open, to).unwrap_or(to);
                 let commas = (open + 1..close).filter(|&i| bytes[i] == b',' && self.depth[i] == Some(d));
                 let begin = std::iter::once(open).chain(commas).nth(n)? + 1;
@@ -549,6 +550,47 @@ mod tests {
             s.repeated_key("images", "widths"),
             Some(Loc { line: 5, column: 3 })
         );
+    }
+
+    #[test]
+    fn odd_texts_do_not_panic() {
+        let texts = [
+            "",
+            "\"\\",
+            "a: '",
+            "a: \"x\\",
+            &"[".repeat(70_000),
+            "é: [é, {é: é",
+            "a:\n- \n- b: |\n  ö\n-",
+            "a: {b: [c, {d: e}]}, f: ]]]}}",
+            "- - - a: b\n  - c",
+            "ä:\n  ö: [ü, \"ß\", 'x''y']\n  ö: 2 # ö: 3\n",
+        ];
+        let paths = [
+            "a",
+            "a[0]",
+            "a[1].b",
+            "a.b[0][1].d",
+            "é[1]",
+            "ä.ö",
+            "[0]",
+            "[2].a",
+            "?",
+            ".",
+            "a[x]",
+        ];
+        for t in texts {
+            let s = Source::new("t", t);
+            for p in paths {
+                let _ = (
+                    s.field(p),
+                    s.repeated_key(p, "ö"),
+                    s.value(p),
+                    s.key(p),
+                    s.nth_key(p, 1),
+                );
+            }
+        }
     }
 
     #[test]

@@ -311,6 +311,19 @@ mod tests {
     }
 
     #[test]
+    fn serde_yaml_columns_count_characters() {
+        // libyaml's marks advance one column per character, whatever its length in bytes.
+        let line = "name: \"Größe گول\" x: 3";
+        let d = parse::<T>(&format!("{line}\nquantity: 1\n"), Path::new("p.yaml")).unwrap_err();
+        assert_eq!((d.line, d.column), (Some(1), Some(19)), "{d}");
+        assert_eq!(
+            line.chars().nth(18),
+            Some('x'),
+            "the 19th character, the 24th byte"
+        );
+    }
+
+    #[test]
     fn non_utf8_column_counts_the_characters_before_it() {
         let mut bytes = "name: Größe ".as_bytes().to_vec();
         bytes.push(0xff);

@@ -4,6 +4,7 @@ use crate::config::{PhotoSpec, SiteConfig};
 use crate::error::{Diagnostic, Problems};
 use crate::markdown;
 use crate::paths;
+use crate::source::Source;
 use crate::yaml;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -178,6 +179,8 @@ pub struct Product {
     pub description_html: Option<String>,
     /// Index into [`Catalog::categories`].
     pub category: Option<usize>,
+    /// The file's text as parsed, to place problems found later (see [`Catalog::sources`]).
+    pub source: Source,
     sku_line: Option<usize>,
     slug_line: Option<usize>,
 }
@@ -229,6 +232,8 @@ pub struct Catalog {
     pub categories: Vec<Category>,
     /// What the seller should know but that does not stop the build (an address made unique).
     pub warnings: Vec<Diagnostic>,
+    /// categories.yaml's text as parsed, when there is one.
+    pub categories_source: Option<Source>,
 }
 
 const CATEGORIES_FILE: &str = "categories.yaml";
@@ -274,8 +279,8 @@ impl Catalog {
         let warnings = assign_slugs(&mut products);
         check_unique(&products, &mut problems);
 
-        let mut categories = load_categories(site_root, &mut problems, config);
-        for name in extra_categories(site_root, &products, &categories, &mut problems) {
+        let (mut categories, categories_source) = load_categories(site_root, &mut problems, config);
+        for name in extra_categories(&products, &categories, &mut problems) {
             categories.push(Category {
                 slug: slug::slugify(&name),
                 title: name.clone(),
@@ -327,6 +332,7 @@ impl Catalog {
                 products,
                 categories,
                 warnings,
+                categories_source,
             }),
             Err(e) => Err(e.diagnostics().to_vec()),
         }
@@ -334,6 +340,14 @@ impl Catalog {
 
     pub fn featured(&self) -> impl Iterator<Item = &Arc<Product>> {
         self.products.iter().filter(|p| p.data.featured)
+    }
+
+    /// The texts of every product file and categories.yaml, as they were parsed.
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.products
+            .iter()
+            .map(|p| &p.source)
+            .chain(&self.categories_source)
     }
 }
 
@@ -378,7 +392,8 @@ pub fn parse_product(
     config: &SiteConfig,
 ) -> Result<Product, Vec<Diagnostic>> {
     let data: ProductData = yaml::parse(text, rel).map_err(|d| vec![d])?;
-    let at = Place { rel, text };
+    let source = Source::new(rel, text);
+    let at = Place { rel, source: &source };
     let mut problems = Vec::new();
     check_texts(&data, &at, &mut problems);
     check_photos(site_root, &data, &at, &mut problems);
@@ -399,6 +414,7 @@ pub fn parse_product(
         description_html,
         category: None,
         sku_line: at.key("sku").map(|l| l.0),
+        source: source.clone(),
         slug_line: at.key("slug").or_else(|| at.key("name")).map(|l| l.0),
         data,
     })
@@ -407,12 +423,12 @@ pub fn parse_product(
 /// A product file being checked: makes its problems, placed on the line that causes them.
 struct Place<'a> {
     rel: &'a Path,
-    text: &'a str,
+    source: &'a Source,
 }
 
 impl Place<'_> {
     fn key(&self, key: &str) -> Option<(usize, usize)> {
-        crate::config::locate_key(self.text, key)
+        self.source.key(key).map(|l| (l.line, l.column))
     }
 
     fn fail(&self, key: &str, field: &str, msg: String, help: &str) -> Diagnostic {
@@ -427,7 +443,7 @@ impl Place<'_> {
         Diagnostic::new(self.rel, msg)
             .field(field)
             .help(help)
-            .at_or(crate::config::locate_nth(self.text, key, n))
+            .located(self.source.nth_key(key, n))
     }
 }
 
@@ -477,7 +493,7 @@ fn check_photos(site_root: &Path, data: &ProductData, at: &Place, problems: &mut
             let place = if ph.path.trim().is_empty() {
                 at.key("photos")
             } else {
-                find_value(at.text, &ph.path)
+                at.source.value(&ph.path).map(|l| (l.line, l.column))
             };
             problems.push(
                 Diagnostic::new(at.rel, format!("photo {msg}"))
@@ -577,18 +593,11 @@ impl AtOr for Diagnostic {
     }
 }
 
-fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
-    text.lines()
-        .enumerate()
-        .find_map(|(i, line)| line.find(value).map(|c| (i + 1, c + 1)))
-}
-
 /// The categories products name that categories.yaml does not list, in name order. A category
 /// spelled differently from one in categories.yaml or an earlier product but making the same URL
 /// (`Footballs`, `footballs`) is an error at the product: both would be published at one address.
 /// Only a near spelling is left to a warning (see [`crate::lint`]).
 fn extra_categories(
-    site_root: &Path,
     products: &[Arc<Product>],
     categories: &[Category],
     problems: &mut Problems,
@@ -609,12 +618,12 @@ fn extra_categories(
         }
         let slug = slug::slugify(name);
         if let Some(other) = listed.get(slug.as_str()) {
-            problems.push(misspelled_category(site_root, p, name, other, None));
+            problems.push(misspelled_category(p, name, other, None));
             continue;
         }
         match seen.get(&slug) {
             Some((other, file)) if *other != name => {
-                problems.push(misspelled_category(site_root, p, name, other, Some(file)));
+                problems.push(misspelled_category(p, name, other, Some(file)));
             }
             Some(_) => {}
             None => {
@@ -629,7 +638,6 @@ fn extra_categories(
 /// A product's category written differently in categories.yaml, or (`in_product`) in an earlier
 /// product file.
 fn misspelled_category(
-    site_root: &Path,
     p: &Product,
     name: &str,
     spelled: &str,
@@ -645,17 +653,13 @@ fn misspelled_category(
             format!("write it exactly as categories.yaml does: category: {spelled}"),
         ),
     };
-    let mut d = Diagnostic::new(
+    Diagnostic::new(
         &p.file,
         format!("category `{name}` is written `{spelled}` in {place}"),
     )
     .field("category")
-    .help(help);
-    let text = std::fs::read_to_string(site_root.join(&p.file)).unwrap_or_default();
-    if let Some((l, c)) = crate::config::locate_key(&text, "category") {
-        d = d.at(l, c);
-    }
-    d
+    .help(help)
+    .located(p.source.key("category"))
 }
 
 /// Categories that categories.yaml defines, for the near-spelling warning.
@@ -758,19 +762,25 @@ fn check_unique(products: &[Arc<Product>], problems: &mut Problems) {
     }
 }
 
-fn load_categories(site_root: &Path, problems: &mut Problems, config: &SiteConfig) -> Vec<Category> {
+fn load_categories(
+    site_root: &Path,
+    problems: &mut Problems,
+    config: &SiteConfig,
+) -> (Vec<Category>, Option<Source>) {
     let path = site_root.join(CATEGORIES_FILE);
     if !path.exists() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let shown = Path::new(CATEGORIES_FILE);
     let Some(text) = problems.take(yaml::read_text(&path, shown)) else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
-    let Some(list) = problems.take(yaml::parse::<Vec<CategoryData>>(&text, shown)) else {
-        return Vec::new();
+    let source = Source::new(shown, text);
+    let Some(list) = problems.take(yaml::parse::<Vec<CategoryData>>(source.text(), shown)) else {
+        return (Vec::new(), Some(source));
     };
-    list.into_iter()
+    let categories = list
+        .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let slug = c.slug.clone().unwrap_or_else(|| slug::slugify(&c.name));
@@ -785,10 +795,11 @@ fn load_categories(site_root: &Path, problems: &mut Problems, config: &SiteConfi
                 image: c.image,
                 name: c.name,
                 products: Vec::new(),
-                line: crate::config::locate_nth(&text, "name", i).map(|(l, _)| l),
+                line: source.nth_key("name", i).map(|l| l.line),
             }
         })
-        .collect()
+        .collect();
+    (categories, Some(source))
 }
 
 fn check_categories(categories: &[Category], problems: &mut Problems) {

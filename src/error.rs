@@ -1,5 +1,7 @@
 //! Error types that carry the file and the place in it, so every message tells a seller where to look.
 
+use crate::source::{Loc, Source};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,9 @@ pub struct Diagnostic {
     pub message: String,
     /// What the seller can do about it.
     pub help: Option<String>,
+    /// Text the problem is about (a photo path), found when it has no line yet: the code that
+    /// holds the file's text places it with [`Diagnostic::place_in`]. Not shown.
+    near: Option<String>,
 }
 
 impl Diagnostic {
@@ -27,6 +32,35 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             help: None,
+            near: None,
+        }
+    }
+
+    /// [`Diagnostic::at`] when the place is known.
+    pub fn located(self, at: Option<Loc>) -> Self {
+        match at {
+            Some(Loc { line, column }) => self.at(line, column),
+            None => self,
+        }
+    }
+
+    /// Marks the text the problem is about, to be placed on the line that first names it.
+    pub fn near(mut self, text: impl Into<String>) -> Self {
+        self.near = Some(text.into());
+        self
+    }
+
+    /// Gives a problem that has no line yet the place of its field, or else of the text it is
+    /// about, in `source` (the text of its file as it was read).
+    pub fn place_in(&mut self, source: &Source) {
+        if self.line.is_some() {
+            return;
+        }
+        let at = self.field.as_deref().and_then(|f| source.field(f));
+        let at = at.or_else(|| self.near.as_deref().and_then(|n| source.value(n)));
+        if let Some(Loc { line, column }) = at {
+            self.line = Some(line);
+            self.column = Some(column);
         }
     }
 
@@ -68,6 +102,16 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n  help: {help}")?;
         }
         Ok(())
+    }
+}
+
+/// [`Diagnostic::place_in`] for each problem without a line, in the kept text of its file.
+pub fn place_all<'a>(diags: &mut [Diagnostic], sources: impl IntoIterator<Item = &'a Source>) {
+    let by_file: HashMap<&Path, &Source> = sources.into_iter().map(|s| (s.file(), s)).collect();
+    for d in diags.iter_mut().filter(|d| d.line.is_none()) {
+        if let Some(s) = by_file.get(d.file.as_path()) {
+            d.place_in(s);
+        }
     }
 }
 

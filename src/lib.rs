@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 // Shared foundations.
+pub mod source;
 pub mod error;
 pub mod yaml;
 pub mod paths;

@@ -1,12 +1,13 @@
 //! Warnings: what a seller should fix but that does not stop a build.
 
 use crate::catalog::Catalog;
-use crate::config::{locate_key, PhotoSpec, SiteConfig};
+use crate::config::{PhotoSpec, SiteConfig};
 use crate::error::Diagnostic;
 use crate::images::kind::{self, Kind};
 use crate::images::ImagePlan;
-use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use crate::source::Source;
+use std::collections::BTreeSet;
+use std::path::Path;
 
 /// Originals above this many bytes slow every cold build and fill the seller's upload.
 const LARGE_FILE: u64 = 15 * 1024 * 1024;
@@ -20,64 +21,53 @@ pub fn warnings(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let largest = config.images.widths.iter().copied().max().unwrap_or(0);
-    let mut texts = Texts {
-        root,
-        read: HashMap::new(),
-    };
 
     for (i, c) in config.company.certifications.iter().enumerate() {
         if let Some(until) = &c.valid_until {
             if until.as_str() < today {
-                let mut d = Diagnostic::new(
-                    "site.yaml",
+                let d = Diagnostic::new(
+                    config.source.file(),
                     format!("certification `{}` expired on {until}", c.name),
                 )
                 .field(format!("company.certifications[{i}].valid_until"))
                 .help("renew it and update valid_until, or remove it: buyers check");
-                if let Some((l, col)) = find(texts.get(Path::new("site.yaml")), until) {
-                    d = d.at(l, col);
-                }
-                out.push(d);
+                out.push(d.located(config.source.value(until)));
             }
         }
     }
 
-    let mut photos: Vec<(PathBuf, &PhotoSpec)> = Vec::new();
+    // Each photo with the text of the file that names it, to place its warnings.
+    let mut photos: Vec<(&Source, &PhotoSpec)> = Vec::new();
     for p in &catalog.products {
         for ph in &p.data.photos {
-            photos.push((p.file.clone(), ph));
+            photos.push((&p.source, ph));
         }
         if p.data.price_tiers.is_empty() {
-            let mut d = Diagnostic::new(&p.file, "the product has no price").help(
+            let d = Diagnostic::new(&p.file, "the product has no price").help(
                 "add price_tiers so buyers see a price range; prices \"on request\" get fewer inquiries",
             );
-            if let Some((l, c)) = locate_key(texts.get(&p.file), "name") {
-                d = d.at(l, c);
-            }
-            out.push(d);
+            out.push(d.located(p.source.key("name")));
         }
         if let Some(moq) = &p.data.moq {
             for (i, t) in p.data.price_tiers.iter().enumerate() {
                 if t.min_qty < moq.quantity {
-                    let mut d = Diagnostic::new(
+                    let field = format!("price_tiers[{i}].min_qty");
+                    let d = Diagnostic::new(
                         &p.file,
                         format!(
                             "a price tier starts at {} but the MOQ is {}",
                             t.min_qty, moq.quantity
                         ),
                     )
-                    .field(format!("price_tiers[{i}].min_qty"))
-                    .help("start the first tier at the MOQ, or lower the MOQ");
-                    if let Some((l, c)) = nth_key(texts.get(&p.file), "min_qty", i) {
-                        d = d.at(l, c);
-                    }
-                    out.push(d);
+                    .help("start the first tier at the MOQ, or lower the MOQ")
+                    .located(p.source.field(&field));
+                    out.push(d.field(field));
                 }
             }
         }
     }
     for ph in &config.company.photos {
-        photos.push((PathBuf::from("site.yaml"), ph));
+        photos.push((&config.source, ph));
     }
 
     let defined = crate::catalog::defined_categories(catalog);
@@ -89,7 +79,7 @@ pub fn warnings(
             continue;
         }
         if let Some(near) = crate::yaml::suggest(c, &defined) {
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 &p.file,
                 format!("category `{c}` is not in categories.yaml; it gets a page of its own"),
             )
@@ -97,32 +87,27 @@ pub fn warnings(
             .help(format!(
                 "did you mean `{near}`? If not, add `{c}` to categories.yaml"
             ));
-            if let Some((l, col)) = locate_key(texts.get(&p.file), "category") {
-                d = d.at(l, col);
-            }
-            out.push(d);
+            out.push(d.located(p.source.key("category")));
         }
     }
 
-    for (file, ph) in &photos {
+    for (source, ph) in &photos {
         if ph.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-            let mut d = Diagnostic::new(file, format!("photo `{}` has no alt text", ph.path)).help(
+            let d = Diagnostic::new(source.file(), format!("photo `{}` has no alt text", ph.path)).help(
                 "add alt: a short description of the photo, read to blind buyers and by search engines",
             );
-            if let Some((l, c)) = find(texts.get(file), &ph.path) {
-                d = d.at(l, c);
-            }
-            out.push(d);
+            out.push(d.located(source.value(&ph.path)));
         }
     }
     let mut seen = BTreeSet::new();
-    for (file, ph) in &photos {
+    for (named_in, ph) in &photos {
+        let file = named_in.file();
         if !seen.insert(ph.path.clone()) {
             continue;
         }
         let Some(set) = plan.get(&ph.path) else { continue };
         if set.width < largest {
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 file,
                 format!(
                     "photo `{}` is {} px wide, less than the largest width of {largest} px",
@@ -130,18 +115,12 @@ pub fn warnings(
                 ),
             )
             .help("large screens will show it softer than the rest; use a larger original if you have one");
-            if let Some((l, c)) = find(texts.get(file), &ph.path) {
-                d = d.at(l, c);
-            }
-            out.push(d);
+            out.push(d.located(named_in.value(&ph.path)));
         }
         let source = root.join(&ph.path);
         let mut warn = |message: String, help: &str| {
-            let mut d = Diagnostic::new(file, message).help(help);
-            if let Some((l, c)) = find(texts.get(file), &ph.path) {
-                d = d.at(l, c);
-            }
-            out.push(d);
+            let d = Diagnostic::new(file, message).help(help);
+            out.push(d.located(named_in.value(&ph.path)));
         };
         if let Ok(Kind::Readable(real)) = kind::detect_file(&source) {
             match kind::from_extension(&ph.path) {
@@ -171,15 +150,12 @@ pub fn warnings(
         }
         if let Ok(m) = std::fs::metadata(&source) {
             if m.len() > LARGE_FILE {
-                let mut d = Diagnostic::new(
+                let d = Diagnostic::new(
                     file,
                     format!("photo `{}` is {:.0} MB", ph.path, m.len() as f64 / 1_048_576.0),
                 )
                 .help("the site is fine (variants are small), but builds are slower; 4000 px wide is plenty");
-                if let Some((l, c)) = find(texts.get(file), &ph.path) {
-                    d = d.at(l, c);
-                }
-                out.push(d);
+                out.push(d.located(named_in.value(&ph.path)));
             }
         }
     }
@@ -216,36 +192,6 @@ pub fn warnings(
     }
     out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     out
-}
-
-/// Reads a file only when a warning needs its line numbers: most builds have few warnings, and
-/// a catalogue of thousands of products should not be read twice.
-struct Texts<'a> {
-    root: &'a Path,
-    read: HashMap<PathBuf, String>,
-}
-
-impl Texts<'_> {
-    fn get(&mut self, file: &Path) -> &str {
-        let root = self.root;
-        self.read
-            .entry(file.to_path_buf())
-            .or_insert_with(|| std::fs::read_to_string(root.join(file)).unwrap_or_default())
-    }
-}
-
-fn find(text: &str, needle: &str) -> Option<(usize, usize)> {
-    text.lines()
-        .enumerate()
-        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, c + 1)))
-}
-
-fn nth_key(text: &str, key: &str, n: usize) -> Option<(usize, usize)> {
-    let pat = format!("{key}:");
-    text.lines()
-        .enumerate()
-        .filter_map(|(i, l)| l.find(&pat).map(|c| (i + 1, c + 1)))
-        .nth(n)
 }
 
 /// Today's date as `YYYY-MM-DD` (UTC), for comparing with `valid_until`.

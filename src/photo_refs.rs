@@ -91,7 +91,8 @@ pub fn named_in(site: &Site, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
                 "open the photo in an image editor and export it again as JPEG"
             };
             let d = Diagnostic::new(file, format!("photo `{photo}`: {msg}")).help(help);
-            images::plan::locate_photo(d, &site.root, &photo)
+            let kept = std::iter::once(&site.config.source).chain(site.catalog.sources());
+            images::plan::locate_photo(d, kept, &photo)
         })
         .collect()
 }

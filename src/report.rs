@@ -1,7 +1,10 @@
 //! Showing problems to a person: the file, a few lines of it with the spot marked, and what to do.
 
 use crate::error::Diagnostic;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Severity};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError, MietteSpanContents,
+    Severity, SourceCode, SourceSpan, SpanContents,
+};
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,12 +46,11 @@ pub fn render(d: &Diagnostic, level: Level, site_root: Option<&Path>, color: boo
     let rendered = match source {
         Some((text, line)) => match offset(&text, line, d.column.unwrap_or(1)) {
             Some(off) => {
-                let len = text[off..]
-                    .find(['\n', '\r'])
-                    .unwrap_or(text.len() - off)
-                    .clamp(1, 60);
-                let m = m.with_label(LabeledSpan::at(off..off + len, "here"));
-                let src = NamedSource::new(d.file.display().to_string(), text);
+                let m = m.with_label(LabeledSpan::at(off..off + mark_len(&text[off..]), "here"));
+                let src = CharColumns {
+                    name: d.file.display().to_string(),
+                    text,
+                };
                 let report = miette::Report::new(m).with_source_code(src);
                 handler.render_report(&mut out, report.as_ref())
             }
@@ -63,7 +65,8 @@ pub fn render(d: &Diagnostic, level: Level, site_root: Option<&Path>, color: boo
     out
 }
 
-/// Byte offset of 1-based `line`, `column` (in characters) in `text`.
+/// Byte offset of 1-based `line`, `column` (in characters) in `text`; a column past the end
+/// of its line is the line's end, never a place on the next line.
 fn offset(text: &str, line: usize, column: usize) -> Option<usize> {
     let start: usize = text
         .split_inclusive('\n')
@@ -74,12 +77,56 @@ fn offset(text: &str, line: usize, column: usize) -> Option<usize> {
         return None;
     }
     let rest = &text[start..];
-    let col = rest
+    let line_len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    let col = rest[..line_len]
         .char_indices()
         .nth(column.saturating_sub(1))
-        .map(|(i, _)| i)
-        .unwrap_or(0);
+        .map_or(line_len, |(i, _)| i);
     Some(start + col)
+}
+
+/// Bytes to mark from the spot: the rest of its line, at most 60 characters; at least the line
+/// break when the spot is at the end of a line, nothing at the end of the text.
+fn mark_len(from: &str) -> usize {
+    let line = &from[..from.find(['\n', '\r']).unwrap_or(from.len())];
+    let end = line.char_indices().nth(60).map_or(line.len(), |(i, _)| i);
+    end.max(1).min(from.len())
+}
+
+/// The file's text for miette, whose snippet header (`╭─[file:line:column]`) would count the
+/// column in bytes: after `Größe` or Urdu text it then disagreed with the message's own
+/// `file:line:column`, which counts characters. The marker itself is drawn by display width,
+/// so it stands under the right character even after wide (CJK) ones; columns stay characters,
+/// as editors count them, not display widths.
+struct CharColumns {
+    name: String,
+    text: String,
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let column = if inner.column() == 0 {
+            0
+        } else {
+            let at = span.offset().min(self.text.len());
+            let line_start = self.text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            self.text.get(line_start..at).map_or(0, |s| s.chars().count())
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 #[cfg(test)]
@@ -103,6 +150,31 @@ mod tests {
     fn offsets_count_characters() {
         assert_eq!(offset("ab\nçd\n", 2, 2), Some(5));
         assert_eq!(offset("ab\n", 1, 1), Some(0));
+        assert_eq!(
+            offset("ab\ncd\n", 1, 9),
+            Some(2),
+            "past the end: the end of the line"
+        );
+    }
+
+    #[test]
+    fn the_mark_ends_on_a_character_boundary() {
+        let long = "ö".repeat(100);
+        assert_eq!(mark_len(&long), 120);
+        assert_eq!(mark_len("\n"), 1);
+        assert_eq!(mark_len(""), 0);
+    }
+
+    #[test]
+    fn snippet_header_counts_characters_like_the_message() {
+        let dir = tempfile::tempdir().unwrap();
+        for (column, wide) in [(18, "name: Größe گول کیپر"), (8, "name: 足球足球 x")] {
+            std::fs::write(dir.path().join("p.yaml"), format!("{wide}\nsku: A\n")).unwrap();
+            let d = Diagnostic::new("p.yaml", "here").at(1, column);
+            let out = render(&d, Level::Error, Some(dir.path()), false);
+            assert!(out.contains(&format!("p.yaml:1:{column}: here")), "{out}");
+            assert!(out.contains(&format!("[p.yaml:1:{column}]")), "{out}");
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::assets;
 use crate::catalog::{Catalog, Product};
-use crate::config::{self, SiteConfig};
+use crate::config::{BaseUrl, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
 use crate::images::{self, cache::Cache, sources::SourceIndex, ImagePlan, ImageStats};
 use crate::output::{self, Staging};
@@ -75,14 +75,9 @@ impl Site {
             .map_err(|e| Error::Usage(format!("cannot open the site folder {}: {e}", dir.display())))?;
         let mut config = SiteConfig::from_file(&root).map_err(Error::Site)?;
         if let Some(url) = &opts.base_url {
-            if !config::is_web_url(url) {
-                return Err(Error::Usage(format!("--base-url `{url}` is not an http(s) URL")));
-            }
-            config.base_url = Some(if url.ends_with('/') {
-                url.to_string()
-            } else {
-                format!("{url}/")
-            });
+            let url = BaseUrl::new(url)
+                .ok_or_else(|| Error::Usage(format!("--base-url `{url}` is not an http(s) URL")))?;
+            config.base_url = Some(url);
         }
         let theme = Theme::load(&config.theme, &root)?;
         let mut problems: Vec<Diagnostic> = Vec::new();
@@ -123,13 +118,9 @@ impl Site {
             ImagePlan::default()
         });
         if !problems.is_empty() {
-            for d in problems.iter_mut().filter(|d| d.line.is_none()) {
-                if let (Some(field), Ok(text)) = (&d.field, std::fs::read_to_string(root.join(&d.file))) {
-                    if let Some((l, c)) = config::locate_field(&text, field) {
-                        *d = d.clone().at(l, c);
-                    }
-                }
-            }
+            // In the texts as they were read: under `serve` a file may have changed since.
+            let kept = std::iter::once(&config.source).chain(catalog.sources());
+            crate::error::place_all(&mut problems, kept);
             problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
             return Err(Error::Site(problems));
         }

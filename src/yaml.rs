@@ -1,6 +1,7 @@
 //! The one place that parses YAML, so the archived `serde_yaml` can be swapped for a fork in one line.
 
 use crate::error::Diagnostic;
+use crate::source::Source;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -26,10 +27,10 @@ pub fn text_from_bytes(bytes: Vec<u8>, shown_as: &Path) -> Result<String, Diagno
         ),
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            // Valid up to there, so the column can count characters like every other one.
+            let good = std::str::from_utf8(good).unwrap_or_default();
             Err(Diagnostic::new(shown_as, "the file is not UTF-8 text")
-                .at(line, column)
+                .located(Some(crate::source::loc(good, good.len())))
                 .help("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"))
         }
     }
@@ -93,9 +94,12 @@ pub fn parse<T: DeserializeOwned>(text: &str, shown_as: &Path) -> Result<T, Diag
             .and_then(|r| r.split('`').next())
         {
             // serde_yaml points at the mapping; the repeated key itself is more useful.
-            if let Some((l, c)) = crate::config::locate_nth(text, key, 1) {
-                d = d.at(l, c);
-            }
+            let source = Source::new(shown_as, text);
+            let at = source.repeated_key(d.field.as_deref().unwrap_or(""), key);
+            d = d.located(at);
+        }
+        if d.line.is_none() {
+            d.place_in(&Source::new(shown_as, text));
         }
         d.help(help_for(&raw))
     })
@@ -304,6 +308,52 @@ mod tests {
     fn non_utf8_is_located() {
         let d = text_from_bytes(b"name: x\nquantity: \xff\n".to_vec(), Path::new("a")).unwrap_err();
         assert_eq!((d.line, d.column), (Some(2), Some(11)));
+    }
+
+    #[test]
+    fn serde_yaml_columns_count_characters() {
+        // libyaml's marks advance one column per character, whatever its length in bytes.
+        let line = "name: \"Größe گول\" x: 3";
+        let d = parse::<T>(&format!("{line}\nquantity: 1\n"), Path::new("p.yaml")).unwrap_err();
+        assert_eq!((d.line, d.column), (Some(1), Some(19)), "{d}");
+        assert_eq!(
+            line.chars().nth(18),
+            Some('x'),
+            "the 19th character, the 24th byte"
+        );
+    }
+
+    #[test]
+    fn non_utf8_column_counts_the_characters_before_it() {
+        let mut bytes = "name: Größe ".as_bytes().to_vec();
+        bytes.push(0xff);
+        let d = text_from_bytes(bytes, Path::new("a")).unwrap_err();
+        assert_eq!((d.line, d.column), (Some(1), Some(13)));
+    }
+
+    #[test]
+    fn repeated_field_is_placed_on_the_repeat_at_its_level() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            images: Inner,
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            widths: Vec<u32>,
+            #[serde(default)]
+            thumbnails: Option<Thumbs>,
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Thumbs {
+            widths: Vec<u32>,
+        }
+        let text = "images:\n  thumbnails:\n    widths: [1]\n  widths: [2]\n  widths: [3]\n";
+        let d = parse::<Outer>(text, Path::new("a")).unwrap_err();
+        assert!(d.message.contains("duplicate field `widths`"), "{d}");
+        assert_eq!((d.line, d.column), (Some(5), Some(3)), "{d}");
     }
 
     #[test]

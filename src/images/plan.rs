@@ -5,6 +5,7 @@ use crate::error::Diagnostic;
 use crate::images::kind::{self, Kind};
 use crate::images::ops;
 use crate::images::sources::{self, Known, SourceIndex};
+use crate::source::Source;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -132,8 +133,10 @@ fn plan_one(
 ) -> Result<ImageSet, Diagnostic> {
     let source = site_root.join(rel);
     let fail = |msg: String, help: &str| {
-        let d = Diagnostic::new(named_in, format!("photo `{rel}`: {msg}")).help(help.to_string());
-        locate_photo(d, site_root, rel)
+        // Placed on the line naming the photo by `Site::load`, which holds the files' texts.
+        Diagnostic::new(named_in, format!("photo `{rel}`: {msg}"))
+            .help(help.to_string())
+            .near(rel)
     };
     let stamp = sources::stamp(&source);
     let known = match stamp.as_deref().and_then(|st| index.get(&source, st)) {
@@ -186,7 +189,8 @@ fn plan_one(
     // Thumbnails: the crop and its widths.
     let grid = settings
         .thumbnails
-        .ratio()
+        .ratio
+        .map(|r| r.value())
         .zip(thumbs_focus)
         .map(|(ratio, focus)| {
             let crop = crop_box(width, height, ratio, focus);
@@ -259,17 +263,14 @@ struct Shape {
     crop: Option<[f64; 4]>,
 }
 
-/// Places a photo's problem on the line of the file (`d.file`) that names the photo.
-pub fn locate_photo(d: Diagnostic, site_root: &Path, rel: &str) -> Diagnostic {
-    let text = std::fs::read_to_string(site_root.join(&d.file)).unwrap_or_default();
-    let at = text
-        .lines()
-        .enumerate()
-        .find_map(|(i, l)| l.find(rel).map(|c| (i + 1, l[..c].chars().count() + 1)));
-    match at {
-        Some((l, c)) => d.at(l, c),
-        None => d,
+/// Places a photo's problem on the line that names the photo, in the kept text of its file
+/// (`d.file`) among `kept`.
+pub fn locate_photo<'a>(d: Diagnostic, kept: impl IntoIterator<Item = &'a Source>, rel: &str) -> Diagnostic {
+    let mut d = d.near(rel);
+    if let Some(source) = kept.into_iter().find(|s| s.file() == d.file) {
+        d.place_in(source);
     }
+    d
 }
 
 /// Refuses files that are not in a format minisite reads, saying what they are instead.

@@ -272,3 +272,73 @@ fn two_builds_of_one_output_at_once_do_not_interleave() {
     assert_eq!(files(&out.join("images")).len(), 32);
     assert_eq!(leftovers(site.path()), Vec::<String>::new());
 }
+
+/// Regression: on a line with `Größe` or Urdu text before the spot, the message's
+/// `file:line:column` counted characters while the snippet's `╭─[file:line:column]` counted
+/// bytes, and a missing photo's column was counted in bytes too.
+#[test]
+fn column_and_caret_disagreed_after_non_ascii_text() {
+    let site = shop();
+    let p = site.path().join("products/futsal-ball.yaml");
+    let photos = "photos: [{path: images/ladybird.jpg, alt: \"Größe 4, گول کیپر\"}, images/ladybrd.jpg]";
+    std::fs::write(
+        &p,
+        format!("sku: FX-FB-003\nname: Futsal Ball\ncategory: Footballs\n{photos}\n"),
+    )
+    .unwrap();
+    let o = cli(&["check", site.path().to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let column = photos[..photos.find("images/ladybrd.jpg").unwrap()]
+        .chars()
+        .count()
+        + 1;
+    assert_eq!(column, 65, "the spot is 65 characters in (74 bytes)");
+    let at = format!("products/futsal-ball.yaml:4:{column}");
+    assert!(err.contains(&format!("{at}: `photos[1]`")), "{err}");
+    assert!(
+        err.contains(&format!("[{at}]")),
+        "the snippet's header agrees: {err}"
+    );
+
+    // The mark starts under the character the column names.
+    let lines: Vec<&str> = err.lines().collect();
+    let shown = lines
+        .iter()
+        .position(|l| l.contains("│ photos:"))
+        .expect("the line is shown");
+    let code_starts = lines[shown].chars().position(|c| c == '│').unwrap() + 2;
+    let marked = lines[shown + 1]
+        .chars()
+        .position(|c| matches!(c, '─' | '┬' | '^'))
+        .expect("a mark under the line");
+    assert_eq!(marked - code_starts + 1, column, "{err}");
+    assert_eq!(photos.chars().nth(column - 1), Some('i'));
+}
+
+/// Regression: a bad `images.thumbnails.widths` was reported on the line of `images.widths`,
+/// the first `widths:` in the file.
+#[test]
+fn thumbnail_widths_error_pointed_at_images_widths() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    let text = read(&cfg) + "  thumbnails:\n    ratio: \"1:1\"\n    widths: [320, 0]\n";
+    std::fs::write(&cfg, &text).unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.field.as_deref(), Some("images.thumbnails.widths"), "{d}");
+    let line = text.lines().position(|l| l == "    widths: [320, 0]").unwrap() + 1;
+    assert_eq!((d.line, d.column), (Some(line), Some(5)), "{d}");
+}
+
+/// A photo problem found after loading (while making variants) is placed in the product's text
+/// as it was loaded, not in the file as it is now: under `serve` it may have changed since.
+#[test]
+fn late_photo_problem_is_placed_in_the_text_read_at_load() {
+    let site = shop();
+    let s = minisite::Site::load(site.path(), &Default::default()).unwrap();
+    let p = site.path().join("products/training-ball.yaml");
+    std::fs::write(&p, "# two lines\n# added since\n".to_string() + &read(&p)).unwrap();
+    let late = minisite::Diagnostic::new("images/grey.jpg", "the photo cannot be decoded");
+    let d = minisite::photo_refs::named_in(&s, vec![late]).remove(0);
+    assert_eq!(d.file, std::path::Path::new("products/training-ball.yaml"));
+    assert_eq!((d.line, d.column), (Some(5), Some(12)), "{d}");
+}

@@ -25,6 +25,10 @@ impl Renderer {
     pub fn new(theme: &Theme, clean_links: bool, assets: BTreeMap<String, String>) -> Renderer {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // minijinja keeps a failing template's source only in debug mode, which it turns on by
+        // default in debug builds alone: without this the installed binary could not name the
+        // expression a designer mistyped.
+        env.set_debug(true);
         // minijinja's HTML escaping also turns `/` into `&#x2f;`, which bloats every URL; `/` is
         // harmless in HTML text and quoted attributes, so escape only the five characters that matter.
         env.set_formatter(|out, state, value| {
@@ -107,8 +111,15 @@ impl Renderer {
             msg = format!("{}: {msg}", err.kind());
         }
         let mut d = Diagnostic::new(origin, msg);
-        if let Some(line) = err.line() {
-            d = d.at(line, 1);
+        let spot = err.template_source().zip(err.range()).and_then(|(src, range)| {
+            let expr = src.get(range.clone())?;
+            let line_start = src[..range.start].rfind('\n').map_or(0, |i| i + 1);
+            Some((expr, src[line_start..range.start].chars().count() + 1))
+        });
+        match (err.line(), spot) {
+            (Some(line), Some((expr, column))) => d = d.at(line, column).spanning(expr.chars().count()),
+            (Some(line), None) => d = d.at(line, 1),
+            _ => {}
         }
         let advice = match err.kind() {
             ErrorKind::UndefinedError => {
@@ -122,12 +133,8 @@ impl Renderer {
             _ => "fix the template at this line, or delete your copy in templates/ to use the theme's",
         };
         d = d.help(advice);
-        if let Some(src) = err.template_source() {
-            if let (Some(range), Some(_)) = (err.range(), err.line()) {
-                if let Some(expr) = src.get(range) {
-                    d = d.help(format!("in `{expr}`: {advice}"));
-                }
-            }
+        if let (Some((expr, _)), Some(_)) = (spot, err.line()) {
+            d = d.help(format!("in `{expr}`: {advice}"));
         }
         let mut cause = std::error::Error::source(err);
         while let Some(c) = cause {

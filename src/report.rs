@@ -43,10 +43,15 @@ pub fn render(d: &Diagnostic, level: Level, site_root: Option<&Path>, color: boo
     let rendered = match source {
         Some((text, line)) => match offset(&text, line, d.column.unwrap_or(1)) {
             Some(off) => {
-                let len = text[off..]
-                    .find(['\n', '\r'])
-                    .unwrap_or(text.len() - off)
-                    .clamp(1, 60);
+                let line_len = text[off..].find(['\n', '\r']).unwrap_or(text.len() - off);
+                let len = match d.length {
+                    Some(chars) => text[off..]
+                        .char_indices()
+                        .nth(chars)
+                        .map_or(text.len() - off, |(i, _)| i)
+                        .min(line_len.max(1)),
+                    None => line_len.clamp(1, 60),
+                };
                 let m = m.with_label(LabeledSpan::at(off..off + len, "here"));
                 let src = NamedSource::new(d.file.display().to_string(), text);
                 let report = miette::Report::new(m).with_source_code(src);

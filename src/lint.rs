@@ -18,13 +18,32 @@ pub fn warnings(
     plan: &ImagePlan,
     today: &str,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let largest = config.images.widths.iter().copied().max().unwrap_or(0);
     let mut texts = Texts {
         root,
         read: HashMap::new(),
     };
+    let mut out = certifications(config, today, &mut texts);
+    out.extend(prices(catalog, &mut texts));
+    out.extend(categories(catalog, &mut texts));
+    let mut photos: Vec<(PathBuf, &PhotoSpec)> = Vec::new();
+    for p in &catalog.products {
+        for ph in &p.data.photos {
+            photos.push((p.file.clone(), ph));
+        }
+    }
+    for ph in &config.company.photos {
+        photos.push((PathBuf::from("site.yaml"), ph));
+    }
+    out.extend(alt_texts(&photos, &mut texts));
+    let largest = config.images.widths.iter().copied().max().unwrap_or(0);
+    out.extend(photo_files(&photos, plan, largest, &mut texts));
+    out.extend(unused_images(config, plan, root));
+    out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    out
+}
 
+fn certifications(config: &SiteConfig, today: &str, texts: &mut Texts) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for (i, c) in config.company.certifications.iter().enumerate() {
         if let Some(until) = &c.valid_until {
             if until.as_str() < today {
@@ -41,12 +60,13 @@ pub fn warnings(
             }
         }
     }
+    out
+}
 
-    let mut photos: Vec<(PathBuf, &PhotoSpec)> = Vec::new();
+/// Products without a price, and price tiers that start below the MOQ.
+fn prices(catalog: &Catalog, texts: &mut Texts) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for p in &catalog.products {
-        for ph in &p.data.photos {
-            photos.push((p.file.clone(), ph));
-        }
         if p.data.price_tiers.is_empty() {
             let mut d = Diagnostic::new(&p.file, "the product has no price").help(
                 "add price_tiers so buyers see a price range; prices \"on request\" get fewer inquiries",
@@ -56,30 +76,31 @@ pub fn warnings(
             }
             out.push(d);
         }
-        if let Some(moq) = &p.data.moq {
-            for (i, t) in p.data.price_tiers.iter().enumerate() {
-                if t.min_qty < moq.quantity {
-                    let mut d = Diagnostic::new(
-                        &p.file,
-                        format!(
-                            "a price tier starts at {} but the MOQ is {}",
-                            t.min_qty, moq.quantity
-                        ),
-                    )
-                    .field(format!("price_tiers[{i}].min_qty"))
-                    .help("start the first tier at the MOQ, or lower the MOQ");
-                    if let Some((l, c)) = nth_key(texts.get(&p.file), "min_qty", i) {
-                        d = d.at(l, c);
-                    }
-                    out.push(d);
+        let Some(moq) = &p.data.moq else { continue };
+        for (i, t) in p.data.price_tiers.iter().enumerate() {
+            if t.min_qty < moq.quantity {
+                let mut d = Diagnostic::new(
+                    &p.file,
+                    format!(
+                        "a price tier starts at {} but the MOQ is {}",
+                        t.min_qty, moq.quantity
+                    ),
+                )
+                .field(format!("price_tiers[{i}].min_qty"))
+                .help("start the first tier at the MOQ, or lower the MOQ");
+                if let Some((l, c)) = nth_key(texts.get(&p.file), "min_qty", i) {
+                    d = d.at(l, c);
                 }
+                out.push(d);
             }
         }
     }
-    for ph in &config.company.photos {
-        photos.push((PathBuf::from("site.yaml"), ph));
-    }
+    out
+}
 
+/// A category not in categories.yaml that is close to one that is: most likely a typo.
+fn categories(catalog: &Catalog, texts: &mut Texts) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let defined = crate::catalog::defined_categories(catalog);
     for p in &catalog.products {
         let Some(c) = p.data.category.as_deref() else {
@@ -103,8 +124,12 @@ pub fn warnings(
             out.push(d);
         }
     }
+    out
+}
 
-    for (file, ph) in &photos {
+fn alt_texts(photos: &[(PathBuf, &PhotoSpec)], texts: &mut Texts) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (file, ph) in photos {
         if ph.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
             let mut d = Diagnostic::new(file, format!("photo `{}` has no alt text", ph.path)).help(
                 "add alt: a short description of the photo, read to blind buyers and by search engines",
@@ -115,27 +140,25 @@ pub fn warnings(
             out.push(d);
         }
     }
+    out
+}
+
+/// What the photo files themselves say: too narrow, misnamed, animated, very large. Each photo
+/// once, at the first file that uses it.
+fn photo_files(
+    photos: &[(PathBuf, &PhotoSpec)],
+    plan: &ImagePlan,
+    largest: u32,
+    texts: &mut Texts,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    for (file, ph) in &photos {
+    for (file, ph) in photos {
         if !seen.insert(ph.path.clone()) {
             continue;
         }
         let Some(set) = plan.get(&ph.path) else { continue };
-        if set.width < largest {
-            let mut d = Diagnostic::new(
-                file,
-                format!(
-                    "photo `{}` is {} px wide, less than the largest width of {largest} px",
-                    ph.path, set.width
-                ),
-            )
-            .help("large screens will show it softer than the rest; use a larger original if you have one");
-            if let Some((l, c)) = find(texts.get(file), &ph.path) {
-                d = d.at(l, c);
-            }
-            out.push(d);
-        }
-        let source = root.join(&ph.path);
+        let source = texts.root.join(&ph.path);
         let mut warn = |message: String, help: &str| {
             let mut d = Diagnostic::new(file, message).help(help);
             if let Some((l, c)) = find(texts.get(file), &ph.path) {
@@ -143,6 +166,15 @@ pub fn warnings(
             }
             out.push(d);
         };
+        if set.width < largest {
+            warn(
+                format!(
+                    "photo `{}` is {} px wide, less than the largest width of {largest} px",
+                    ph.path, set.width
+                ),
+                "large screens will show it softer than the rest; use a larger original if you have one",
+            );
+        }
         if let Ok(Kind::Readable(real)) = kind::detect_file(&source) {
             match kind::from_extension(&ph.path) {
                 Some(said) if said != real => warn(
@@ -171,19 +203,19 @@ pub fn warnings(
         }
         if let Ok(m) = std::fs::metadata(&source) {
             if m.len() > LARGE_FILE {
-                let mut d = Diagnostic::new(
-                    file,
+                warn(
                     format!("photo `{}` is {:.0} MB", ph.path, m.len() as f64 / 1_048_576.0),
-                )
-                .help("the site is fine (variants are small), but builds are slower; 4000 px wide is plenty");
-                if let Some((l, c)) = find(texts.get(file), &ph.path) {
-                    d = d.at(l, c);
-                }
-                out.push(d);
+                    "the site is fine (variants are small), but builds are slower; 4000 px wide is plenty",
+                );
             }
         }
     }
+    out
+}
 
+/// Image files in images/ that nothing uses: forgotten, or a product that lost its photo.
+fn unused_images(config: &SiteConfig, plan: &ImagePlan, root: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut used: BTreeSet<String> = plan.sets.keys().cloned().collect();
     if let Some(logo) = &config.brand.logo {
         used.insert(logo.clone());
@@ -214,7 +246,6 @@ pub fn warnings(
             );
         }
     }
-    out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     out
 }
 

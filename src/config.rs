@@ -146,6 +146,8 @@ pub struct Company {
     #[serde(default)]
     pub certifications: Vec<Certification>,
     #[serde(default)]
+    pub expired_certifications: ExpiredCertifications,
+    #[serde(default)]
     pub photos: Vec<PhotoSpec>,
     #[serde(default)]
     pub about: Option<String>,
@@ -159,9 +161,18 @@ pub struct Certification {
     pub issuer: Option<String>,
     #[serde(default)]
     pub number: Option<String>,
-    /// `YYYY-MM-DD`; kept as text so the page shows what the seller wrote.
+    /// `YYYY-MM-DD`; the text is kept so the page shows what the seller wrote.
     #[serde(default)]
-    pub valid_until: Option<String>,
+    pub valid_until: Option<crate::date::Day>,
+}
+
+/// What pages do with a certification past its `valid_until`: show it marked expired, or leave it out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpiredCertifications {
+    #[default]
+    Show,
+    Hide,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -500,12 +511,11 @@ impl SiteConfig {
         }
         for (i, c) in self.company.certifications.iter().enumerate() {
             if let Some(until) = &c.valid_until {
-                let fmt = time::macros::format_description!("[year]-[month]-[day]");
-                if time::Date::parse(until, &fmt).is_err() {
+                if until.date().is_none() {
                     bad(
                         &format!("company.certifications[{i}].valid_until"),
                         "valid_until",
-                        format!("`{until}` is not a date"),
+                        format!("`{}` is not a date", until.text()),
                         "write dates as YYYY-MM-DD, e.g. 2027-06-30",
                     );
                 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod yaml;
 pub mod paths;
 pub mod markdown;
+pub mod date;
 
 // The pipeline, in order.
 pub mod config;

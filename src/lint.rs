@@ -16,7 +16,7 @@ pub fn warnings(
     config: &SiteConfig,
     catalog: &Catalog,
     plan: &ImagePlan,
-    today: &str,
+    today: &time::Date,
 ) -> Vec<Diagnostic> {
     let mut texts = Texts {
         root,
@@ -42,18 +42,21 @@ pub fn warnings(
     out
 }
 
-fn certifications(config: &SiteConfig, today: &str, texts: &mut Texts) -> Vec<Diagnostic> {
+fn certifications(config: &SiteConfig, today: &time::Date, texts: &mut Texts) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, c) in config.company.certifications.iter().enumerate() {
         if let Some(until) = &c.valid_until {
-            if until.as_str() < today {
+            if until.is_before(*today) {
                 let mut d = Diagnostic::new(
                     "site.yaml",
-                    format!("certification `{}` expired on {until}", c.name),
+                    format!("certification `{}` expired on {}", c.name, until.text()),
                 )
                 .field(format!("company.certifications[{i}].valid_until"))
-                .help("renew it and update valid_until, or remove it: buyers check");
-                if let Some((l, col)) = find(texts.get(Path::new("site.yaml")), until) {
+                .help(
+                    "renew it and update valid_until, or remove it: buyers check \
+                     (until then pages mark it expired; `company.expired_certifications: hide` leaves it out)",
+                );
+                if let Some((l, col)) = find(texts.get(Path::new("site.yaml")), until.text()) {
                     d = d.at(l, col);
                 }
                 out.push(d);
@@ -279,8 +282,7 @@ fn nth_key(text: &str, key: &str, n: usize) -> Option<(usize, usize)> {
         .nth(n)
 }
 
-/// Today's date as `YYYY-MM-DD` (UTC), for comparing with `valid_until`.
-pub fn today() -> String {
-    let d = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+/// Today, for comparing with `valid_until`: see [`crate::date::today`] (`SOURCE_DATE_EPOCH`).
+pub fn today() -> time::Date {
+    crate::date::today()
 }

@@ -51,6 +51,32 @@ pub fn organization(site: &SiteView, config: &SiteConfig) -> Value {
             json!({"@type": "PostalAddress", "streetAddress": addr.replace('\n', ", ")}),
         );
     }
+    // Only valid certifications are credentials: an expired one the page may still show (marked)
+    // must not reach search engines as current.
+    let credentials: Vec<Value> = site
+        .company
+        .certifications
+        .iter()
+        .filter(|c| !c.expired)
+        .map(|c| {
+            let mut m = Map::new();
+            m.insert("@type".into(), "EducationalOccupationalCredential".into());
+            m.insert("credentialCategory".into(), "certification".into());
+            m.insert("name".into(), c.name.clone().into());
+            put(&mut m, "identifier", c.number.clone());
+            put(&mut m, "expires", c.valid_until.clone());
+            if let Some(issuer) = &c.issuer {
+                m.insert(
+                    "recognizedBy".into(),
+                    json!({"@type": "Organization", "name": issuer}),
+                );
+            }
+            Value::Object(m)
+        })
+        .collect();
+    if !credentials.is_empty() {
+        m.insert("hasCredential".into(), credentials.into());
+    }
     if !site.social.is_empty() {
         m.insert(
             "sameAs".into(),

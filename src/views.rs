@@ -2,7 +2,7 @@
 //! Every optional field is present (as `none`) so strict templates can test it with `if`.
 
 use crate::catalog::{Catalog, Category, Product};
-use crate::config::{Certification, PhotoSpec, SiteConfig, SocialLink};
+use crate::config::{Certification, ExpiredCertifications, PhotoSpec, SiteConfig, SocialLink};
 use crate::images::{ImagePlan, ImageSet, Variant};
 use crate::markdown;
 use crate::pages::Page;
@@ -131,10 +131,46 @@ pub struct CompanyView {
     pub location: Option<String>,
     pub export_markets: Vec<String>,
     pub production_capacity: Option<String>,
-    pub certifications: Vec<Certification>,
+    /// Valid ones, and expired ones (marked) unless the seller hides them.
+    pub certifications: Vec<CertificationView>,
     pub photos: Vec<ImageView>,
     pub about_html: Option<String>,
     pub about_text: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CertificationView {
+    pub name: String,
+    pub issuer: Option<String>,
+    pub number: Option<String>,
+    /// As the seller wrote it.
+    pub valid_until: Option<String>,
+    /// `valid_until` is before today: themes must not show it like a valid one.
+    pub expired: bool,
+}
+
+impl CertificationView {
+    fn new(c: &Certification, today: time::Date) -> CertificationView {
+        CertificationView {
+            name: c.name.clone(),
+            issuer: c.issuer.clone(),
+            number: c.number.clone(),
+            valid_until: c.valid_until.as_ref().map(|d| d.text().to_string()),
+            expired: c.valid_until.as_ref().is_some_and(|d| d.is_before(today)),
+        }
+    }
+}
+
+fn certifications(config: &SiteConfig) -> Vec<CertificationView> {
+    let today = crate::date::today();
+    let hide = config.company.expired_certifications == ExpiredCertifications::Hide;
+    config
+        .company
+        .certifications
+        .iter()
+        .map(|c| CertificationView::new(c, today))
+        .filter(|c| !(hide && c.expired))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -297,7 +333,7 @@ pub fn site_view(
             location: c.location.clone(),
             export_markets: c.export_markets.clone(),
             production_capacity: c.production_capacity.clone(),
-            certifications: c.certifications.clone(),
+            certifications: certifications(config),
             photos: c.photos.iter().map(|p| image(plan, p, &company_name)).collect(),
             about_html: c
                 .about

@@ -465,6 +465,73 @@ fn json_ld_parses_and_describes_product_tiers() {
     assert_eq!(org["sameAs"][0], "https://www.linkedin.com/company/fixture");
 }
 
+/// An expired certification was warned about but shown on the company and home pages like a
+/// valid one (and could have reached JSON-LD as a credential).
+#[test]
+fn expired_certification_is_marked_or_hidden_and_never_a_credential() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    let expired = read(&cfg).replace("valid_until: 2030-01-31", "valid_until: 2001-01-31");
+    std::fs::write(&cfg, &expired).unwrap();
+    let out = build(site.path());
+    let company = html(&out.join("company/index.html"));
+    assert_eq!(text(&company, ".certs li.expired h3"), "ISO 9001:2015 Expired");
+    assert_eq!(
+        text(&company, ".certs li.expired div:last-child"),
+        "Expired on2001-01-31"
+    );
+    // The certification without a date is not expired.
+    assert_eq!(company.select(&sel(".certs li")).count(), 2);
+    let home = html(&out.join("index.html"));
+    assert_eq!(text(&home, ".badge.expired .expired-tag"), "Expired 2001-01-31");
+    let org: serde_json::Value =
+        serde_json::from_str(&text(&home, "script[type=\"application/ld+json\"]")).unwrap();
+    let credentials: Vec<&str> = org["hasCredential"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(credentials, ["Fair Trade <Sports>"]);
+
+    std::fs::write(
+        &cfg,
+        expired.replace(
+            "  certifications:\n",
+            "  expired_certifications: hide\n  certifications:\n",
+        ),
+    )
+    .unwrap();
+    let out = build(site.path());
+    let company = html(&out.join("company/index.html"));
+    assert_eq!(text(&company, ".certs h3"), "Fair Trade <Sports>");
+    assert!(!read(&out.join("index.html")).contains("ISO 9001"));
+}
+
+/// "Today" comes from SOURCE_DATE_EPOCH when it is set, so a reproducible build shows the same
+/// certifications as expired whenever it runs.
+#[test]
+fn source_date_epoch_decides_which_certifications_have_expired() {
+    let site = shop();
+    let dir = site.path().to_str().unwrap();
+    let build_on = |epoch: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_minisite"))
+            .args(["build", dir])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let company = html(&site.path().join("public/company/index.html"));
+        (
+            String::from_utf8_lossy(&o.stderr).contains("expired on 2030-01-31"),
+            company.select(&sel(".certs li.expired")).count(),
+        )
+    };
+    // 1900000000 is 2030-03-17; 1700000000 is 2023-11-14.
+    assert_eq!(build_on("1900000000"), (true, 1));
+    assert_eq!(build_on("1700000000"), (false, 0));
+}
+
 #[test]
 fn seo_titles_are_unique_and_urls_use_base_url() {
     let site = shop();

@@ -690,6 +690,56 @@ fn pages_work_without_javascript() {
     }
 }
 
+/// A spec value holding a long URL made a product page 397 px wide on a 390 px phone: long words
+/// and URLs must wrap everywhere (spec tables, terms, notes, headings, badges, cards).
+#[test]
+fn long_words_and_urls_wrap_at_phone_widths() {
+    let site = shop();
+    let url =
+        "https://www.example-testing-laboratory.com/reports/2024/FX-FB-001-certificate-of-conformity.pdf";
+    let word = "Polyurethanethermobondedmicrofibresyntheticleather";
+    let p = site.path().join("products/match-ball.yaml");
+    let yaml = read(&p)
+        .replace(
+            "  - {label: Weight, value: 420-445 g}\n",
+            &format!("  - {{label: Weight, value: 420-445 g}}\n  - {{label: Test report, value: \"{url}\"}}\n  - {{label: {word}, value: {word}}}\n"),
+        )
+        .replace("note: Refunded on first order", &format!("note: \"Refunded: {url}\""))
+        .replace("tags: [football, match ball]", &format!("tags: [football, {word}]"))
+        .replace("customization: [Your logo, Custom colours]", &format!("customization: [\"{url}\"]"));
+    std::fs::write(&p, yaml).unwrap();
+    let p = site.path().join("products/training-ball.yaml");
+    let yaml = read(&p);
+    let name = yaml.lines().find(|l| l.starts_with("name:")).unwrap().to_string();
+    std::fs::write(&p, yaml.replace(&name, &format!("name: {word}"))).unwrap();
+    let out = build(site.path());
+    let mut b = crate::serve::Browser::launch();
+    let renamed = format!("products/{}/index.html", word.to_lowercase());
+    for page in [
+        "products/match-ball-pro-size-5/index.html",
+        &renamed,
+        "products/index.html",
+        "index.html",
+    ] {
+        let url = format!("file://{}", out.join(page).display());
+        for width in [320, 390] {
+            b.call(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true}),
+            );
+            b.call("Page.navigate", serde_json::json!({ "url": url }));
+            b.wait(&format!(
+                "document.readyState === 'complete' && location.href === '{url}'"
+            ));
+            assert_eq!(
+                b.eval("document.documentElement.scrollWidth"),
+                width,
+                "{page} at {width} px"
+            );
+        }
+    }
+}
+
 #[test]
 fn brand_colours_reach_the_page() {
     let site = shop();

@@ -254,6 +254,8 @@ pub struct ProductView {
     pub specs: Vec<crate::catalog::Spec>,
     pub moq: Option<crate::catalog::Moq>,
     pub moq_text: Option<String>,
+    /// The MOQ's unit in the plural (`sets`), for headings such as "Quantity (sets)".
+    pub units: Option<String>,
     pub price_tiers: Vec<TierView>,
     pub price_from: Option<String>,
     pub currency: String,
@@ -398,7 +400,7 @@ pub fn product_view(
     let moq_text = d
         .moq
         .as_ref()
-        .map(|m| format!("{} {}", thousands(m.quantity), m.unit));
+        .map(|m| format!("{} {}", thousands(m.quantity), unit_for(m.quantity, &m.unit)));
     let subject = format!("{} (SKU {})", d.name, d.sku);
     let mut body = format!(
         "Hello {},\n\nI am interested in {subject}.\n",
@@ -436,6 +438,7 @@ pub fn product_view(
         specs: d.specs.clone(),
         moq: d.moq.clone(),
         moq_text,
+        units: d.moq.as_ref().map(|m| unit_for(2, &m.unit)),
         price_tiers: d
             .price_tiers
             .iter()
@@ -481,6 +484,39 @@ pub fn product_view(
     }
 }
 
+/// The seller's unit in the number `n` asks for: "1 set", "300 sets", whether they wrote `set` or
+/// `sets`. English only, for one-word units; other words (`dozen`, `kg`, `pcs`, "rolls of 50 m")
+/// are kept as written. A plural table per language replaces this when the theme gets one.
+fn unit_for(n: u64, unit: &str) -> String {
+    const SAME: [&str; 9] = ["dozen", "gross", "pcs", "kg", "g", "lb", "lbs", "m", "mt"];
+    let word = unit.trim();
+    if word.is_empty() || !word.chars().all(|c| c.is_ascii_lowercase()) || SAME.contains(&word) {
+        return unit.to_string();
+    }
+    let one = if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["xes", "ches", "shes", "sses"].iter().any(|e| word.ends_with(e)) {
+        word[..word.len() - 2].to_string()
+    } else if word.ends_with('s') && !word.ends_with("ss") {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
+    };
+    if n == 1 {
+        return one;
+    }
+    if let Some(stem) = one
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else if ["x", "ch", "sh", "ss"].iter().any(|e| one.ends_with(e)) {
+        format!("{one}es")
+    } else {
+        format!("{one}s")
+    }
+}
+
 /// Width and height of a logo file: from an SVG's `viewBox` (or `width`/`height`), or a raster header.
 pub fn logo_size(path: &std::path::Path, bytes: &[u8]) -> Option<(u32, u32)> {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
@@ -516,4 +552,33 @@ pub fn logo_size(path: &std::path::Path, bytes: &[u8]) -> Option<(u32, u32)> {
         .ok()?
         .into_dimensions()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit_for;
+
+    #[test]
+    fn one_set_and_many_sets_whichever_the_seller_wrote() {
+        for (n, unit, said) in [
+            (1, "sets", "set"),
+            (1, "set", "set"),
+            (300, "set", "sets"),
+            (300, "sets", "sets"),
+            (1, "pieces", "piece"),
+            (2, "piece", "pieces"),
+            (1, "pairs", "pair"),
+            (1, "boxes", "box"),
+            (5, "box", "boxes"),
+            (1, "batteries", "battery"),
+            (4, "battery", "batteries"),
+            (1, "trays", "tray"),
+            (1, "dozen", "dozen"),
+            (10, "dozen", "dozen"),
+            (1, "pcs", "pcs"),
+            (1, "rolls of 50 m", "rolls of 50 m"),
+        ] {
+            assert_eq!(unit_for(n, unit), said, "{n} {unit}");
+        }
+    }
 }

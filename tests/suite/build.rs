@@ -870,6 +870,40 @@ fn a_one_product_shop_says_product_not_products() {
     assert!(said.contains("No errors: 1 product, 1 category, "), "{said}");
 }
 
+/// A one-set minimum read "MOQ 1 sets": the unit follows the number, whichever form the seller wrote.
+#[test]
+fn moq_of_one_set_says_set_and_the_tier_table_says_sets() {
+    let site = shop();
+    let p = site.path().join("products/keeper-gloves.yaml");
+    std::fs::write(
+        &p,
+        read(&p)
+            .replace(
+                "moq: {quantity: 100, unit: pairs}",
+                "moq: {quantity: 1, unit: sets}",
+            )
+            .replace("min_qty: 100", "min_qty: 1"),
+    )
+    .unwrap();
+    let p = site.path().join("products/training-ball.yaml");
+    std::fs::write(&p, read(&p).replace("unit: pieces", "unit: piece")).unwrap();
+    let out = build(site.path());
+    let gloves = html(&out.join("products/keeper-gloves/index.html"));
+    assert_eq!(text(&gloves, ".kf-moq"), "MOQ 1 set");
+    assert_eq!(text(&gloves, ".tiers thead th:first-child"), "Quantity (sets)");
+    let ball = html(&out.join("products/training-ball/index.html"));
+    assert_eq!(text(&ball, ".kf-moq"), "MOQ 500 pieces");
+    let home = html(&out.join("index.html"));
+    assert!(
+        text(&home, ".card-moq").contains("MOQ 1 set"),
+        "{}",
+        text(&home, ".card-moq")
+    );
+    for page in html_files(&out) {
+        assert!(!read(&page).contains("1 sets"), "{}", page.display());
+    }
+}
+
 #[test]
 fn editing_one_photo_remakes_only_its_variants() {
     let site = shop();

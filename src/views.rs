@@ -262,7 +262,10 @@ pub struct ProductView {
     pub incoterm: Option<String>,
     pub lead_time: Option<crate::catalog::LeadTime>,
     pub samples: Option<crate::catalog::Samples>,
+    /// The sample fee as money; none when there is no fee or it is 0 (see `sample_free`).
     pub sample_fee: Option<String>,
+    /// Samples are available at no charge (`fee: 0`): themes say so rather than show a price of 0.
+    pub sample_free: bool,
     pub customization: Vec<String>,
     pub oem: bool,
     pub odm: bool,
@@ -458,7 +461,12 @@ pub fn product_view(
             .samples
             .as_ref()
             .and_then(|s| s.fee)
+            .filter(|f| *f > 0.0)
             .map(|f| money(f, Some(&p.currency))),
+        sample_free: d
+            .samples
+            .as_ref()
+            .is_some_and(|s| s.available && s.fee == Some(0.0)),
         customization: d.customization.clone(),
         oem: d.oem,
         odm: d.odm,

@@ -904,6 +904,19 @@ fn moq_of_one_set_says_set_and_the_tier_table_says_sets() {
     }
 }
 
+/// A free sample read "Available, US$0.00".
+#[test]
+fn free_sample_says_free_not_a_price_of_zero() {
+    let site = shop();
+    let p = site.path().join("products/match-ball.yaml");
+    std::fs::write(&p, read(&p).replace("fee: 25,", "fee: 0,")).unwrap();
+    let out = build(site.path());
+    let page = html(&out.join("products/match-ball-pro-size-5/index.html"));
+    assert_eq!(text(&page, ".terms dd:has(.note)"), "FreeRefunded on first order");
+    assert!(text(&page, ".buybox .badges").contains("Free samples"));
+    assert!(!read(&out.join("products/match-ball-pro-size-5/index.html")).contains("0.00"));
+}
+
 #[test]
 fn editing_one_photo_remakes_only_its_variants() {
     let site = shop();

@@ -917,6 +917,31 @@ fn free_sample_says_free_not_a_price_of_zero() {
     assert!(!read(&out.join("products/match-ball-pro-size-5/index.html")).contains("0.00"));
 }
 
+/// A product without a price showed nothing where the price goes.
+#[test]
+fn product_without_a_price_says_price_on_request() {
+    let site = shop();
+    let out = build(site.path());
+    let page = html(&out.join("products/futsal-ball/index.html"));
+    assert_eq!(text(&page, ".keyfacts .kf-price"), "Price on request");
+    // Right above the quote button.
+    assert_eq!(page.select(&sel(".keyfacts + .jump-to-inquiry .btn")).count(), 1);
+    let list = html(&out.join("products/index.html"));
+    let futsal = list
+        .select(&sel(".card"))
+        .find(|c| c.text().any(|t| t.contains("Futsal Ball")))
+        .unwrap();
+    assert_eq!(
+        futsal
+            .select(&sel(".card-price"))
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>(),
+        "Price on request"
+    );
+}
+
 #[test]
 fn editing_one_photo_remakes_only_its_variants() {
     let site = shop();

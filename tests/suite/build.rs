@@ -942,6 +942,56 @@ fn product_without_a_price_says_price_on_request() {
     );
 }
 
+/// A product with none of the terms (MOQ, lead time, samples) left an empty `<dl>`; so did a
+/// packaging with only a note, and a company with no facts.
+#[test]
+fn no_empty_description_lists_when_there_is_nothing_to_list() {
+    let site = shop();
+    let p = site.path().join("products/match-ball.yaml");
+    std::fs::write(
+        &p,
+        read(&p).replace(
+            "packaging: {units_per_carton: 50, carton_size: 60x40x40 cm, carton_weight: 22 kg, note: Each ball in a polybag}",
+            "packaging: {note: Each ball in a polybag}",
+        ),
+    )
+    .unwrap();
+    let cfg = site.path().join("site.yaml");
+    let bare: String = read(&cfg)
+        .lines()
+        .filter(|l| {
+            ![
+                "founded:",
+                "business_type:",
+                "employees:",
+                "location:",
+                "export_markets:",
+                "production_capacity:",
+            ]
+            .iter()
+            .any(|k| l.trim_start().starts_with(k))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&cfg, bare).unwrap();
+    let out = build(site.path());
+    let mut dls = 0;
+    for page in html_files(&out) {
+        for dl in html(&page).select(&sel("dl")) {
+            dls += 1;
+            assert!(
+                dl.children().any(|c| c.value().is_element()),
+                "{}: empty <dl class={:?}>",
+                page.display(),
+                dl.value().attr("class")
+            );
+        }
+    }
+    assert!(dls > 0);
+    let futsal = html(&out.join("products/futsal-ball/index.html"));
+    assert_eq!(futsal.select(&sel(".buybox dl")).count(), 0);
+}
+
 #[test]
 fn editing_one_photo_remakes_only_its_variants() {
     let site = shop();

@@ -425,13 +425,15 @@ fn json_ld_parses_and_describes_product_tiers() {
     );
     let offer = &product["offers"];
     assert_eq!(offer["priceCurrency"], "USD");
-    assert_eq!(offer["price"], 7.5);
+    // As text with the currency's decimals, as schema.org's examples write it (not 7.5).
+    assert_eq!(offer["price"], "7.50");
     assert_eq!(offer["eligibleQuantity"]["minValue"], 300);
     let tiers = offer["priceSpecification"].as_array().unwrap();
     assert_eq!(tiers.len(), 3);
     assert_eq!(tiers[0]["eligibleQuantity"]["minValue"], 300);
     assert_eq!(tiers[0]["eligibleQuantity"]["maxValue"], 999);
-    assert_eq!(tiers[2]["price"], 7.5);
+    assert_eq!(tiers[0]["price"], "9.80");
+    assert_eq!(tiers[2]["price"], "7.50");
     assert!(tiers[2]["eligibleQuantity"].get("maxValue").is_none());
     for img in product["image"].as_array().unwrap() {
         let path = img
@@ -530,6 +532,36 @@ fn source_date_epoch_decides_which_certifications_have_expired() {
     // 1900000000 is 2030-03-17; 1700000000 is 2023-11-14.
     assert_eq!(build_on("1900000000"), (true, 1));
     assert_eq!(build_on("1700000000"), (false, 0));
+}
+
+/// JSON-LD wrote `"price": 1250.0`; schema.org writes prices as text with the currency's decimals.
+#[test]
+fn json_ld_prices_are_text_with_the_currencys_decimals() {
+    let site = shop();
+    let p = site.path().join("products/keeper-gloves.yaml");
+    let gloves = read(&p);
+    let price = |currency: &str, amount: &str| -> (serde_json::Value, String) {
+        std::fs::write(
+            &p,
+            gloves
+                .replace("unit_price: 6", &format!("unit_price: {amount}"))
+                .replace("currency: EUR", &format!("currency: {currency}")),
+        )
+        .unwrap();
+        let out = build(site.path());
+        let page = html(&out.join("products/keeper-gloves/index.html"));
+        let product: serde_json::Value = page
+            .select(&sel("script[type=\"application/ld+json\"]"))
+            .map(|s| serde_json::from_str::<serde_json::Value>(&s.text().collect::<String>()).unwrap())
+            .find(|b| b["@type"] == "Product")
+            .unwrap();
+        let offer = &product["offers"];
+        assert_eq!(offer["price"], offer["priceSpecification"][0]["price"]);
+        (offer["price"].clone(), text(&page, ".kf-price strong"))
+    };
+    assert_eq!(price("USD", "1250"), ("1250.00".into(), "US$1,250.00".into()));
+    assert_eq!(price("JPY", "1250"), ("1250".into(), "JPY 1,250".into()));
+    assert_eq!(price("KWD", "3.1"), ("3.100".into(), "KWD 3.100".into()));
 }
 
 #[test]

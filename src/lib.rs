@@ -12,6 +12,7 @@ pub mod yaml;
 pub mod paths;
 pub mod markdown;
 pub mod date;
+pub mod contrast;
 
 // The pipeline, in order.
 pub mod config;

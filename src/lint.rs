@@ -1,7 +1,7 @@
 //! Warnings: what a seller should fix but that does not stop a build.
 
 use crate::catalog::Catalog;
-use crate::config::{locate_key, PhotoSpec, SiteConfig};
+use crate::config::{locate_field, locate_key, PhotoSpec, SiteConfig};
 use crate::error::Diagnostic;
 use crate::images::kind::{self, Kind};
 use crate::images::ImagePlan;
@@ -23,6 +23,7 @@ pub fn warnings(
         read: HashMap::new(),
     };
     let mut out = certifications(config, today, &mut texts);
+    out.extend(colours(config, &mut texts));
     out.extend(prices(catalog, &mut texts));
     out.extend(categories(catalog, &mut texts));
     let mut photos: Vec<(PathBuf, &PhotoSpec)> = Vec::new();
@@ -61,6 +62,46 @@ fn certifications(config: &SiteConfig, today: &time::Date, texts: &mut Texts) ->
                 }
                 out.push(d);
             }
+        }
+    }
+    out
+}
+
+/// Brand colour pairs the theme sets text in, below WCAG AA. Text on the primary and accent
+/// fills needs no warning: the theme picks white or dark for those (`contrast::text_on`).
+fn colours(config: &SiteConfig, texts: &mut Texts) -> Vec<Diagnostic> {
+    let c = &config.brand.colors;
+    let mut out = Vec::new();
+    for (field, colour, says) in [
+        ("text", &c.text, "body text"),
+        (
+            "primary",
+            &c.primary,
+            "links, prices and headings in the primary colour",
+        ),
+    ] {
+        let Some(ratio) = crate::contrast::ratio(colour, &c.background) else {
+            continue;
+        };
+        if ratio < crate::contrast::AA {
+            let mut d = Diagnostic::new(
+                "site.yaml",
+                format!(
+                    "{says} ({colour}) on the background ({}) has a contrast of {ratio:.1}:1, below the 4.5:1 that reads easily",
+                    c.background
+                ),
+            )
+            .field(format!("brand.colors.{field}"))
+            .help(format!(
+                "make brand.colors.{field} darker or the background lighter (or the other way round for a dark site)"
+            ));
+            if let Some((l, col)) = locate_field(
+                texts.get(Path::new("site.yaml")),
+                &format!("brand.colors.{field}"),
+            ) {
+                d = d.at(l, col);
+            }
+            out.push(d);
         }
     }
     out

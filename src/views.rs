@@ -3,6 +3,7 @@
 
 use crate::catalog::{Catalog, Category, Product};
 use crate::config::{Certification, ExpiredCertifications, PhotoSpec, SiteConfig, SocialLink};
+use crate::contrast::text_on;
 use crate::images::{ImagePlan, ImageSet, Variant};
 use crate::markdown;
 use crate::pages::Page;
@@ -183,6 +184,11 @@ pub struct BrandView {
     pub accent: String,
     pub background: String,
     pub text: String,
+    /// Text colours readable on the primary and accent colours and on the text colour (the
+    /// footer's fill): white on dark brand colours, dark on light ones (WCAG contrast).
+    pub on_primary: String,
+    pub on_accent: String,
+    pub on_text: String,
     pub font_heading: String,
     pub font_body: String,
 }
@@ -326,6 +332,9 @@ pub fn site_view(
             accent: config.brand.colors.accent.clone(),
             background: config.brand.colors.background.clone(),
             text: config.brand.colors.text.clone(),
+            on_primary: text_on(&config.brand.colors.primary, &config.brand.colors.text),
+            on_accent: text_on(&config.brand.colors.accent, &config.brand.colors.text),
+            on_text: text_on(&config.brand.colors.text, &config.brand.colors.background),
             font_heading: config.brand.fonts.heading.clone(),
             font_body: config.brand.fonts.body.clone(),
         },

@@ -785,6 +785,50 @@ fn brand_colours_reach_the_page() {
     assert!(out.join(&logo[0]).is_file());
 }
 
+/// The theme put white text on the accent colour whatever it was: an amber accent gave 1.9:1.
+#[test]
+fn amber_accent_gets_dark_button_text() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("accent: \"#b8431f\"", "accent: \"#F2B134\""),
+    )
+    .unwrap();
+    let out = build(site.path());
+    let style = text(&html(&out.join("index.html")), "style");
+    // The site's own text colour, dark: 9.9:1 on the amber. Deep green primary keeps white.
+    assert!(style.contains("--on-accent:#1b1b1b"), "{style}");
+    assert!(style.contains("--on-primary:#ffffff"), "{style}");
+    let css = read(&out.join("style.css"));
+    assert!(css.contains(
+        ".btn-accent { background: var(--accent); border-color: var(--accent); color: var(--on-accent); }"
+    ));
+}
+
+/// A brand colour pair the theme sets text in, unreadable, is a warning naming the field and ratio.
+#[test]
+fn unreadable_text_on_background_is_a_warning_with_the_ratio() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(&cfg, read(&cfg).replace("text: \"#1b1b1b\"", "text: \"#aaaaaa\"")).unwrap();
+    let (_, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default()).unwrap();
+    let w: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.field.as_deref() == Some("brand.colors.text"))
+        .collect();
+    assert_eq!(w.len(), 1, "{warnings:?}");
+    assert_eq!(w[0].file, Path::new("site.yaml"));
+    assert_eq!(w[0].line, Some(13));
+    assert!(w[0].message.contains("contrast of 2.2:1"), "{}", w[0]);
+    // The fixture's own colours read well: no colour warnings.
+    let site = shop();
+    let (_, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default()).unwrap();
+    assert!(!warnings
+        .iter()
+        .any(|w| w.field.as_deref().is_some_and(|f| f.starts_with("brand.colors"))));
+}
+
 #[test]
 fn build_is_deterministic() {
     let a = shop();

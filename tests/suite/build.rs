@@ -890,7 +890,15 @@ fn site_overrides_theme_templates_and_static_files() {
 fn example_shop_builds_with_enough_products_and_categories() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints");
     let site = copy_site(&example);
-    let out = build(site.path());
+    let (report, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default())
+        .unwrap_or_else(|e| panic!("build failed:\n{e}"));
+    let out = report.output;
+    // The README's main command builds this shop: it printed four photo-width warnings.
+    assert!(
+        warnings.is_empty(),
+        "{}",
+        warnings.iter().map(|w| format!("{w}\n")).collect::<String>()
+    );
     let products = std::fs::read_dir(out.join("products"))
         .unwrap()
         .filter(|e| e.as_ref().unwrap().file_name() != "page" && e.as_ref().unwrap().path().is_dir())

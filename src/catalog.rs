@@ -637,12 +637,7 @@ fn extra_categories(
 
 /// A product's category written differently in categories.yaml, or (`in_product`) in an earlier
 /// product file.
-fn misspelled_category(
-    p: &Product,
-    name: &str,
-    spelled: &str,
-    in_product: Option<&Path>,
-) -> Diagnostic {
+fn misspelled_category(p: &Product, name: &str, spelled: &str, in_product: Option<&Path>) -> Diagnostic {
     let (place, help) = match in_product {
         Some(file) => (
             file.display().to_string(),

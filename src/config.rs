@@ -189,6 +189,8 @@ pub struct Company {
     #[serde(default)]
     pub certifications: Vec<Certification>,
     #[serde(default)]
+    pub expired_certifications: ExpiredCertifications,
+    #[serde(default)]
     pub photos: Vec<PhotoSpec>,
     #[serde(default)]
     pub about: Option<String>,
@@ -202,9 +204,18 @@ pub struct Certification {
     pub issuer: Option<String>,
     #[serde(default)]
     pub number: Option<String>,
-    /// `YYYY-MM-DD`; kept as text so the page shows what the seller wrote.
+    /// `YYYY-MM-DD`; the text is kept so the page shows what the seller wrote.
     #[serde(default)]
-    pub valid_until: Option<String>,
+    pub valid_until: Option<crate::date::Day>,
+}
+
+/// What pages do with a certification past its `valid_until`: show it marked expired, or leave it out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpiredCertifications {
+    #[default]
+    Show,
+    Hide,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

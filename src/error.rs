@@ -13,6 +13,9 @@ pub struct Diagnostic {
     /// 1-based line and column, when the problem has a place in the file.
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// How many characters from `column` the problem spans, when it is a known expression
+    /// (a template's `page.subtitel`); otherwise the report marks to the end of the line.
+    pub length: Option<usize>,
     /// Field path such as `price_tiers[1].unit_price`, when known.
     pub field: Option<String>,
     pub message: String,
@@ -29,6 +32,7 @@ impl Diagnostic {
             file: file.into(),
             line: None,
             column: None,
+            length: None,
             field: None,
             message: message.into(),
             help: None,
@@ -67,6 +71,12 @@ impl Diagnostic {
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.line = Some(line);
         self.column = Some(column);
+        self
+    }
+
+    /// Marks `length` characters from the column, not the rest of the line.
+    pub fn spanning(mut self, length: usize) -> Self {
+        self.length = Some(length.max(1));
         self
     }
 

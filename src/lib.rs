@@ -14,6 +14,8 @@ pub mod error;
 pub mod yaml;
 pub mod paths;
 pub mod markdown;
+pub mod date;
+pub mod contrast;
 
 // The pipeline, in order.
 pub mod config;

@@ -17,59 +17,119 @@ pub fn warnings(
     config: &SiteConfig,
     catalog: &Catalog,
     plan: &ImagePlan,
-    today: &str,
+    today: &time::Date,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let largest = config.images.widths.iter().copied().max().unwrap_or(0);
-
-    for (i, c) in config.company.certifications.iter().enumerate() {
-        if let Some(until) = &c.valid_until {
-            if until.as_str() < today {
-                let d = Diagnostic::new(
-                    config.source.file(),
-                    format!("certification `{}` expired on {until}", c.name),
-                )
-                .field(format!("company.certifications[{i}].valid_until"))
-                .help("renew it and update valid_until, or remove it: buyers check");
-                out.push(d.located(config.source.value(until)));
-            }
-        }
-    }
-
+    let mut out = certifications(config, today);
+    out.extend(colours(config));
+    out.extend(prices(catalog));
+    out.extend(categories(catalog));
     // Each photo with the text of the file that names it, to place its warnings.
     let mut photos: Vec<(&Source, &PhotoSpec)> = Vec::new();
     for p in &catalog.products {
         for ph in &p.data.photos {
             photos.push((&p.source, ph));
         }
+    }
+    for ph in &config.company.photos {
+        photos.push((&config.source, ph));
+    }
+    out.extend(alt_texts(&photos));
+    let largest = config.images.widths.iter().copied().max().unwrap_or(0);
+    out.extend(photo_files(root, &photos, plan, largest));
+    out.extend(unused_images(config, plan, root));
+    out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    out
+}
+
+fn certifications(config: &SiteConfig, today: &time::Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, c) in config.company.certifications.iter().enumerate() {
+        if let Some(until) = &c.valid_until {
+            if until.is_before(*today) {
+                let d = Diagnostic::new(
+                    config.source.file(),
+                    format!("certification `{}` expired on {}", c.name, until.text()),
+                )
+                .field(format!("company.certifications[{i}].valid_until"))
+                .help(
+                    "renew it and update valid_until, or remove it: buyers check \
+                     (until then pages mark it expired; `company.expired_certifications: hide` leaves it out)",
+                );
+                out.push(d.located(config.source.value(until.text())));
+            }
+        }
+    }
+    out
+}
+
+/// Brand colour pairs the theme sets text in, below WCAG AA. Text on the primary and accent
+/// fills needs no warning: the theme picks white or dark for those (`contrast::text_on`).
+fn colours(config: &SiteConfig) -> Vec<Diagnostic> {
+    let c = &config.brand.colors;
+    let mut out = Vec::new();
+    for (field, colour, says) in [
+        ("text", &c.text, "body text"),
+        (
+            "primary",
+            &c.primary,
+            "links, prices and headings in the primary colour",
+        ),
+    ] {
+        let Some(ratio) = crate::contrast::ratio(colour, &c.background) else {
+            continue;
+        };
+        if ratio < crate::contrast::AA {
+            let field = format!("brand.colors.{field}");
+            let d = Diagnostic::new(
+                config.source.file(),
+                format!(
+                    "{says} ({colour}) on the background ({}) has a contrast of {ratio:.1}:1, below the 4.5:1 that reads easily",
+                    c.background
+                ),
+            )
+            .help(format!(
+                "make {field} darker or the background lighter (or the other way round for a dark site)"
+            ))
+            .located(config.source.field(&field));
+            out.push(d.field(field));
+        }
+    }
+    out
+}
+
+/// Products without a price, and price tiers that start below the MOQ.
+fn prices(catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &catalog.products {
         if p.data.price_tiers.is_empty() {
             let d = Diagnostic::new(&p.file, "the product has no price").help(
                 "add price_tiers so buyers see a price range; prices \"on request\" get fewer inquiries",
             );
             out.push(d.located(p.source.key("name")));
         }
-        if let Some(moq) = &p.data.moq {
-            for (i, t) in p.data.price_tiers.iter().enumerate() {
-                if t.min_qty < moq.quantity {
-                    let field = format!("price_tiers[{i}].min_qty");
-                    let d = Diagnostic::new(
-                        &p.file,
-                        format!(
-                            "a price tier starts at {} but the MOQ is {}",
-                            t.min_qty, moq.quantity
-                        ),
-                    )
-                    .help("start the first tier at the MOQ, or lower the MOQ")
-                    .located(p.source.field(&field));
-                    out.push(d.field(field));
-                }
+        let Some(moq) = &p.data.moq else { continue };
+        for (i, t) in p.data.price_tiers.iter().enumerate() {
+            if t.min_qty < moq.quantity {
+                let field = format!("price_tiers[{i}].min_qty");
+                let d = Diagnostic::new(
+                    &p.file,
+                    format!(
+                        "a price tier starts at {} but the MOQ is {}",
+                        t.min_qty, moq.quantity
+                    ),
+                )
+                .help("start the first tier at the MOQ, or lower the MOQ")
+                .located(p.source.field(&field));
+                out.push(d.field(field));
             }
         }
     }
-    for ph in &config.company.photos {
-        photos.push((&config.source, ph));
-    }
+    out
+}
 
+/// A category not in categories.yaml that is close to one that is: most likely a typo.
+fn categories(catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let defined = crate::catalog::defined_categories(catalog);
     for p in &catalog.products {
         let Some(c) = p.data.category.as_deref() else {
@@ -90,8 +150,12 @@ pub fn warnings(
             out.push(d.located(p.source.key("category")));
         }
     }
+    out
+}
 
-    for (source, ph) in &photos {
+fn alt_texts(photos: &[(&Source, &PhotoSpec)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (source, ph) in photos {
         if ph.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
             let d = Diagnostic::new(source.file(), format!("photo `{}` has no alt text", ph.path)).help(
                 "add alt: a short description of the photo, read to blind buyers and by search engines",
@@ -99,29 +163,38 @@ pub fn warnings(
             out.push(d.located(source.value(&ph.path)));
         }
     }
+    out
+}
+
+/// What the photo files themselves say: too narrow, misnamed, animated, very large. Each photo
+/// once, at the first file that uses it.
+fn photo_files(
+    root: &Path,
+    photos: &[(&Source, &PhotoSpec)],
+    plan: &ImagePlan,
+    largest: u32,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    for (named_in, ph) in &photos {
-        let file = named_in.file();
+    for (named_in, ph) in photos {
         if !seen.insert(ph.path.clone()) {
             continue;
         }
         let Some(set) = plan.get(&ph.path) else { continue };
+        let source = root.join(&ph.path);
+        let mut warn = |message: String, help: &str| {
+            let d = Diagnostic::new(named_in.file(), message).help(help);
+            out.push(d.located(named_in.value(&ph.path)));
+        };
         if set.width < largest {
-            let d = Diagnostic::new(
-                file,
+            warn(
                 format!(
                     "photo `{}` is {} px wide, less than the largest width of {largest} px",
                     ph.path, set.width
                 ),
-            )
-            .help("large screens will show it softer than the rest; use a larger original if you have one");
-            out.push(d.located(named_in.value(&ph.path)));
+                "large screens will show it softer than the rest; use a larger original if you have one",
+            );
         }
-        let source = root.join(&ph.path);
-        let mut warn = |message: String, help: &str| {
-            let d = Diagnostic::new(file, message).help(help);
-            out.push(d.located(named_in.value(&ph.path)));
-        };
         if let Ok(Kind::Readable(real)) = kind::detect_file(&source) {
             match kind::from_extension(&ph.path) {
                 Some(said) if said != real => warn(
@@ -150,16 +223,19 @@ pub fn warnings(
         }
         if let Ok(m) = std::fs::metadata(&source) {
             if m.len() > LARGE_FILE {
-                let d = Diagnostic::new(
-                    file,
+                warn(
                     format!("photo `{}` is {:.0} MB", ph.path, m.len() as f64 / 1_048_576.0),
-                )
-                .help("the site is fine (variants are small), but builds are slower; 4000 px wide is plenty");
-                out.push(d.located(named_in.value(&ph.path)));
+                    "the site is fine (variants are small), but builds are slower; 4000 px wide is plenty",
+                );
             }
         }
     }
+    out
+}
 
+/// Image files in images/ that nothing uses: forgotten, or a product that lost its photo.
+fn unused_images(config: &SiteConfig, plan: &ImagePlan, root: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut used: BTreeSet<String> = plan.sets.keys().cloned().collect();
     if let Some(logo) = &config.brand.logo {
         used.insert(logo.clone());
@@ -190,12 +266,10 @@ pub fn warnings(
             );
         }
     }
-    out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     out
 }
 
-/// Today's date as `YYYY-MM-DD` (UTC), for comparing with `valid_until`.
-pub fn today() -> String {
-    let d = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+/// Today, for comparing with `valid_until`: see [`crate::date::today`] (`SOURCE_DATE_EPOCH`).
+pub fn today() -> time::Date {
+    crate::date::today()
 }

@@ -39,6 +39,10 @@ impl Renderer {
         };
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // minijinja keeps a failing template's source only in debug mode, which it turns on by
+        // default in debug builds alone: without this the installed binary could not name the
+        // expression a designer mistyped.
+        env.set_debug(true);
         // minijinja's HTML escaping also turns `/` into `&#x2f;`, which bloats every URL; `/` is
         // harmless in HTML text and quoted attributes, so escape only the five characters that matter.
         env.set_formatter(|out, state, value| {
@@ -128,8 +132,15 @@ impl Renderer {
             msg = format!("{}: {msg}", err.kind());
         }
         let mut d = Diagnostic::new(origin, msg);
-        if let Some(line) = err.line() {
-            d = d.at(line, 1);
+        let spot = err.template_source().zip(err.range()).and_then(|(src, range)| {
+            let expr = src.get(range.clone())?;
+            let line_start = src[..range.start].rfind('\n').map_or(0, |i| i + 1);
+            Some((expr, src[line_start..range.start].chars().count() + 1))
+        });
+        match (err.line(), spot) {
+            (Some(line), Some((expr, column))) => d = d.at(line, column).spanning(expr.chars().count()),
+            (Some(line), None) => d = d.at(line, 1),
+            _ => {}
         }
         let advice = match err.kind() {
             ErrorKind::UndefinedError => {
@@ -143,12 +154,8 @@ impl Renderer {
             _ => "fix the template at this line, or delete your copy in templates/ to use the theme's",
         };
         d = d.help(advice);
-        if let Some(src) = err.template_source() {
-            if let (Some(range), Some(_)) = (err.range(), err.line()) {
-                if let Some(expr) = src.get(range) {
-                    d = d.help(format!("in `{expr}`: {advice}"));
-                }
-            }
+        if let (Some((expr, _)), Some(_)) = (spot, err.line()) {
+            d = d.help(format!("in `{expr}`: {advice}"));
         }
         let mut cause = std::error::Error::source(err);
         while let Some(c) = cause {
@@ -190,11 +197,35 @@ pub fn link(root: &str, path: &str, clean_links: bool) -> String {
     out
 }
 
-/// `9.8, "USD"` → `US$9.80`; other currencies keep their code: `PKR 1,250.00`.
+/// How many decimals a currency's amounts have (ISO 4217 minor units) for the currencies that
+/// differ from the usual 2.
+pub fn decimals(currency: &str) -> u32 {
+    match currency {
+        "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "PYG" => 0,
+        "KWD" | "BHD" | "OMR" | "JOD" | "TND" | "LYD" | "IQD" => 3,
+        _ => 2,
+    }
+}
+
+/// `1250, "USD"` → `1250.00`; `1250, "JPY"` → `1250`: an amount as schema.org prices are written.
+pub fn plain_amount(amount: f64, currency: &str) -> String {
+    let places = decimals(currency);
+    let scale = 10u64.pow(places);
+    let units = (amount * scale as f64).round() as u64;
+    match places {
+        0 => units.to_string(),
+        p => format!("{}.{:0width$}", units / scale, units % scale, width = p as usize),
+    }
+}
+
+/// `9.8, "USD"` → `US$9.80`; other currencies keep their code: `PKR 1,250.00`, `JPY 1,250`.
 pub fn money(amount: f64, currency: Option<&str>) -> String {
     let cur = currency.unwrap_or("USD");
-    let cents = (amount * 100.0).round() as u64;
-    let number = format!("{}.{:02}", thousands(cents / 100), cents % 100);
+    let plain = plain_amount(amount, cur);
+    let number = match plain.split_once('.') {
+        Some((whole, frac)) => format!("{}.{frac}", thousands(whole.parse().unwrap_or(0))),
+        None => thousands(plain.parse().unwrap_or(0)),
+    };
     match cur {
         "USD" => format!("US${number}"),
         "EUR" => format!("€{number}"),
@@ -249,5 +280,15 @@ mod tests {
         assert_eq!(money(1234.5, Some("USD")), "US$1,234.50");
         assert_eq!(money(0.999, Some("PKR")), "PKR 1.00");
         assert_eq!(money(12.0, Some("EUR")), "€12.00");
+        assert_eq!(money(1250.4, Some("JPY")), "JPY 1,250");
+        assert_eq!(money(1.2345, Some("KWD")), "KWD 1.235");
+    }
+
+    #[test]
+    fn plain_amounts_have_the_currencys_decimals() {
+        assert_eq!(plain_amount(1250.0, "USD"), "1250.00");
+        assert_eq!(plain_amount(7.5, "EUR"), "7.50");
+        assert_eq!(plain_amount(1250.0, "JPY"), "1250");
+        assert_eq!(plain_amount(3.1, "BHD"), "3.100");
     }
 }

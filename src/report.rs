@@ -46,7 +46,20 @@ pub fn render(d: &Diagnostic, level: Level, site_root: Option<&Path>, color: boo
     let rendered = match source {
         Some((text, line)) => match offset(&text, line, d.column.unwrap_or(1)) {
             Some(off) => {
-                let m = m.with_label(LabeledSpan::at(off..off + mark_len(&text[off..]), "here"));
+                let len = match d.length {
+                    // Exactly the marked expression (a template's `page.subtitel`), within its line.
+                    Some(chars) => {
+                        let line = mark_len(&text[off..])
+                            .max(text[off..].find(['\n', '\r']).unwrap_or(text.len() - off));
+                        text[off..]
+                            .char_indices()
+                            .nth(chars)
+                            .map_or(text.len() - off, |(i, _)| i)
+                            .min(line.max(1))
+                    }
+                    None => mark_len(&text[off..]),
+                };
+                let m = m.with_label(LabeledSpan::at(off..off + len, "here"));
                 let src = CharColumns {
                     name: d.file.display().to_string(),
                     text,

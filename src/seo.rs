@@ -1,6 +1,7 @@
 //! What search engines and link previews read: JSON-LD, sitemap.xml, robots.txt.
 
 use crate::config::SiteConfig;
+use crate::render::plain_amount;
 use crate::views::{ProductView, SiteView};
 use serde_json::{json, Map, Value};
 
@@ -50,6 +51,32 @@ pub fn organization(site: &SiteView, config: &SiteConfig) -> Value {
             "address".into(),
             json!({"@type": "PostalAddress", "streetAddress": addr.replace('\n', ", ")}),
         );
+    }
+    // Only valid certifications are credentials: an expired one the page may still show (marked)
+    // must not reach search engines as current.
+    let credentials: Vec<Value> = site
+        .company
+        .certifications
+        .iter()
+        .filter(|c| !c.expired)
+        .map(|c| {
+            let mut m = Map::new();
+            m.insert("@type".into(), "EducationalOccupationalCredential".into());
+            m.insert("credentialCategory".into(), "certification".into());
+            m.insert("name".into(), c.name.clone().into());
+            put(&mut m, "identifier", c.number.clone());
+            put(&mut m, "expires", c.valid_until.clone());
+            if let Some(issuer) = &c.issuer {
+                m.insert(
+                    "recognizedBy".into(),
+                    json!({"@type": "Organization", "name": issuer}),
+                );
+            }
+            Value::Object(m)
+        })
+        .collect();
+    if !credentials.is_empty() {
+        m.insert("hasCredential".into(), credentials.into());
     }
     if !site.social.is_empty() {
         m.insert(
@@ -106,7 +133,7 @@ pub fn product(p: &ProductView, site: &SiteView, config: &SiteConfig) -> Value {
                 put(&mut q, "unitText", unit.clone());
                 json!({
                     "@type": "UnitPriceSpecification",
-                    "price": round2(t.unit_price),
+                    "price": plain_amount(t.unit_price, &p.currency),
                     "priceCurrency": p.currency,
                     "eligibleQuantity": Value::Object(q),
                 })
@@ -119,7 +146,7 @@ pub fn product(p: &ProductView, site: &SiteView, config: &SiteConfig) -> Value {
             .fold(f64::INFINITY, f64::min);
         let mut offer = Map::new();
         offer.insert("@type".into(), "Offer".into());
-        offer.insert("price".into(), round2(low));
+        offer.insert("price".into(), plain_amount(low, &p.currency).into());
         offer.insert("priceCurrency".into(), p.currency.clone().into());
         offer.insert("availability".into(), "https://schema.org/InStock".into());
         put(&mut offer, "url", absolute(base, &p.url));
@@ -137,12 +164,6 @@ pub fn product(p: &ProductView, site: &SiteView, config: &SiteConfig) -> Value {
         m.insert("offers".into(), Value::Object(offer));
     }
     Value::Object(m)
-}
-
-fn round2(x: f64) -> Value {
-    serde_json::Number::from_f64((x * 100.0).round() / 100.0)
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
 }
 
 /// `crumbs` are (title, site path) from home to the current page.

@@ -2,7 +2,8 @@
 //! Every optional field is present (as `none`) so strict templates can test it with `if`.
 
 use crate::catalog::{Catalog, Category, Product};
-use crate::config::{Certification, PhotoSpec, SiteConfig, SocialLink};
+use crate::config::{Certification, ExpiredCertifications, PhotoSpec, SiteConfig, SocialLink};
+use crate::contrast::text_on;
 use crate::images::{ImagePlan, ImageSet, Variant};
 use crate::markdown;
 use crate::pages::Page;
@@ -131,10 +132,46 @@ pub struct CompanyView {
     pub location: Option<String>,
     pub export_markets: Vec<String>,
     pub production_capacity: Option<String>,
-    pub certifications: Vec<Certification>,
+    /// Valid ones, and expired ones (marked) unless the seller hides them.
+    pub certifications: Vec<CertificationView>,
     pub photos: Vec<ImageView>,
     pub about_html: Option<String>,
     pub about_text: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CertificationView {
+    pub name: String,
+    pub issuer: Option<String>,
+    pub number: Option<String>,
+    /// As the seller wrote it.
+    pub valid_until: Option<String>,
+    /// `valid_until` is before today: themes must not show it like a valid one.
+    pub expired: bool,
+}
+
+impl CertificationView {
+    fn new(c: &Certification, today: time::Date) -> CertificationView {
+        CertificationView {
+            name: c.name.clone(),
+            issuer: c.issuer.clone(),
+            number: c.number.clone(),
+            valid_until: c.valid_until.as_ref().map(|d| d.text().to_string()),
+            expired: c.valid_until.as_ref().is_some_and(|d| d.is_before(today)),
+        }
+    }
+}
+
+fn certifications(config: &SiteConfig) -> Vec<CertificationView> {
+    let today = crate::date::today();
+    let hide = config.company.expired_certifications == ExpiredCertifications::Hide;
+    config
+        .company
+        .certifications
+        .iter()
+        .map(|c| CertificationView::new(c, today))
+        .filter(|c| !(hide && c.expired))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -147,6 +184,11 @@ pub struct BrandView {
     pub accent: String,
     pub background: String,
     pub text: String,
+    /// Text colours readable on the primary and accent colours and on the text colour (the
+    /// footer's fill): white on dark brand colours, dark on light ones (WCAG contrast).
+    pub on_primary: String,
+    pub on_accent: String,
+    pub on_text: String,
     pub font_heading: String,
     pub font_body: String,
 }
@@ -218,13 +260,18 @@ pub struct ProductView {
     pub specs: Vec<crate::catalog::Spec>,
     pub moq: Option<crate::catalog::Moq>,
     pub moq_text: Option<String>,
+    /// The MOQ's unit in the plural (`sets`), for headings such as "Quantity (sets)".
+    pub units: Option<String>,
     pub price_tiers: Vec<TierView>,
     pub price_from: Option<String>,
     pub currency: String,
     pub incoterm: Option<String>,
     pub lead_time: Option<crate::catalog::LeadTime>,
     pub samples: Option<crate::catalog::Samples>,
+    /// The sample fee as money; none when there is no fee or it is 0 (see `sample_free`).
     pub sample_fee: Option<String>,
+    /// Samples are available at no charge (`fee: 0`): themes say so rather than show a price of 0.
+    pub sample_free: bool,
     pub customization: Vec<String>,
     pub oem: bool,
     pub odm: bool,
@@ -285,6 +332,9 @@ pub fn site_view(
             accent: config.brand.colors.accent.to_string(),
             background: config.brand.colors.background.to_string(),
             text: config.brand.colors.text.to_string(),
+            on_primary: text_on(&config.brand.colors.primary, &config.brand.colors.text),
+            on_accent: text_on(&config.brand.colors.accent, &config.brand.colors.text),
+            on_text: text_on(&config.brand.colors.text, &config.brand.colors.background),
             font_heading: config.brand.fonts.heading.clone(),
             font_body: config.brand.fonts.body.clone(),
         },
@@ -297,7 +347,7 @@ pub fn site_view(
             location: c.location.clone(),
             export_markets: c.export_markets.clone(),
             production_capacity: c.production_capacity.clone(),
-            certifications: c.certifications.clone(),
+            certifications: certifications(config),
             photos: c.photos.iter().map(|p| image(plan, p, &company_name)).collect(),
             about_html: c
                 .about
@@ -362,7 +412,7 @@ pub fn product_view(
     let moq_text = d
         .moq
         .as_ref()
-        .map(|m| format!("{} {}", thousands(m.quantity), m.unit));
+        .map(|m| format!("{} {}", thousands(m.quantity), unit_for(m.quantity, &m.unit)));
     let subject = format!("{} (SKU {})", d.name, d.sku);
     let mut body = format!(
         "Hello {},\n\nI am interested in {subject}.\n",
@@ -400,6 +450,7 @@ pub fn product_view(
         specs: d.specs.clone(),
         moq: d.moq.clone(),
         moq_text,
+        units: d.moq.as_ref().map(|m| unit_for(2, &m.unit)),
         price_tiers: d
             .price_tiers
             .iter()
@@ -419,7 +470,12 @@ pub fn product_view(
             .samples
             .as_ref()
             .and_then(|s| s.fee)
+            .filter(|f| *f > 0.0)
             .map(|f| money(f, Some(&p.currency))),
+        sample_free: d
+            .samples
+            .as_ref()
+            .is_some_and(|s| s.available && s.fee == Some(0.0)),
         customization: d.customization.clone(),
         oem: d.oem,
         odm: d.odm,
@@ -442,6 +498,39 @@ pub fn product_view(
             form_endpoint: contact.form_endpoint.clone(),
             subject,
         },
+    }
+}
+
+/// The seller's unit in the number `n` asks for: "1 set", "300 sets", whether they wrote `set` or
+/// `sets`. English only, for one-word units; other words (`dozen`, `kg`, `pcs`, "rolls of 50 m")
+/// are kept as written. A plural table per language replaces this when the theme gets one.
+fn unit_for(n: u64, unit: &str) -> String {
+    const SAME: [&str; 9] = ["dozen", "gross", "pcs", "kg", "g", "lb", "lbs", "m", "mt"];
+    let word = unit.trim();
+    if word.is_empty() || !word.chars().all(|c| c.is_ascii_lowercase()) || SAME.contains(&word) {
+        return unit.to_string();
+    }
+    let one = if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["xes", "ches", "shes", "sses"].iter().any(|e| word.ends_with(e)) {
+        word[..word.len() - 2].to_string()
+    } else if word.ends_with('s') && !word.ends_with("ss") {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
+    };
+    if n == 1 {
+        return one;
+    }
+    if let Some(stem) = one
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else if ["x", "ch", "sh", "ss"].iter().any(|e| one.ends_with(e)) {
+        format!("{one}es")
+    } else {
+        format!("{one}s")
     }
 }
 
@@ -480,4 +569,33 @@ pub fn logo_size(path: &std::path::Path, bytes: &[u8]) -> Option<(u32, u32)> {
         .ok()?
         .into_dimensions()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit_for;
+
+    #[test]
+    fn one_set_and_many_sets_whichever_the_seller_wrote() {
+        for (n, unit, said) in [
+            (1, "sets", "set"),
+            (1, "set", "set"),
+            (300, "set", "sets"),
+            (300, "sets", "sets"),
+            (1, "pieces", "piece"),
+            (2, "piece", "pieces"),
+            (1, "pairs", "pair"),
+            (1, "boxes", "box"),
+            (5, "box", "boxes"),
+            (1, "batteries", "battery"),
+            (4, "battery", "batteries"),
+            (1, "trays", "tray"),
+            (1, "dozen", "dozen"),
+            (10, "dozen", "dozen"),
+            (1, "pcs", "pcs"),
+            (1, "rolls of 50 m", "rolls of 50 m"),
+        ] {
+            assert_eq!(unit_for(n, unit), said, "{n} {unit}");
+        }
+    }
 }

@@ -159,13 +159,12 @@ impl Check<'_> {
     }
 
     fn company(&mut self, company: &Company) {
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
         for (i, c) in company.certifications.iter().enumerate() {
             if let Some(until) = &c.valid_until {
-                if time::Date::parse(until, &fmt).is_err() {
+                if until.date().is_none() {
                     self.bad(
                         &format!("company.certifications[{i}].valid_until"),
-                        format!("`{until}` is not a date"),
+                        format!("`{}` is not a date", until.text()),
                         "write dates as YYYY-MM-DD, e.g. 2027-06-30",
                     );
                 }

@@ -1084,15 +1084,15 @@ fn text_hostile_everywhere() {
 // ---------- Templates ----------
 error!(
     template_syntax_error,
-    "templates/page.html", 5, 1, NONE, "syntax error: unknown statement endblock", "needs its end tag"
+    "templates/page.html", 5, 4, NONE, "syntax error: unknown statement endblock", "needs its end tag"
 );
 error!(
     template_undefined_variable,
-    "templates/page.html", 4, 1, NONE, "undefined value", "in `page.subtitle`"
+    "templates/page.html", 4, 20, NONE, "undefined value", "in `page.subtitle`"
 );
 error!(
     template_unknown_filter,
-    "templates/page.html", 3, 1, NONE, "unknown filter: filter shout is unknown", "in `shout`: no filter"
+    "templates/page.html", 3, 21, NONE, "unknown filter: filter shout is unknown", "in `shout`: no filter"
 );
 
 // ---------- Markdown ----------

@@ -425,13 +425,15 @@ fn json_ld_parses_and_describes_product_tiers() {
     );
     let offer = &product["offers"];
     assert_eq!(offer["priceCurrency"], "USD");
-    assert_eq!(offer["price"], 7.5);
+    // As text with the currency's decimals, as schema.org's examples write it (not 7.5).
+    assert_eq!(offer["price"], "7.50");
     assert_eq!(offer["eligibleQuantity"]["minValue"], 300);
     let tiers = offer["priceSpecification"].as_array().unwrap();
     assert_eq!(tiers.len(), 3);
     assert_eq!(tiers[0]["eligibleQuantity"]["minValue"], 300);
     assert_eq!(tiers[0]["eligibleQuantity"]["maxValue"], 999);
-    assert_eq!(tiers[2]["price"], 7.5);
+    assert_eq!(tiers[0]["price"], "9.80");
+    assert_eq!(tiers[2]["price"], "7.50");
     assert!(tiers[2]["eligibleQuantity"].get("maxValue").is_none());
     for img in product["image"].as_array().unwrap() {
         let path = img
@@ -463,6 +465,103 @@ fn json_ld_parses_and_describes_product_tiers() {
     assert_eq!(org["@type"], "Organization");
     assert_eq!(org["name"], "Fixture Sports (Pvt) Ltd");
     assert_eq!(org["sameAs"][0], "https://www.linkedin.com/company/fixture");
+}
+
+/// An expired certification was warned about but shown on the company and home pages like a
+/// valid one (and could have reached JSON-LD as a credential).
+#[test]
+fn expired_certification_is_marked_or_hidden_and_never_a_credential() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    let expired = read(&cfg).replace("valid_until: 2030-01-31", "valid_until: 2001-01-31");
+    std::fs::write(&cfg, &expired).unwrap();
+    let out = build(site.path());
+    let company = html(&out.join("company/index.html"));
+    assert_eq!(text(&company, ".certs li.expired h3"), "ISO 9001:2015 Expired");
+    assert_eq!(
+        text(&company, ".certs li.expired div:last-child"),
+        "Expired on2001-01-31"
+    );
+    // The certification without a date is not expired.
+    assert_eq!(company.select(&sel(".certs li")).count(), 2);
+    let home = html(&out.join("index.html"));
+    assert_eq!(text(&home, ".badge.expired .expired-tag"), "Expired 2001-01-31");
+    let org: serde_json::Value =
+        serde_json::from_str(&text(&home, "script[type=\"application/ld+json\"]")).unwrap();
+    let credentials: Vec<&str> = org["hasCredential"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(credentials, ["Fair Trade <Sports>"]);
+
+    std::fs::write(
+        &cfg,
+        expired.replace(
+            "  certifications:\n",
+            "  expired_certifications: hide\n  certifications:\n",
+        ),
+    )
+    .unwrap();
+    let out = build(site.path());
+    let company = html(&out.join("company/index.html"));
+    assert_eq!(text(&company, ".certs h3"), "Fair Trade <Sports>");
+    assert!(!read(&out.join("index.html")).contains("ISO 9001"));
+}
+
+/// "Today" comes from SOURCE_DATE_EPOCH when it is set, so a reproducible build shows the same
+/// certifications as expired whenever it runs.
+#[test]
+fn source_date_epoch_decides_which_certifications_have_expired() {
+    let site = shop();
+    let dir = site.path().to_str().unwrap();
+    let build_on = |epoch: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_minisite"))
+            .args(["build", dir])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let company = html(&site.path().join("public/company/index.html"));
+        (
+            String::from_utf8_lossy(&o.stderr).contains("expired on 2030-01-31"),
+            company.select(&sel(".certs li.expired")).count(),
+        )
+    };
+    // 1900000000 is 2030-03-17; 1700000000 is 2023-11-14.
+    assert_eq!(build_on("1900000000"), (true, 1));
+    assert_eq!(build_on("1700000000"), (false, 0));
+}
+
+/// JSON-LD wrote `"price": 1250.0`; schema.org writes prices as text with the currency's decimals.
+#[test]
+fn json_ld_prices_are_text_with_the_currencys_decimals() {
+    let site = shop();
+    let p = site.path().join("products/keeper-gloves.yaml");
+    let gloves = read(&p);
+    let price = |currency: &str, amount: &str| -> (serde_json::Value, String) {
+        std::fs::write(
+            &p,
+            gloves
+                .replace("unit_price: 6", &format!("unit_price: {amount}"))
+                .replace("currency: EUR", &format!("currency: {currency}")),
+        )
+        .unwrap();
+        let out = build(site.path());
+        let page = html(&out.join("products/keeper-gloves/index.html"));
+        let product: serde_json::Value = page
+            .select(&sel("script[type=\"application/ld+json\"]"))
+            .map(|s| serde_json::from_str::<serde_json::Value>(&s.text().collect::<String>()).unwrap())
+            .find(|b| b["@type"] == "Product")
+            .unwrap();
+        let offer = &product["offers"];
+        assert_eq!(offer["price"], offer["priceSpecification"][0]["price"]);
+        (offer["price"].clone(), text(&page, ".kf-price strong"))
+    };
+    assert_eq!(price("USD", "1250"), ("1250.00".into(), "US$1,250.00".into()));
+    assert_eq!(price("JPY", "1250"), ("1250".into(), "JPY 1,250".into()));
+    assert_eq!(price("KWD", "3.1"), ("3.100".into(), "KWD 3.100".into()));
 }
 
 #[test]
@@ -623,6 +722,56 @@ fn pages_work_without_javascript() {
     }
 }
 
+/// A spec value holding a long URL made a product page 397 px wide on a 390 px phone: long words
+/// and URLs must wrap everywhere (spec tables, terms, notes, headings, badges, cards).
+#[test]
+fn long_words_and_urls_wrap_at_phone_widths() {
+    let site = shop();
+    let url =
+        "https://www.example-testing-laboratory.com/reports/2024/FX-FB-001-certificate-of-conformity.pdf";
+    let word = "Polyurethanethermobondedmicrofibresyntheticleather";
+    let p = site.path().join("products/match-ball.yaml");
+    let yaml = read(&p)
+        .replace(
+            "  - {label: Weight, value: 420-445 g}\n",
+            &format!("  - {{label: Weight, value: 420-445 g}}\n  - {{label: Test report, value: \"{url}\"}}\n  - {{label: {word}, value: {word}}}\n"),
+        )
+        .replace("note: Refunded on first order", &format!("note: \"Refunded: {url}\""))
+        .replace("tags: [football, match ball]", &format!("tags: [football, {word}]"))
+        .replace("customization: [Your logo, Custom colours]", &format!("customization: [\"{url}\"]"));
+    std::fs::write(&p, yaml).unwrap();
+    let p = site.path().join("products/training-ball.yaml");
+    let yaml = read(&p);
+    let name = yaml.lines().find(|l| l.starts_with("name:")).unwrap().to_string();
+    std::fs::write(&p, yaml.replace(&name, &format!("name: {word}"))).unwrap();
+    let out = build(site.path());
+    let mut b = crate::serve::Browser::launch();
+    let renamed = format!("products/{}/index.html", word.to_lowercase());
+    for page in [
+        "products/match-ball-pro-size-5/index.html",
+        &renamed,
+        "products/index.html",
+        "index.html",
+    ] {
+        let url = format!("file://{}", out.join(page).display());
+        for width in [320, 390] {
+            b.call(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true}),
+            );
+            b.call("Page.navigate", serde_json::json!({ "url": url }));
+            b.wait(&format!(
+                "document.readyState === 'complete' && location.href === '{url}'"
+            ));
+            assert_eq!(
+                b.eval("document.documentElement.scrollWidth"),
+                width,
+                "{page} at {width} px"
+            );
+        }
+    }
+}
+
 #[test]
 fn brand_colours_reach_the_page() {
     let site = shop();
@@ -634,6 +783,50 @@ fn brand_colours_reach_the_page() {
     );
     let logo = attrs(&html(&out.join("index.html")), "img.brand-logo", "src");
     assert!(out.join(&logo[0]).is_file());
+}
+
+/// The theme put white text on the accent colour whatever it was: an amber accent gave 1.9:1.
+#[test]
+fn amber_accent_gets_dark_button_text() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("accent: \"#b8431f\"", "accent: \"#F2B134\""),
+    )
+    .unwrap();
+    let out = build(site.path());
+    let style = text(&html(&out.join("index.html")), "style");
+    // The site's own text colour, dark: 9.9:1 on the amber. Deep green primary keeps white.
+    assert!(style.contains("--on-accent:#1b1b1b"), "{style}");
+    assert!(style.contains("--on-primary:#ffffff"), "{style}");
+    let css = read(&out.join("style.css"));
+    assert!(css.contains(
+        ".btn-accent { background: var(--accent); border-color: var(--accent); color: var(--on-accent); }"
+    ));
+}
+
+/// A brand colour pair the theme sets text in, unreadable, is a warning naming the field and ratio.
+#[test]
+fn unreadable_text_on_background_is_a_warning_with_the_ratio() {
+    let site = shop();
+    let cfg = site.path().join("site.yaml");
+    std::fs::write(&cfg, read(&cfg).replace("text: \"#1b1b1b\"", "text: \"#aaaaaa\"")).unwrap();
+    let (_, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default()).unwrap();
+    let w: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.field.as_deref() == Some("brand.colors.text"))
+        .collect();
+    assert_eq!(w.len(), 1, "{warnings:?}");
+    assert_eq!(w[0].file, Path::new("site.yaml"));
+    assert_eq!(w[0].line, Some(13));
+    assert!(w[0].message.contains("contrast of 2.2:1"), "{}", w[0]);
+    // The fixture's own colours read well: no colour warnings.
+    let site = shop();
+    let (_, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default()).unwrap();
+    assert!(!warnings
+        .iter()
+        .any(|w| w.field.as_deref().is_some_and(|f| f.starts_with("brand.colors"))));
 }
 
 #[test]
@@ -697,7 +890,15 @@ fn site_overrides_theme_templates_and_static_files() {
 fn example_shop_builds_with_enough_products_and_categories() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints");
     let site = copy_site(&example);
-    let out = build(site.path());
+    let (report, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default())
+        .unwrap_or_else(|e| panic!("build failed:\n{e}"));
+    let out = report.output;
+    // The README's main command builds this shop: it printed four photo-width warnings.
+    assert!(
+        warnings.is_empty(),
+        "{}",
+        warnings.iter().map(|w| format!("{w}\n")).collect::<String>()
+    );
     let products = std::fs::read_dir(out.join("products"))
         .unwrap()
         .filter(|e| e.as_ref().unwrap().file_name() != "page" && e.as_ref().unwrap().path().is_dir())
@@ -751,6 +952,128 @@ fn a_one_product_shop_says_product_not_products() {
     let check = cli(&["check", dir.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&check.stdout);
     assert!(said.contains("No errors: 1 product, 1 category, "), "{said}");
+}
+
+/// A one-set minimum read "MOQ 1 sets": the unit follows the number, whichever form the seller wrote.
+#[test]
+fn moq_of_one_set_says_set_and_the_tier_table_says_sets() {
+    let site = shop();
+    let p = site.path().join("products/keeper-gloves.yaml");
+    std::fs::write(
+        &p,
+        read(&p)
+            .replace(
+                "moq: {quantity: 100, unit: pairs}",
+                "moq: {quantity: 1, unit: sets}",
+            )
+            .replace("min_qty: 100", "min_qty: 1"),
+    )
+    .unwrap();
+    let p = site.path().join("products/training-ball.yaml");
+    std::fs::write(&p, read(&p).replace("unit: pieces", "unit: piece")).unwrap();
+    let out = build(site.path());
+    let gloves = html(&out.join("products/keeper-gloves/index.html"));
+    assert_eq!(text(&gloves, ".kf-moq"), "MOQ 1 set");
+    assert_eq!(text(&gloves, ".tiers thead th:first-child"), "Quantity (sets)");
+    let ball = html(&out.join("products/training-ball/index.html"));
+    assert_eq!(text(&ball, ".kf-moq"), "MOQ 500 pieces");
+    let home = html(&out.join("index.html"));
+    assert!(
+        text(&home, ".card-moq").contains("MOQ 1 set"),
+        "{}",
+        text(&home, ".card-moq")
+    );
+    for page in html_files(&out) {
+        assert!(!read(&page).contains("1 sets"), "{}", page.display());
+    }
+}
+
+/// A free sample read "Available, US$0.00".
+#[test]
+fn free_sample_says_free_not_a_price_of_zero() {
+    let site = shop();
+    let p = site.path().join("products/match-ball.yaml");
+    std::fs::write(&p, read(&p).replace("fee: 25,", "fee: 0,")).unwrap();
+    let out = build(site.path());
+    let page = html(&out.join("products/match-ball-pro-size-5/index.html"));
+    assert_eq!(text(&page, ".terms dd:has(.note)"), "FreeRefunded on first order");
+    assert!(text(&page, ".buybox .badges").contains("Free samples"));
+    assert!(!read(&out.join("products/match-ball-pro-size-5/index.html")).contains("0.00"));
+}
+
+/// A product without a price showed nothing where the price goes.
+#[test]
+fn product_without_a_price_says_price_on_request() {
+    let site = shop();
+    let out = build(site.path());
+    let page = html(&out.join("products/futsal-ball/index.html"));
+    assert_eq!(text(&page, ".keyfacts .kf-price"), "Price on request");
+    // Right above the quote button.
+    assert_eq!(page.select(&sel(".keyfacts + .jump-to-inquiry .btn")).count(), 1);
+    let list = html(&out.join("products/index.html"));
+    let futsal = list
+        .select(&sel(".card"))
+        .find(|c| c.text().any(|t| t.contains("Futsal Ball")))
+        .unwrap();
+    assert_eq!(
+        futsal
+            .select(&sel(".card-price"))
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>(),
+        "Price on request"
+    );
+}
+
+/// A product with none of the terms (MOQ, lead time, samples) left an empty `<dl>`; so did a
+/// packaging with only a note, and a company with no facts.
+#[test]
+fn no_empty_description_lists_when_there_is_nothing_to_list() {
+    let site = shop();
+    let p = site.path().join("products/match-ball.yaml");
+    std::fs::write(
+        &p,
+        read(&p).replace(
+            "packaging: {units_per_carton: 50, carton_size: 60x40x40 cm, carton_weight: 22 kg, note: Each ball in a polybag}",
+            "packaging: {note: Each ball in a polybag}",
+        ),
+    )
+    .unwrap();
+    let cfg = site.path().join("site.yaml");
+    let bare: String = read(&cfg)
+        .lines()
+        .filter(|l| {
+            ![
+                "founded:",
+                "business_type:",
+                "employees:",
+                "location:",
+                "export_markets:",
+                "production_capacity:",
+            ]
+            .iter()
+            .any(|k| l.trim_start().starts_with(k))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&cfg, bare).unwrap();
+    let out = build(site.path());
+    let mut dls = 0;
+    for page in html_files(&out) {
+        for dl in html(&page).select(&sel("dl")) {
+            dls += 1;
+            assert!(
+                dl.children().any(|c| c.value().is_element()),
+                "{}: empty <dl class={:?}>",
+                page.display(),
+                dl.value().attr("class")
+            );
+        }
+    }
+    assert!(dls > 0);
+    let futsal = html(&out.join("products/futsal-ball/index.html"));
+    assert_eq!(futsal.select(&sel(".buybox dl")).count(), 0);
 }
 
 #[test]

@@ -111,6 +111,38 @@ fn template_error_names_the_template_and_line() {
     assert!(d.to_string().contains("undefined"), "{d}");
 }
 
+/// The installed binary once said only "undefined value" and marked the whole line: minijinja
+/// keeps a template's source for errors only in debug mode, which is on by default in debug
+/// builds alone. The binary the tests run is the same code as the installed one.
+#[test]
+fn template_typo_is_named_and_marked_by_the_binary() {
+    let site = shop();
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n<p class=\"lead\">{{ page.subtitel }}</p>\n{% endblock %}",
+    )
+    .unwrap();
+    let o = cli(&["build", site.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("templates/page.html:3:20"), "{err}");
+    assert!(err.contains("in `page.subtitel`"), "{err}");
+    // The snippet underlines the expression itself: 13 characters under `page.subtitel`.
+    let lines: Vec<&str> = err.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.ends_with("<p class=\"lead\">{{ page.subtitel }}</p>"))
+        .unwrap_or_else(|| panic!("no snippet: {err}"));
+    let (code, mark) = (lines[at], lines[at + 1]);
+    let start = code[..code.find("page.subtitel").unwrap()].chars().count();
+    let marked: Vec<char> = mark.chars().skip(start).take(14).collect();
+    assert!(
+        marked[..13].iter().all(|c| "─┬".contains(*c)) && marked.get(13).is_none_or(|c| *c == ' '),
+        "marks `page.subtitel` only:\n{code}\n{mark}"
+    );
+}
+
 #[test]
 fn failed_build_leaves_the_previous_output_untouched() {
     let site = shop();

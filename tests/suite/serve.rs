@@ -979,8 +979,9 @@ fn editor_swap_and_backup_files_do_not_rebuild() {
     assert!(line.contains("pages rendered"), "{line}");
 }
 
-/// Headless Chromium driven over the DevTools protocol: the injected script in a real browser.
-struct Browser {
+/// Headless Chromium driven over the DevTools protocol: the injected script in a real browser
+/// (and, from `build`, the theme's layout at phone widths).
+pub(crate) struct Browser {
     ws: tungstenite::WebSocket<TcpStream>,
     next: u64,
     // Dropped after the socket: the browser is killed last, its profile removed after it.
@@ -1000,7 +1001,7 @@ impl Drop for KillOnDrop {
 }
 
 impl Browser {
-    fn launch() -> Browser {
+    pub(crate) fn launch() -> Browser {
         let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(&exe)
@@ -1062,7 +1063,7 @@ impl Browser {
         }
     }
 
-    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+    pub(crate) fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         self.try_call(method, params)
             .unwrap_or_else(|e| panic!("{method}: {e}"))
     }
@@ -1093,7 +1094,7 @@ impl Browser {
     /// The value of a JavaScript expression in the page. A live reload can land between two
     /// steps of a test; Chromium then answers "Inspected target navigated or closed" (or has no
     /// context yet), so the expression is asked again in the new page until WAIT runs out.
-    fn eval(&mut self, expr: &str) -> serde_json::Value {
+    pub(crate) fn eval(&mut self, expr: &str) -> serde_json::Value {
         let deadline = Instant::now() + WAIT;
         loop {
             let params = serde_json::json!({"expression": expr, "returnByValue": true});
@@ -1108,7 +1109,7 @@ impl Browser {
     }
 
     /// Waits until `expr` is true in the page.
-    fn wait(&mut self, expr: &str) {
+    pub(crate) fn wait(&mut self, expr: &str) {
         let deadline = Instant::now() + WAIT;
         while self.eval(expr) != serde_json::Value::Bool(true) {
             assert!(Instant::now() < deadline, "never true in the browser: {expr}");

@@ -5,6 +5,7 @@ use crate::catalog::Catalog;
 use crate::config::{PhotoSpec, SiteConfig};
 use crate::error::Diagnostic;
 use crate::images;
+use crate::images::run::{Fault, PhotoFailure};
 use crate::Site;
 use std::path::{Path, PathBuf};
 
@@ -74,25 +75,24 @@ fn user(site: &Site, photo: &str) -> Option<PathBuf> {
         .or_else(|| site.plan.get(photo).map(|_| PathBuf::from("site.yaml")))
 }
 
-/// Photo problems found while making variants name the photo; report them in the file that
-/// uses it, on its line, as planning does.
-pub fn named_in(site: &Site, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags
+/// Photos that failed while their variants were made, reported in the file that names each, on
+/// its line, as planning does.
+pub fn named_in(site: &Site, failures: Vec<PhotoFailure>) -> Vec<Diagnostic> {
+    failures
         .into_iter()
-        .map(|d| {
-            let photo = crate::paths::slash(&d.file);
-            let Some(file) = user(site, &photo) else {
-                return d;
+        .map(|f| {
+            let Some(file) = user(site, &f.photo) else {
+                return Diagnostic::new(&f.photo, format!("the photo {}", f.message));
             };
-            let msg = d.message.strip_prefix("the photo ").unwrap_or(&d.message);
-            let help = if msg.contains("cannot be written") {
-                "free some disk space, or check the folders' permissions, and build again"
-            } else {
-                "open the photo in an image editor and export it again as JPEG"
+            let help = match f.fault {
+                Fault::Storage { .. } => {
+                    "free some disk space, or check the folders' permissions, and build again"
+                }
+                Fault::Photo => "open the photo in an image editor and export it again as JPEG",
             };
-            let d = Diagnostic::new(file, format!("photo `{photo}`: {msg}")).help(help);
+            let d = Diagnostic::new(file, format!("photo `{}`: {}", f.photo, f.message)).help(help);
             let kept = std::iter::once(&site.config.source).chain(site.catalog.sources());
-            images::plan::locate_photo(d, kept, &photo)
+            images::plan::locate_photo(d, kept, &f.photo)
         })
         .collect()
 }

@@ -8,6 +8,7 @@ use crate::assets::{self, Asset};
 use crate::catalog::Product;
 use crate::documents::{Documents, ProductMemo};
 use crate::error::{Error, Result};
+use crate::images::run::{Fault, PhotoFailure};
 use crate::images::{self, ImageStats};
 use crate::output::Staging;
 use crate::render::Renderer;
@@ -241,6 +242,28 @@ pub struct Folder<'a> {
     pub old: &'a Path,
 }
 
+impl Folder<'_> {
+    /// A photo that could not be stored is a file-system failure of the build, reported like
+    /// any other (the file as it would be published, the disk's own advice); a photo that could
+    /// not be made is the seller's to fix, on the line that names it.
+    fn failed(&self, site: &Site, failures: Vec<PhotoFailure>) -> Error {
+        let mut photos = Vec::new();
+        for f in failures {
+            match f.fault {
+                Fault::Storage { path, error } => {
+                    let shown = match path.strip_prefix(self.staging.root()) {
+                        Ok(rel) => self.old.join(rel),
+                        Err(_) => path,
+                    };
+                    return Error::io(shown, error);
+                }
+                Fault::Photo => photos.push(f),
+            }
+        }
+        Error::Site(crate::photo_refs::named_in(site, photos))
+    }
+}
+
 impl Sink for Folder<'_> {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         self.staging.write(rel, bytes)
@@ -263,6 +286,6 @@ impl Sink for Folder<'_> {
             self.progress,
         )
         .map(PhotoWork::Made)
-        .map_err(|d| Error::Site(crate::photo_refs::named_in(site, d)))
+        .map_err(|failures| self.failed(site, failures))
     }
 }

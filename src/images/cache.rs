@@ -23,7 +23,7 @@ impl Cache {
         Cache { dir }
     }
 
-    fn path(&self, key: &str, ext: &str) -> PathBuf {
+    pub(crate) fn path(&self, key: &str, ext: &str) -> PathBuf {
         self.dir.join(&key[..2]).join(format!("{key}.{ext}"))
     }
 

@@ -2,7 +2,6 @@
 //! decode per photo.
 
 use crate::config::ImageFormat;
-use crate::error::Diagnostic;
 use crate::images::cache::Cache;
 use crate::images::ops;
 use crate::images::plan::{ImagePlan, ImageSet, Variant};
@@ -19,6 +18,38 @@ pub struct ImageStats {
     pub reused: usize,
 }
 
+/// A photo whose variants could not be made.
+#[derive(Debug)]
+pub struct PhotoFailure {
+    /// The photo's path in the site.
+    pub photo: String,
+    pub fault: Fault,
+    /// What went wrong, as a phrase after the photo's name ("cannot be read: …").
+    pub message: String,
+}
+
+/// Whose the failure is, which decides what the seller is told to do.
+#[derive(Debug)]
+pub enum Fault {
+    /// The photo itself: unreadable, undecodable, damaged inside.
+    Photo,
+    /// Where its variants go (the output, the served folder or the image cache) refused `path`.
+    Storage {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+}
+
+impl PhotoFailure {
+    pub fn new(photo: &str, fault: Fault, message: String) -> PhotoFailure {
+        PhotoFailure {
+            photo: photo.to_string(),
+            fault,
+            message,
+        }
+    }
+}
+
 /// Fills `out_root` with every planned variant.
 ///
 /// Photos run in parallel, largest first so the longest jobs do not start last; inside a photo the
@@ -31,7 +62,7 @@ pub fn run(
     quality: u8,
     background: [u8; 3],
     progress: bool,
-) -> Result<ImageStats, Vec<Diagnostic>> {
+) -> Result<ImageStats, Vec<PhotoFailure>> {
     let mut sets: Vec<&ImageSet> = plan.sets.values().collect();
     sets.sort_by_key(|s| std::cmp::Reverse(s.width as u64 * s.height as u64));
     // A bar only when there is real work: a rebuild from the cache should stay silent.
@@ -50,7 +81,7 @@ pub fn run(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let results: Vec<Result<ImageStats, Diagnostic>> = sets
+    let results: Vec<Result<ImageStats, PhotoFailure>> = sets
         .par_iter()
         .with_max_len(1)
         .map(|set| {
@@ -86,11 +117,15 @@ fn make_set(
     out_root: &Path,
     quality: u8,
     background: [u8; 3],
-) -> Result<ImageStats, Diagnostic> {
-    let fail = |msg: String| Diagnostic::new(&set.path, msg);
+) -> Result<ImageStats, PhotoFailure> {
+    let fail = |msg: String| PhotoFailure::new(&set.path, Fault::Photo, msg);
+    let unwritable = |path: std::path::PathBuf, error: std::io::Error, place: &str| {
+        let message = format!("cannot be written to {place}: {error}");
+        PhotoFailure::new(&set.path, Fault::Storage { path, error }, message)
+    };
     let put_out = |v: &Variant, bytes: &[u8]| {
-        publish(&out_root.join(&v.url), bytes)
-            .map_err(|e| fail(format!("cannot be written to the output: {e}")))
+        let to = out_root.join(&v.url);
+        publish(&to, bytes).map_err(|e| unwritable(to, e, "the output"))
     };
     // What the cache holds is published only once it checks out; anything else is made again.
     let mut missing = Vec::new();
@@ -105,7 +140,7 @@ fn make_set(
         // A decoder bug must cost one photo, not the whole build.
         let decoded = std::panic::catch_unwind(|| ops::decode(&bytes, set.shrink))
             .map_err(|_| fail("made the image decoder crash; export it again from an image editor".into()))?
-            .map_err(|e| fail(format!("the photo {e}")))?;
+            .map_err(|e| fail(e.to_string()))?;
         drop(bytes);
         let mut shapes: Vec<Shape> = missing.iter().map(|v| shape(v)).collect();
         shapes.sort_unstable();
@@ -120,9 +155,9 @@ fn make_set(
             missing.par_iter().filter(|v| shape(v) == *s).try_for_each(|v| {
                 let encoded = ops::encode(&pixels, w, h, decoded.has_alpha, v.format, quality, background)
                     .map_err(|e| fail(format!("cannot be encoded: {e}")))?;
-                cache
-                    .put(&v.key, v.format.extension(), &encoded)
-                    .map_err(|e| fail(format!("cannot be written to the image cache: {e}")))?;
+                cache.put(&v.key, v.format.extension(), &encoded).map_err(|e| {
+                    unwritable(cache.path(&v.key, v.format.extension()), e, "the image cache")
+                })?;
                 put_out(v, &encoded)
             })
         })?;

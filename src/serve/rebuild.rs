@@ -20,6 +20,7 @@ use crate::assets;
 use crate::catalog::Product;
 use crate::documents::ProductMemo;
 use crate::error::{Error, Result};
+use crate::images::run::PhotoFailure;
 use crate::publish::{self, PhotoWork, Published, Sink};
 use crate::render::Renderer;
 use crate::report::{render, Level};
@@ -172,10 +173,13 @@ impl Rebuilder {
     /// A photo failed in the background. `build` fails on it, so open pages say so too (the
     /// seller is looking at the browser, not the terminal), named in the file that uses the photo
     /// as `build` names it; the next good rebuild clears it (and queues the photo again).
-    pub fn photo_failed(&mut self, diags: Vec<Diagnostic>) {
+    pub fn photo_failed(&mut self, failures: Vec<PhotoFailure>) {
         let diags = match &self.last {
-            Some(last) => crate::photo_refs::named_in(&last.site, diags),
-            None => diags,
+            Some(last) => crate::photo_refs::named_in(&last.site, failures),
+            None => failures
+                .into_iter()
+                .map(|f| Diagnostic::new(&f.photo, format!("the photo {}", f.message)))
+                .collect(),
         };
         show(&diags, Level::Error, &self.root);
         self.hub.failed(describe(&Error::Site(diags), &self.root));

@@ -7,7 +7,7 @@
 //! are staged and renamed into place like every other served file.
 
 use super::served::{Batch, Served};
-use crate::error::Diagnostic;
+use crate::images::run::{Fault, PhotoFailure};
 use crate::images::{self, cache::Cache, ImagePlan, ImageSet, ImageStats};
 use crate::Site;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -40,7 +40,7 @@ pub struct Variants {
 
 /// What the worker reports after each photo.
 pub struct Made {
-    pub result: Result<ImageStats, Vec<Diagnostic>>,
+    pub result: Result<ImageStats, Vec<PhotoFailure>>,
     /// Nothing is left to make.
     pub idle: bool,
 }
@@ -178,11 +178,14 @@ impl Variants {
         }
     }
 
-    fn make(&self, task: &Task) -> Result<ImageStats, Vec<Diagnostic>> {
-        let fail = |e: std::io::Error| {
-            vec![Diagnostic::new(
+    fn make(&self, task: &Task) -> Result<ImageStats, Vec<PhotoFailure>> {
+        let fail = |error: std::io::Error| {
+            let message = format!("cannot be written to the served folder: {error}");
+            let path = self.served.root().to_path_buf();
+            vec![PhotoFailure::new(
                 &task.set.path,
-                format!("cannot be written to the served folder: {e}"),
+                Fault::Storage { path, error },
+                message,
             )]
         };
         let batch = Batch::new(&self.served).map_err(fail)?;

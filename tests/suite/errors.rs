@@ -1,6 +1,7 @@
 //! Bad input gets a located, actionable error, and never damages a published site.
 
 use crate::common::*;
+use minisite::images::run::{Fault, PhotoFailure};
 
 fn first(e: &minisite::Error) -> minisite::Diagnostic {
     e.diagnostics()
@@ -369,8 +370,31 @@ fn late_photo_problem_is_placed_in_the_text_read_at_load() {
     let s = minisite::Site::load(site.path(), &Default::default()).unwrap();
     let p = site.path().join("products/training-ball.yaml");
     std::fs::write(&p, "# two lines\n# added since\n".to_string() + &read(&p)).unwrap();
-    let late = minisite::Diagnostic::new("images/grey.jpg", "the photo cannot be decoded");
+    let late = PhotoFailure::new("images/grey.jpg", Fault::Photo, "cannot be decoded".into());
     let d = minisite::photo_refs::named_in(&s, vec![late]).remove(0);
     assert_eq!(d.file, std::path::Path::new("products/training-ball.yaml"));
     assert_eq!((d.line, d.column), (Some(5), Some(12)), "{d}");
+    assert_eq!(d.message, "photo `images/grey.jpg`: cannot be decoded");
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("export it again")),
+        "{d}"
+    );
+}
+
+/// A photo that cannot be written (a full disk, a read-only cache) is not the photo's fault: the
+/// help says what to do about the disk, not to export the photo again. (It was told apart by
+/// looking for "cannot be written" in the message.)
+#[test]
+fn a_photo_that_cannot_be_stored_gets_the_disk_help_not_the_photo_help() {
+    let site = shop();
+    let s = minisite::Site::load(site.path(), &Default::default()).unwrap();
+    let error = std::io::Error::new(std::io::ErrorKind::StorageFull, "no room");
+    let path = site.path().join(".minisite-cache/ab/abcd.webp");
+    let failed = PhotoFailure::new(
+        "images/grey.jpg",
+        Fault::Storage { path, error },
+        "no room".into(),
+    );
+    let d = minisite::photo_refs::named_in(&s, vec![failed]).remove(0);
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("disk space")), "{d}");
 }

@@ -138,31 +138,7 @@ fn plan_one(
             .help(help.to_string())
             .near(rel)
     };
-    let stamp = sources::stamp(&source);
-    let known = match stamp.as_deref().and_then(|st| index.get(&source, st)) {
-        Some(k) => k,
-        None => {
-            let bytes = std::fs::read(&source)
-                .map_err(|e| fail(format!("cannot be read: {e}"), "check the file's permissions"))?;
-            not_readable(&bytes).map_err(|(msg, help)| fail(msg, help))?;
-            // A decoder bug must cost one photo, not the whole check or build.
-            let size = std::panic::catch_unwind(|| ops::oriented_size(&bytes))
-                .unwrap_or_else(|_| Err("made the image decoder crash".into()));
-            let (width, height) = size.map_err(|e| {
-                fail(
-                    e,
-                    "open the photo in an image editor and export it again as JPEG or PNG",
-                )
-            })?;
-            Known {
-                stamp: stamp.unwrap_or_default(),
-                hash: *blake3::hash(&bytes).as_bytes(),
-                width,
-                height,
-                color: None,
-            }
-        }
-    };
+    let known = inspect(&source, index).map_err(|(msg, help)| fail(msg, help))?;
     index.note(&source, known.clone());
     let (width, height, source_hash) = (known.width, known.height, known.hash);
     let stem = Path::new(rel)
@@ -186,32 +162,7 @@ fn plan_one(
 
     let whole = |w: u32| ((height as u64 * w as u64 + width as u64 / 2) / width as u64).max(1) as u32;
 
-    // Thumbnails: the crop and its widths.
-    let grid = settings
-        .thumbnails
-        .ratio
-        .map(|r| r.value())
-        .zip(thumbs_focus)
-        .map(|(ratio, focus)| {
-            let crop = crop_box(width, height, ratio, focus);
-            let mut tw: Vec<u32> = settings
-                .thumbnails
-                .widths
-                .iter()
-                .copied()
-                .filter(|&w| w as f64 <= crop[2])
-                .collect();
-            if tw.is_empty() {
-                tw.push(crop[2].floor().max(1.0) as u32);
-            }
-            tw.sort_unstable();
-            tw.dedup();
-            let sizes: Vec<(u32, u32)> = tw
-                .iter()
-                .map(|&w| (w, ((w as f64 / ratio).round() as u32).max(1)))
-                .collect();
-            (crop, sizes)
-        });
+    let grid = thumb_grid(settings, width, height, thumbs_focus);
 
     // The largest output decides how far a JPEG may shrink while decoding; it is part of every key,
     // so a variant always comes from the same decode whatever else is in the cache.
@@ -253,6 +204,66 @@ fn plan_one(
         variants,
         thumbs,
     })
+}
+
+/// What the plan needs to know of a photo: from the index when its file is unchanged, else
+/// read from the file (checked to be a photo minisite can publish).
+fn inspect(source: &Path, index: &SourceIndex) -> Result<Known, (String, &'static str)> {
+    let stamp = sources::stamp(source);
+    if let Some(k) = stamp.as_deref().and_then(|st| index.get(source, st)) {
+        return Ok(k);
+    }
+    let bytes = std::fs::read(source)
+        .map_err(|e| (format!("cannot be read: {e}"), "check the file's permissions"))?;
+    not_readable(&bytes)?;
+    // A decoder bug must cost one photo, not the whole check or build.
+    let size = std::panic::catch_unwind(|| ops::oriented_size(&bytes))
+        .unwrap_or_else(|_| Err("made the image decoder crash".into()));
+    let (width, height) = size.map_err(|e| {
+        (
+            e,
+            "open the photo in an image editor and export it again as JPEG or PNG",
+        )
+    })?;
+    Ok(Known {
+        stamp: stamp.unwrap_or_default(),
+        hash: *blake3::hash(&bytes).as_bytes(),
+        width,
+        height,
+        color: None,
+    })
+}
+
+/// A crop box in source pixels: x, y, width, height.
+type Crop = [f64; 4];
+
+/// The fixed-ratio crop of a grid thumbnail around `focus`, and its (width, height) sizes; none
+/// when thumbnails are off or the photo is not shown in a grid.
+fn thumb_grid(
+    settings: &ImageSettings,
+    width: u32,
+    height: u32,
+    focus: Option<(f64, f64)>,
+) -> Option<(Crop, Vec<(u32, u32)>)> {
+    let ratio = settings.thumbnails.ratio?.value();
+    let crop = crop_box(width, height, ratio, focus?);
+    let mut tw: Vec<u32> = settings
+        .thumbnails
+        .widths
+        .iter()
+        .copied()
+        .filter(|&w| w as f64 <= crop[2])
+        .collect();
+    if tw.is_empty() {
+        tw.push(crop[2].floor().max(1.0) as u32);
+    }
+    tw.sort_unstable();
+    tw.dedup();
+    let sizes = tw
+        .iter()
+        .map(|&w| (w, ((w as f64 / ratio).round() as u32).max(1)))
+        .collect();
+    Some((crop, sizes))
 }
 
 /// How a variant is cut from its photo, besides its size.

@@ -400,6 +400,7 @@ pub fn parse_product(
     check_prices(&data, &at, &mut problems);
     let slug = own_slug(&data, &at, &mut problems);
     if !problems.is_empty() {
+        problems.iter_mut().for_each(|d| d.keep_text(&source));
         return Err(problems);
     }
     let description_html = data

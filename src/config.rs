@@ -309,7 +309,11 @@ impl SiteConfig {
     /// Parses and checks `site.yaml` text; `shown_as` is the name used in messages.
     pub fn parse(text: &str, shown_as: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let raw: raw::RawSiteConfig = yaml::parse(text, shown_as).map_err(|d| vec![d])?;
-        validate::validate(raw, Source::new(shown_as, text))
+        let source = Source::new(shown_as, text);
+        validate::validate(raw, source.clone()).map_err(|mut all| {
+            all.iter_mut().for_each(|d| d.keep_text(&source));
+            all
+        })
     }
 
     pub fn from_file(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {

@@ -4,6 +4,7 @@ use crate::source::{Loc, Source};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One problem found in a site: where it is and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,9 @@ pub struct Diagnostic {
     /// Text the problem is about (a photo path), found when it has no line yet: the code that
     /// holds the file's text places it with [`Diagnostic::place_in`]. Not shown.
     near: Option<String>,
+    /// The file's text as it was read, for the report's snippet (under `serve` the file may
+    /// have changed since). Not compared: it is the same file.
+    text: Option<Arc<str>>,
 }
 
 impl Diagnostic {
@@ -37,6 +41,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             near: None,
+            text: None,
         }
     }
 
@@ -72,6 +77,16 @@ impl Diagnostic {
         self.line = Some(line);
         self.column = Some(column);
         self
+    }
+
+    /// Keeps `source` (the text of its file as it was read) for the report's snippet.
+    pub fn keep_text(&mut self, source: &Source) {
+        self.text = Some(source.shared_text());
+    }
+
+    /// The text of its file as it was read, when the code that found it kept one.
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
     }
 
     /// Marks `length` characters from the column, not the rest of the line.
@@ -118,9 +133,10 @@ impl fmt::Display for Diagnostic {
 /// [`Diagnostic::place_in`] for each problem without a line, in the kept text of its file.
 pub fn place_all<'a>(diags: &mut [Diagnostic], sources: impl IntoIterator<Item = &'a Source>) {
     let by_file: HashMap<&Path, &Source> = sources.into_iter().map(|s| (s.file(), s)).collect();
-    for d in diags.iter_mut().filter(|d| d.line.is_none()) {
+    for d in diags.iter_mut() {
         if let Some(s) = by_file.get(d.file.as_path()) {
             d.place_in(s);
+            d.keep_text(s);
         }
     }
 }

@@ -91,8 +91,11 @@ pub fn named_in(site: &Site, failures: Vec<PhotoFailure>) -> Vec<Diagnostic> {
                 Fault::Photo => "open the photo in an image editor and export it again as JPEG",
             };
             let d = Diagnostic::new(file, format!("photo `{}`: {}", f.photo, f.message)).help(help);
-            let kept = std::iter::once(&site.config.source).chain(site.catalog.sources());
-            images::plan::locate_photo(d, kept, &f.photo)
+            let kept = || std::iter::once(&site.config.source).chain(site.catalog.sources());
+            let mut d = [images::plan::locate_photo(d, kept(), &f.photo)];
+            crate::error::place_all(&mut d, kept());
+            let [d] = d;
+            d
         })
         .collect()
 }

@@ -31,10 +31,12 @@ pub fn render(d: &Diagnostic, level: Level, site_root: Option<&Path>, color: boo
     if let Some(h) = &d.help {
         m = m.with_help(h.clone());
     }
-    let source = site_root.zip(d.line).and_then(|(root, line)| {
-        std::fs::read_to_string(root.join(&d.file))
-            .ok()
-            .map(|t| (t, line))
+    // The text the problem was found in; read from the file only when none was kept.
+    let source = d.line.and_then(|line| match d.text() {
+        Some(t) => Some((t.to_string(), line)),
+        None => site_root
+            .and_then(|root| std::fs::read_to_string(root.join(&d.file)).ok())
+            .map(|t| (t, line)),
     });
     let theme = if color {
         GraphicalTheme::unicode()

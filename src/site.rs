@@ -126,6 +126,10 @@ impl Site {
         }
         let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &crate::lint::today());
         warnings.extend(catalog.warnings.iter().cloned());
+        crate::error::place_all(
+            &mut warnings,
+            std::iter::once(&config.source).chain(catalog.sources()),
+        );
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(

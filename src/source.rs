@@ -47,6 +47,11 @@ impl Source {
         &self.text
     }
 
+    /// The text, shared rather than copied.
+    pub fn shared_text(&self) -> Arc<str> {
+        self.text.clone()
+    }
+
     /// The place of byte offset `at` (clamped to the text, and back to a character boundary).
     pub fn loc(&self, at: usize) -> Loc {
         loc(&self.text, at)

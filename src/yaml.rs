@@ -38,6 +38,13 @@ pub fn text_from_bytes(bytes: Vec<u8>, shown_as: &Path) -> Result<String, Diagno
 
 /// Parses `text` into `T`, turning any problem into a diagnostic with line, column and field path.
 pub fn parse<T: DeserializeOwned>(text: &str, shown_as: &Path) -> Result<T, Diagnostic> {
+    parse_checked(text, shown_as).map_err(|mut d| {
+        d.keep_text(&Source::new(shown_as, text));
+        d
+    })
+}
+
+fn parse_checked<T: DeserializeOwned>(text: &str, shown_as: &Path) -> Result<T, Diagnostic> {
     let blank = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
     if text.lines().all(blank) {
         let what = if text.trim().is_empty() {

@@ -398,3 +398,25 @@ fn a_photo_that_cannot_be_stored_gets_the_disk_help_not_the_photo_help() {
     let d = minisite::photo_refs::named_in(&s, vec![failed]).remove(0);
     assert!(d.help.as_deref().is_some_and(|h| h.contains("disk space")), "{d}");
 }
+
+/// The report's snippet shows the text the problem was found in, not the file as it is when
+/// the report is printed: under `serve` the seller may have saved again in between, and the
+/// line would then show other text than the message is about.
+#[test]
+fn the_snippet_shows_the_text_that_was_checked_not_the_file_as_it_is_now() {
+    let site = shop();
+    let p = site.path().join("products/training-ball.yaml");
+    let checked = read(&p).replacen("name: Training Ball", "name: \"\"", 1);
+    std::fs::write(&p, &checked).unwrap();
+    let Err(minisite::Error::Site(diags)) = minisite::Site::load(site.path(), &Default::default()) else {
+        panic!("an empty name is an error");
+    };
+    let d = diags
+        .iter()
+        .find(|d| d.message.contains("name is empty"))
+        .expect("the empty name is named");
+    std::fs::write(&p, "# saved again since\n# and again\n".to_string() + &checked).unwrap();
+    let shown = minisite::report::render(d, minisite::report::Level::Error, Some(site.path()), false);
+    assert!(shown.contains("name: \"\""), "{shown}");
+    assert!(!shown.contains("saved again since"), "{shown}");
+}

@@ -49,7 +49,7 @@ impl<'a> Documents<'a> {
     ) -> Documents<'a> {
         let cfg = &site.config;
         let logo_url = logo.map(|l| (l.url.clone(), l.size));
-        let site_view = views::site_view(cfg, &site.catalog, &site.pages, &site.plan, logo_url);
+        let site_view = views::site_view(cfg, &site.catalog, &site.pages, &site.plan, logo_url, site.today);
         let products: Vec<ProductMemo> = site
             .catalog
             .products

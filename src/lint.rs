@@ -268,8 +268,3 @@ fn unused_images(config: &SiteConfig, plan: &ImagePlan, root: &Path) -> Vec<Diag
     }
     out
 }
-
-/// Today, for comparing with `valid_until`: see [`crate::date::today`] (`SOURCE_DATE_EPOCH`).
-pub fn today() -> time::Date {
-    crate::date::today()
-}

@@ -26,6 +26,9 @@ pub struct Site {
     pub catalog: Catalog,
     pub pages: Vec<Page>,
     pub plan: ImagePlan,
+    /// The day certifications are judged by: `SOURCE_DATE_EPOCH`'s when set, for reproducible
+    /// builds; read once, so every page and warning of a build agrees.
+    pub today: time::Date,
     logo: Option<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     cache_dir: PathBuf,
@@ -124,7 +127,8 @@ impl Site {
             problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
             return Err(Error::Site(problems));
         }
-        let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &crate::lint::today());
+        let today = crate::date::today();
+        let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &today);
         warnings.extend(catalog.warnings.iter().cloned());
         crate::error::place_all(
             &mut warnings,
@@ -146,6 +150,7 @@ impl Site {
             catalog,
             pages,
             plan,
+            today,
             logo,
             warnings,
             cache_dir,

@@ -162,8 +162,7 @@ impl CertificationView {
     }
 }
 
-fn certifications(config: &SiteConfig) -> Vec<CertificationView> {
-    let today = crate::date::today();
+fn certifications(config: &SiteConfig, today: time::Date) -> Vec<CertificationView> {
     let hide = config.company.expired_certifications == ExpiredCertifications::Hide;
     config
         .company
@@ -309,6 +308,7 @@ pub fn site_view(
     pages: &[Page],
     plan: &ImagePlan,
     logo: Option<(String, Option<(u32, u32)>)>,
+    today: time::Date,
 ) -> SiteView {
     let c = &config.company;
     let contact = &config.contact;
@@ -347,7 +347,7 @@ pub fn site_view(
             location: c.location.clone(),
             export_markets: c.export_markets.clone(),
             production_capacity: c.production_capacity.clone(),
-            certifications: certifications(config),
+            certifications: certifications(config, today),
             photos: c.photos.iter().map(|p| image(plan, p, &company_name)).collect(),
             about_html: c
                 .about

@@ -107,6 +107,20 @@ impl Color {
         self.rgb
     }
 
+    pub fn white() -> Color {
+        Color {
+            written: "#ffffff".into(),
+            rgb: [255; 3],
+        }
+    }
+
+    pub fn black() -> Color {
+        Color {
+            written: "#000000".into(),
+            rgb: [0; 3],
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.written
     }

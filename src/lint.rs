@@ -75,9 +75,7 @@ fn colours(config: &SiteConfig) -> Vec<Diagnostic> {
             "links, prices and headings in the primary colour",
         ),
     ] {
-        let Some(ratio) = crate::contrast::ratio(colour, &c.background) else {
-            continue;
-        };
+        let ratio = crate::contrast::ratio(colour, &c.background);
         if ratio < crate::contrast::AA {
             let field = format!("brand.colors.{field}");
             let d = Diagnostic::new(

@@ -219,7 +219,7 @@ impl Site {
 
     /// The colour transparent photos are flattened on.
     pub fn background(&self) -> [u8; 3] {
-        images::ops::parse_hex(&self.config.brand.colors.background)
+        self.config.brand.colors.background.rgb()
     }
 
     /// The logo's file in the site, if it has one.

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(cfg) => {
             // What a build derives from a valid config must not panic either.
             let _ = cfg.images.thumbnails.ratio.map(|r| r.value());
-            let _ = minisite::images::ops::parse_hex(&cfg.brand.colors.background);
+            let _ = cfg.brand.colors.background.rgb();
             let _ = cfg.brand.colors.background.rgb();
         }
         Err(ds) => assert!(ds.iter().all(|d| d.file == shown)),

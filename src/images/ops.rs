@@ -254,18 +254,6 @@ fn flatten(rgba: &[u8], bg: [u8; 3]) -> Vec<u8> {
     out
 }
 
-/// `#rrggbb` or `#rgb` → RGB.
-pub fn parse_hex(c: &str) -> [u8; 3] {
-    let h = c.trim_start_matches('#');
-    let expand: String = if h.len() == 3 {
-        h.chars().flat_map(|c| [c, c]).collect()
-    } else {
-        h.to_string()
-    };
-    let v = u32::from_str_radix(&expand, 16).unwrap_or(0xffffff);
-    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
-}
-
 /// mozjpeg, with errors turned into messages instead of unwinding out of minisite.
 mod jpeg {
     use image::{DynamicImage, GrayImage, RgbImage};

@@ -121,6 +121,12 @@ impl Staging {
     /// Writes `bytes` at `rel` (forward slashes) inside the staging folder.
     /// A failure names the file as it would be in the output, not in the hidden staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let (path, shown) = self.place(rel)?;
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&shown, e))
+    }
+
+    /// Where `rel` goes in the staging folder (its folder made), and where it will be published.
+    fn place(&self, rel: &str) -> Result<(PathBuf, PathBuf)> {
         let shown = self.target.join(rel);
         if cancelled() {
             return Err(interrupted(&shown));
@@ -129,20 +135,13 @@ impl Staging {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(&shown, e))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&shown, e))
+        Ok((path, shown))
     }
 
     /// Puts the file `from` (of the output this build replaces) at `rel` without copying its
     /// bytes: a hard link, as the old output's own link goes when it is replaced.
     pub fn link(&self, rel: &str, from: &Path) -> Result<()> {
-        let shown = self.target.join(rel);
-        if cancelled() {
-            return Err(interrupted(&shown));
-        }
-        let path = self.tmp.path().join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(&shown, e))?;
-        }
+        let (path, shown) = self.place(rel)?;
         std::fs::hard_link(from, &path)
             .or_else(|_| std::fs::copy(from, &path).map(|_| ()))
             .map_err(|e| Error::io(&shown, e))

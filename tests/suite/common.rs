@@ -148,3 +148,36 @@ pub fn leftovers(parent: &Path) -> Vec<String> {
         .filter(|n| n.contains("minisite-build") || n.contains("minisite-old"))
         .collect()
 }
+
+/// Runs `minisite build SITE` and sends it Ctrl-C (SIGINT) as soon as its staging folder appears
+/// beside the output; returns what it printed and its exit code.
+#[cfg(unix)]
+pub fn interrupted_build(site: &Path) -> Output {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_minisite"))
+        .args(["build", site.to_str().unwrap()])
+        .env_remove("MINISITE_CACHE_DIR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while leftovers(site).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the build never started writing"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build ended before it could be interrupted"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    child.wait_with_output().unwrap()
+}

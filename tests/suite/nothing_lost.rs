@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::SystemTime;
 
 /// Every file under `root` with its bytes (and, for sources, its modification time).
 fn snapshot(
@@ -77,32 +77,8 @@ fn ctrl_c_during_a_build_keeps_the_published_site_and_leaves_no_temporary_folder
     let before = output_files(&out);
     add_products(site.path(), 12);
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_minisite"))
-        .args(["build", s])
-        .env_remove("MINISITE_CACHE_DIR")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Interrupt as soon as the build has started writing its new copy.
-    let started = Instant::now();
-    while leftovers(site.path()).is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the build never started writing"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the build ended before it could be interrupted"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
+    // Interrupted as soon as the build has started writing its new copy.
+    let o = interrupted_build(site.path());
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("Interrupted: the build stopped. The published site was not changed"),

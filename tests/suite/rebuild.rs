@@ -168,8 +168,6 @@ fn a_template_edit_between_two_builds_renders_every_page_again() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_no_op_build_leaves_the_old_output_whole() {
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
     let site = shop();
     // Enough products that a build with nothing to render still takes a while.
     for i in 0..600 {
@@ -185,32 +183,7 @@ fn ctrl_c_during_a_no_op_build_leaves_the_old_output_whole() {
     assert_eq!(cli(&["build", s]).status.code(), Some(0));
     let out = site.path().join("public");
     let before = contents(&out);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_minisite"))
-        .args(["build", s])
-        .env_remove("MINISITE_CACHE_DIR")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Interrupt as soon as the build has started its new copy.
-    let started = Instant::now();
-    while leftovers(site.path()).is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the build never started"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the build ended before it could be interrupted"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
+    let o = interrupted_build(site.path());
     assert_eq!(
         o.status.code(),
         Some(130),

@@ -27,6 +27,9 @@
 # Zola build the product pages are counted: anything but N aborts. Output on tmpfs (/dev/shm) when
 # there is one, like PAGESCALE.md's anchor table (OUT=disk writes into each site's public/ instead).
 #
+# After the rounds, RUNS timed no-op rebuilds over the last full build's output (nothing changed:
+# every page is kept from the output being replaced), printed against the full build (bar ≤ 0.3 at 10k).
+#
 # Printed: per size the walls, medians, CPU time (user+sys: less sensitive than wall to other load
 # on the machine) and peak RSS (max over the runs) of minisite, Hugo and Zola, minisite / Hugo and
 # minisite / Zola for each, "same run", and the bars against Zola (1k: wall <= 0.5 x; 10k: wall
@@ -234,6 +237,19 @@ for n in $NS; do
   elif [ "$n" = 1000 ] || [ "$n" = 10000 ]; then
     echo "  bars vs Zola: not judged ($zola_skip)"
   fi
+  # A rebuild with nothing changed, over the output of a full build: pages made from the same
+  # inputs are kept (linked from the output being replaced after their bytes are checked).
+  "$MINISITE" build "$site" -o "$out" >/dev/null 2>&1 || die "minisite build over $out failed"
+  nwalls=() ncpus=() nrsss=()
+  for r in $(seq "$RUNS"); do
+    timed "$WORK/noop-$n-$r.log" "$WORK/noop-time-$n-$r.log" "$MINISITE" build "$site" -o "$out" ||
+      die "no-op minisite build $r for N=$n failed: see $WORK/noop-$n-$r.log"
+    grep -q "unchanged" "$WORK/noop-$n-$r.log" || die "no-op build $r for N=$n kept no page: see $WORK/noop-$n-$r.log"
+    nwalls+=("$T_WALL") ncpus+=("$T_CPU") nrsss+=("$T_RSS")
+  done
+  report "  no-op rebuild" "$(find "$out" -name index.html | wc -l)" "${nwalls[@]}" -- "${ncpus[@]}" -- "${nrsss[@]}"
+  nw=$(ratio "$R_WALL" "${WALL[$n]}")
+  [ "$n" = 10000 ] && echo "  no-op / full build: $(bar wall "$nw" 0.3)" || printf '  no-op / full build: wall %.2f\n' "$nw"
   rm -rf "$out" "$hout" ${ZV:+"$zout"}
 done
 [ -z "$ZV" ] || rm -rf "$ZOLA_TMPFS"

@@ -58,6 +58,9 @@ pub struct ProductData {
     pub hs_code: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Not published yet: left out of `build`, shown (marked) by `serve` and `build --drafts`.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Text that also accepts a bare number or boolean, since `value: 5` is what sellers write.
@@ -234,6 +237,19 @@ pub struct Catalog {
     pub warnings: Vec<Diagnostic>,
     /// categories.yaml's text as parsed, when there is one.
     pub categories_source: Option<Source>,
+    /// Drafts left out of this catalogue (see [`Drafts`]): their photos are still the seller's,
+    /// not forgotten files.
+    pub drafts: Vec<Arc<Product>>,
+}
+
+/// What loading does with products marked `draft: true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drafts {
+    /// `build`: as if their files were not there, but still checked, so that publishing one
+    /// later cannot break the build.
+    LeaveOut,
+    /// `serve` and `build --drafts`: published like the others, marked as drafts.
+    Keep,
 }
 
 const CATEGORIES_FILE: &str = "categories.yaml";
@@ -245,11 +261,21 @@ impl Catalog {
     }
 
     /// [`Catalog::load`], taking the products of the files in `known` from there instead of reading
-    /// them again: `minisite serve` keeps the products whose file did not change.
+    /// them again: `minisite serve` keeps the products whose file did not change. Drafts are left out.
     pub fn load_reusing(
         site_root: &Path,
         config: &SiteConfig,
+        known: HashMap<PathBuf, Arc<Product>>,
+    ) -> Result<Catalog, Vec<Diagnostic>> {
+        Catalog::load_with(site_root, config, known, Drafts::LeaveOut)
+    }
+
+    /// [`Catalog::load_reusing`], keeping or leaving out drafts as `drafts` says.
+    pub fn load_with(
+        site_root: &Path,
+        config: &SiteConfig,
         mut known: HashMap<PathBuf, Arc<Product>>,
+        drafts: Drafts,
     ) -> Result<Catalog, Vec<Diagnostic>> {
         let mut problems = Problems::default();
         let files = product_files(site_root);
@@ -276,10 +302,27 @@ impl Catalog {
             }
         }
 
+        // Over drafts too: a draft's address is the one it will have once published, and the
+        // addresses of the others do not move when it is.
         let warnings = assign_slugs(&mut products);
         check_unique(&products, &mut problems);
+        let (mut products, left_out): (Vec<_>, Vec<_>) = products
+            .into_iter()
+            .partition(|p| drafts == Drafts::Keep || !p.data.draft);
+        if products.is_empty() && !left_out.is_empty() {
+            problems.push(
+                Diagnostic::new("products/", "every product is a draft: the site would have none").help(
+                    "remove `draft: true` from a product that is ready, or build with --drafts to preview",
+                ),
+            );
+        }
 
         let (mut categories, categories_source) = load_categories(site_root, &mut problems, config);
+        // A category only drafts are in is a draft too, not a mistake.
+        categories.retain(|c| {
+            let named = |p: &Arc<Product>| p.data.category.as_deref() == Some(c.name.as_str());
+            products.iter().any(named) || !left_out.iter().any(named)
+        });
         for name in extra_categories(&products, &categories, &mut problems) {
             categories.push(Category {
                 slug: slug::slugify(&name),
@@ -333,6 +376,7 @@ impl Catalog {
                 categories,
                 warnings,
                 categories_source,
+                drafts: left_out,
             }),
             Err(e) => Err(e.diagnostics().to_vec()),
         }

@@ -36,7 +36,7 @@ pub fn warnings(
     out.extend(alt_texts(&photos));
     let largest = config.images.widths.iter().copied().max().unwrap_or(0);
     out.extend(photo_files(root, &photos, plan, largest));
-    out.extend(unused_images(config, plan, root));
+    out.extend(unused_images(config, catalog, plan, root));
     out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     out
 }
@@ -101,7 +101,7 @@ fn colours(config: &SiteConfig) -> Vec<Diagnostic> {
 fn prices(catalog: &Catalog) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &catalog.products {
-        if p.data.price_tiers.is_empty() {
+        if p.data.price_tiers.is_empty() && !p.data.draft {
             let d = Diagnostic::new(&p.file, "the product has no price").help(
                 "add price_tiers so buyers see a price range; prices \"on request\" get fewer inquiries",
             );
@@ -233,10 +233,14 @@ fn photo_files(
     out
 }
 
-/// Image files in images/ that nothing uses: forgotten, or a product that lost its photo.
-fn unused_images(config: &SiteConfig, plan: &ImagePlan, root: &Path) -> Vec<Diagnostic> {
+/// Image files in images/ that nothing uses: forgotten, or a product that lost its photo. A
+/// draft's photos are in use: it is only not published yet.
+fn unused_images(config: &SiteConfig, catalog: &Catalog, plan: &ImagePlan, root: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut used: BTreeSet<String> = plan.sets.keys().cloned().collect();
+    for p in &catalog.drafts {
+        used.extend(p.data.photos.iter().map(|ph| ph.path.clone()));
+    }
     if let Some(logo) = &config.brand.logo {
         used.insert(logo.clone());
     }

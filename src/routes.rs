@@ -121,7 +121,12 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
     routes.push(company(site, view));
     routes.push(contact(site));
     routes.extend(markdown_pages(site));
-    let paths: Vec<String> = routes.iter().map(|r| r.path.clone()).collect();
+    let drafts = draft_paths(site);
+    let paths: Vec<String> = routes
+        .iter()
+        .map(|r| r.path.clone())
+        .filter(|p| !drafts.contains(p))
+        .collect();
     routes.push(not_found(site, view));
     let base = site.config.base_url.as_deref();
     routes.push(Route {
@@ -303,7 +308,8 @@ fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
         let crumbs = vec![home_crumb(), (p.title.clone(), path.clone())];
         let m = meta::page(site, PageKind::Page, &p.title, &p.description, &path, crumbs);
         let content = Value::from_safe_string(p.html.clone());
-        Route::page(PageKind::Page, m, context! { content }, Vec::new())
+        let draft = p.draft;
+        Route::page(PageKind::Page, m, context! { content, draft }, Vec::new())
     })
 }
 
@@ -348,5 +354,16 @@ fn listing(
             let extra = context! { pager => Value::from_serialize(&slice.pager), ..extra.clone() };
             Route::page(kind, m, extra, vec![("products", Shown::Many(slice.items))])
         })
+        .collect()
+}
+
+/// The addresses of the drafts a preview publishes (`serve`, `build --drafts`): not for search
+/// engines, so not in sitemap.xml.
+fn draft_paths(site: &Site) -> std::collections::HashSet<String> {
+    let products = site.catalog.products.iter().filter(|p| p.data.draft);
+    let pages = site.pages.iter().filter(|p| p.draft);
+    products
+        .map(|p| views::product_url(p))
+        .chain(pages.map(|p| format!("{}/", p.slug)))
         .collect()
 }

@@ -11,6 +11,7 @@ mod bad_inputs;
 mod build;
 mod cache;
 mod cli;
+mod drafts;
 mod errors;
 #[cfg(unix)]
 mod nothing_lost;

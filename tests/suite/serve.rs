@@ -254,6 +254,32 @@ fn product_yaml(name: &str) -> String {
     )
 }
 
+/// A seller previews a draft while writing it: served with the badge, kept out of the sitemap.
+#[test]
+fn serves_drafts_with_a_draft_badge() {
+    let site = common::shop();
+    let ball = site.path().join("products/training-ball.yaml");
+    let text = common::read(&ball);
+    std::fs::write(&ball, format!("{text}draft: true\n")).unwrap();
+    let server = start(site.path());
+    let port = server.port;
+
+    let page = get(port, PRODUCT);
+    assert_eq!(page.status, 200);
+    let doc = scraper::Html::parse_document(&page.body);
+    assert_eq!(common::text(&doc, ".buybox .badge.draft"), "Draft");
+    let listing = scraper::Html::parse_document(&get(port, "/categories/footballs/page/2/").body);
+    let badged: Vec<String> = listing
+        .select(&common::sel("article.card"))
+        .filter(|c| c.select(&common::sel(".badge.draft")).count() == 1)
+        .map(|c| c.text().collect())
+        .collect();
+    assert_eq!(badged.len(), 1, "{badged:?}");
+    assert!(badged[0].contains("Training Ball"));
+
+    assert!(!get(port, "/sitemap.xml").body.contains("training-ball"));
+}
+
 #[test]
 fn serves_the_built_site_safely() {
     let site = common::shop();

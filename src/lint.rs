@@ -21,7 +21,8 @@ pub fn warnings(
 ) -> Vec<Diagnostic> {
     let mut out = certifications(config, today);
     out.extend(colours(config));
-    out.extend(prices(catalog));
+    out.extend(prices(catalog, crate::feeds::written(config)));
+    out.extend(feeds(config, catalog));
     out.extend(categories(catalog));
     // Each photo with the text of the file that names it, to place its warnings.
     let mut photos: Vec<(&Source, &PhotoSpec)> = Vec::new();
@@ -97,12 +98,18 @@ fn colours(config: &SiteConfig) -> Vec<Diagnostic> {
     out
 }
 
-/// Products without a price, and price tiers that start below the MOQ.
-fn prices(catalog: &Catalog) -> Vec<Diagnostic> {
+/// Products without a price, and price tiers that start below the MOQ. With `feeds` written, a
+/// product without a price is also left out of them, which the seller must know.
+fn prices(catalog: &Catalog, feeds: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &catalog.products {
         if p.data.price_tiers.is_empty() && !p.data.draft {
-            let d = Diagnostic::new(&p.file, "the product has no price").help(
+            let message = if feeds {
+                "the product has no price, so it is left out of the product feeds (Google, Meta)"
+            } else {
+                "the product has no price"
+            };
+            let d = Diagnostic::new(&p.file, message).help(
                 "add price_tiers so buyers see a price range; prices \"on request\" get fewer inquiries",
             );
             out.push(d.located(p.source.key("name")));
@@ -123,6 +130,52 @@ fn prices(catalog: &Catalog) -> Vec<Diagnostic> {
                 out.push(d.field(field));
             }
         }
+    }
+    out
+}
+
+/// Products the feeds leave out for what the platforms refuse (a missing price is told by
+/// [`prices`]), and feeds not written for want of an https address.
+fn feeds(config: &SiteConfig, catalog: &Catalog) -> Vec<Diagnostic> {
+    use crate::feeds::{self, LeftOut};
+    let mut out = Vec::new();
+    if !feeds::written(config) {
+        if let Some(base) = config.base_url.as_deref() {
+            out.push(
+                Diagnostic::new(
+                    config.source.file(),
+                    format!("base_url `{base}` is not https: no product feeds are written"),
+                )
+                .field("base_url")
+                .help("Google Merchant Center and Meta take only https links; use the site's https address")
+                .located(config.source.key("base_url")),
+            );
+        }
+        return out;
+    }
+    for p in &catalog.products {
+        let (message, help, key) = match feeds::left_out(p) {
+            Some(LeftOut::LongId) => (
+                format!(
+                    "SKU `{}` is longer than {} characters: the product is left out of the product feeds",
+                    p.data.sku,
+                    feeds::ID_MAX
+                ),
+                "Google and Meta take ids of at most 50 characters; use a shorter SKU",
+                "sku",
+            ),
+            Some(LeftOut::Currency) => (
+                format!(
+                    "currency `{}` is not a three-letter ISO 4217 code: the product is left out of the product feeds",
+                    p.currency
+                ),
+                "write the code, e.g. currency: USD, EUR or PKR",
+                "currency",
+            ),
+            _ => continue,
+        };
+        let d = Diagnostic::new(&p.file, message).field(key).help(help);
+        out.push(d.located(p.source.key(key)));
     }
     out
 }

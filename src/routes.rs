@@ -30,6 +30,10 @@ pub enum PageKind {
     NotFound,
     Sitemap,
     Robots,
+    /// The Google Merchant Center product feed (see [`crate::feeds`]).
+    GoogleFeed,
+    /// The Meta catalogue CSV.
+    MetaFeed,
 }
 
 impl PageKind {
@@ -44,7 +48,7 @@ impl PageKind {
             PageKind::Contact => "contact.html",
             PageKind::Page => "page.html",
             PageKind::NotFound => "404.html",
-            PageKind::Sitemap | PageKind::Robots => return None,
+            PageKind::Sitemap | PageKind::Robots | PageKind::GoogleFeed | PageKind::MetaFeed => return None,
         })
     }
 }
@@ -139,6 +143,7 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         path: "robots.txt".into(),
         body: Body::Text(seo::robots(base)),
     });
+    routes.extend(feeds(site));
     routes
 }
 
@@ -366,4 +371,23 @@ fn draft_paths(site: &Site) -> std::collections::HashSet<String> {
         .map(|p| views::product_url(p))
         .chain(pages.map(|p| format!("{}/", p.slug)))
         .collect()
+}
+
+/// The product feeds, when the site has an address for their links.
+fn feeds(site: &Site) -> Vec<Route> {
+    if !crate::feeds::written(&site.config) {
+        return Vec::new();
+    }
+    vec![
+        Route {
+            kind: PageKind::GoogleFeed,
+            path: crate::feeds::GOOGLE.into(),
+            body: Body::Text(crate::feeds::google(site)),
+        },
+        Route {
+            kind: PageKind::MetaFeed,
+            path: crate::feeds::META.into(),
+            body: Body::Text(crate::feeds::meta(site)),
+        },
+    ]
 }

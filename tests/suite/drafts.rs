@@ -49,8 +49,9 @@ fn a_draft_product_and_page_are_nowhere_in_the_build() {
     let (out, warnings) = build_with(site.path(), false);
     assert!(!out.join("products/training-ball").exists());
     assert!(!out.join("shipping").exists());
-    // Its page, every listing, category page, related box, home and the sitemap.
+    // Its page, every listing, category page, related box, home, the sitemap and the feeds.
     let texts = texts(&out);
+    assert!(texts.iter().any(|(p, _)| p.ends_with("feeds/google.xml")));
     assert!(texts.iter().any(|(p, _)| p.ends_with("sitemap.xml")));
     for (path, text) in &texts {
         for gone in ["Training Ball", "training-ball", "FX-FB-002", "shipping/"] {
@@ -65,7 +66,7 @@ fn a_draft_product_and_page_are_nowhere_in_the_build() {
 }
 
 #[test]
-fn build_drafts_publishes_drafts_with_a_badge_but_not_to_search_engines() {
+fn build_drafts_publishes_drafts_with_a_badge_but_not_to_search_engines_or_feeds() {
     let site = shop_with_drafts();
     let (out, _) = build_with(site.path(), true);
     let page = html(&out.join("products/training-ball/index.html"));
@@ -93,8 +94,10 @@ fn build_drafts_publishes_drafts_with_a_badge_but_not_to_search_engines() {
         }
     }
     assert!(draft_cards >= 2, "the listings and category pages show it");
-    let sitemap = read(&out.join("sitemap.xml"));
-    assert!(!sitemap.contains("training-ball") && !sitemap.contains("shipping/"));
+    for feed in ["sitemap.xml", "feeds/google.xml", "feeds/meta.csv"] {
+        let t = read(&out.join(feed));
+        assert!(!t.contains("training-ball") && !t.contains("shipping/"), "{feed}");
+    }
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod cache;
 mod cli;
 mod drafts;
 mod errors;
+mod feeds;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;

@@ -254,7 +254,7 @@ fn product_yaml(name: &str) -> String {
     )
 }
 
-/// A seller previews a draft while writing it: served with the badge, kept out of the sitemap.
+/// A seller previews a draft while writing it: served with the badge, kept out of the feeds.
 #[test]
 fn serves_drafts_with_a_draft_badge() {
     let site = common::shop();
@@ -277,6 +277,13 @@ fn serves_drafts_with_a_draft_badge() {
     assert_eq!(badged.len(), 1, "{badged:?}");
     assert!(badged[0].contains("Training Ball"));
 
+    let feed = get(port, "/feeds/meta.csv");
+    assert_eq!(feed.status, 200);
+    assert_eq!(
+        feed.header("Content-Type").as_deref(),
+        Some("text/csv; charset=utf-8")
+    );
+    assert!(feed.body.contains("FX-FB-001") && !feed.body.contains("FX-FB-002"));
     assert!(!get(port, "/sitemap.xml").body.contains("training-ball"));
 }
 
@@ -599,7 +606,8 @@ fn edits_rewrite_only_the_pages_they_change() {
     let rx = events(port);
 
     // A price: the product's page, the listings that show it (page 2 of its category and of all
-    // products, per_page being 2) and the pages of the products that show it as related.
+    // products, per_page being 2), the pages of the products that show it as related, and the
+    // product feeds.
     let before = snapshot(&out);
     edit(
         &site.path().join("products/training-ball.yaml"),
@@ -612,6 +620,8 @@ fn edits_rewrite_only_the_pages_they_change() {
         rewritten(&before, &after),
         [
             "categories/footballs/page/2/index.html",
+            "feeds/google.xml",
+            "feeds/meta.csv",
             "products/futsal-ball/index.html",
             "products/match-ball-pro-size-5/index.html",
             "products/page/2/index.html",

@@ -73,6 +73,12 @@ fn build_drafts_publishes_drafts_with_a_badge_but_not_to_search_engines_or_feeds
     assert_eq!(text(&page, ".buybox .badge.draft"), "Draft");
     let shipping = html(&out.join("shipping/index.html"));
     assert_eq!(text(&shipping, ".badge.draft"), "Draft");
+    // Not for search engines, should the preview be online.
+    let noindex = r#"meta[name="robots"][content="noindex"]"#;
+    assert_eq!(page.select(&sel(noindex)).count(), 1);
+    assert_eq!(shipping.select(&sel(noindex)).count(), 1);
+    let other = html(&out.join("products/futsal-ball/index.html"));
+    assert_eq!(other.select(&sel(noindex)).count(), 0);
     // Each card of the draft carries the badge, and only its cards.
     let mut draft_cards = 0;
     for file in html_files(&out) {

@@ -325,7 +325,7 @@ impl Catalog {
         });
         for name in extra_categories(&products, &categories, &mut problems) {
             categories.push(Category {
-                slug: slug::slugify(&name),
+                slug: slug_within(&name, SLUG_MAX),
                 title: name.clone(),
                 name,
                 description_html: None,
@@ -585,11 +585,28 @@ fn check_prices(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) 
     }
 }
 
+/// The longest slug minisite makes or takes, in bytes (slugs are ASCII): a slug is a folder's name
+/// in the output, and file systems refuse names longer than this.
+const SLUG_MAX: usize = 255;
+
+/// `s` made a slug, cut at a hyphen to at most `max` bytes.
+fn slug_within(s: &str, max: usize) -> String {
+    let full = slug::slugify(s);
+    if full.len() <= max {
+        return full;
+    }
+    let cut = &full[..max];
+    match cut.rfind('-') {
+        Some(i) if i > 0 => cut[..i].to_string(),
+        _ => cut.to_string(),
+    }
+}
+
 /// The slug the file gives: its `slug:`, which must already be one, else made from the name.
 /// Empty when there is a problem (pushed); an empty name was reported by [`check_texts`].
 fn own_slug(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) -> String {
     let Some(s) = &data.slug else {
-        let slug = slug::slugify(&data.name);
+        let slug = slug_within(&data.name, SLUG_MAX);
         if slug.is_empty() && !data.name.trim().is_empty() {
             problems.push(at.fail(
                 "name",
@@ -612,6 +629,16 @@ fn own_slug(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) -> S
             msg,
             "write lowercase letters, digits and hyphens, e.g. slug: match-football, \
              or leave slug out to make it from the name",
+        ));
+    } else if clean.len() > SLUG_MAX {
+        problems.push(at.fail(
+            "slug",
+            "slug",
+            format!(
+                "the slug is {} characters long, more than a file name can be",
+                clean.len()
+            ),
+            &format!("write a shorter slug, of at most {SLUG_MAX} characters"),
         ));
     } else if clean != *s {
         problems.push(at.fail(
@@ -660,7 +687,7 @@ fn extra_categories(
         if categories.iter().any(|c| c.name == name) {
             continue;
         }
-        let slug = slug::slugify(name);
+        let slug = slug_within(name, SLUG_MAX);
         if let Some(other) = listed.get(slug.as_str()) {
             problems.push(misspelled_category(p, name, other, None));
             continue;
@@ -731,13 +758,14 @@ fn assign_slugs(products: &mut [Arc<Product>]) -> Vec<Diagnostic> {
         let keeper = &products[same[0]];
         for &i in &same[1..] {
             let p = &products[i];
-            let sku = slug::slugify(&p.data.sku.0);
+            let sku = slug_within(&p.data.sku.0, SLUG_MAX / 2);
             // An explicit slug is what the seller chose, and a SKU without letters or digits
             // adds nothing: both stay as they are, for check_unique to report.
             if p.data.slug.is_some() || sku.is_empty() {
                 continue;
             }
-            slugs[i] = format!("{slug}-{sku}");
+            let base = slug_within(slug, SLUG_MAX - sku.len() - 1);
+            slugs[i] = format!("{base}-{sku}");
             let mut d = Diagnostic::new(
                 &p.file,
                 format!(
@@ -822,7 +850,7 @@ fn load_categories(
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let slug = c.slug.clone().unwrap_or_else(|| slug::slugify(&c.name));
+            let slug = c.slug.clone().unwrap_or_else(|| slug_within(&c.name, SLUG_MAX));
             Category {
                 title: c.title.unwrap_or_else(|| c.name.clone()),
                 slug,
@@ -848,14 +876,14 @@ fn check_categories(categories: &[Category], problems: &mut Problems) {
             Some(l) => d.at(l, 3),
             None => d,
         };
-        if c.slug.is_empty() || c.slug != slug::slugify(&c.slug) {
+        if c.slug.is_empty() || c.slug != slug::slugify(&c.slug) || c.slug.len() > SLUG_MAX {
             problems.push(at(Diagnostic::new(
                 CATEGORIES_FILE,
                 format!("category `{}`: `{}` cannot be a URL", c.name, c.slug),
             )
-            .help(
-                "give it a `slug:` of lowercase letters, digits and hyphens, e.g. slug: footballs",
-            )));
+            .help(format!(
+                "give it a `slug:` of at most {SLUG_MAX} lowercase letters, digits and hyphens, e.g. slug: footballs"
+            ))));
         }
         if let Some(other) = slugs.insert(&c.slug, &c.name) {
             problems.push(at(Diagnostic::new(

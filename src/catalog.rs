@@ -58,6 +58,9 @@ pub struct ProductData {
     pub hs_code: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Not published yet: left out of `build`, shown (marked) by `serve` and `build --drafts`.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Text that also accepts a bare number or boolean, since `value: 5` is what sellers write.
@@ -234,6 +237,19 @@ pub struct Catalog {
     pub warnings: Vec<Diagnostic>,
     /// categories.yaml's text as parsed, when there is one.
     pub categories_source: Option<Source>,
+    /// Drafts left out of this catalogue (see [`Drafts`]): their photos are still the seller's,
+    /// not forgotten files.
+    pub drafts: Vec<Arc<Product>>,
+}
+
+/// What loading does with products marked `draft: true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drafts {
+    /// `build`: as if their files were not there, but still checked, so that publishing one
+    /// later cannot break the build.
+    LeaveOut,
+    /// `serve` and `build --drafts`: published like the others, marked as drafts.
+    Keep,
 }
 
 const CATEGORIES_FILE: &str = "categories.yaml";
@@ -245,11 +261,21 @@ impl Catalog {
     }
 
     /// [`Catalog::load`], taking the products of the files in `known` from there instead of reading
-    /// them again: `minisite serve` keeps the products whose file did not change.
+    /// them again: `minisite serve` keeps the products whose file did not change. Drafts are left out.
     pub fn load_reusing(
         site_root: &Path,
         config: &SiteConfig,
+        known: HashMap<PathBuf, Arc<Product>>,
+    ) -> Result<Catalog, Vec<Diagnostic>> {
+        Catalog::load_with(site_root, config, known, Drafts::LeaveOut)
+    }
+
+    /// [`Catalog::load_reusing`], keeping or leaving out drafts as `drafts` says.
+    pub fn load_with(
+        site_root: &Path,
+        config: &SiteConfig,
         mut known: HashMap<PathBuf, Arc<Product>>,
+        drafts: Drafts,
     ) -> Result<Catalog, Vec<Diagnostic>> {
         let mut problems = Problems::default();
         let files = product_files(site_root);
@@ -276,13 +302,30 @@ impl Catalog {
             }
         }
 
+        // Over drafts too: a draft's address is the one it will have once published, and the
+        // addresses of the others do not move when it is.
         let warnings = assign_slugs(&mut products);
         check_unique(&products, &mut problems);
+        let (mut products, left_out): (Vec<_>, Vec<_>) = products
+            .into_iter()
+            .partition(|p| drafts == Drafts::Keep || !p.data.draft);
+        if products.is_empty() && !left_out.is_empty() {
+            problems.push(
+                Diagnostic::new("products/", "every product is a draft: the site would have none").help(
+                    "remove `draft: true` from a product that is ready, or build with --drafts to preview",
+                ),
+            );
+        }
 
         let (mut categories, categories_source) = load_categories(site_root, &mut problems, config);
+        // A category only drafts are in is a draft too, not a mistake.
+        categories.retain(|c| {
+            let named = |p: &Arc<Product>| p.data.category.as_deref() == Some(c.name.as_str());
+            products.iter().any(named) || !left_out.iter().any(named)
+        });
         for name in extra_categories(&products, &categories, &mut problems) {
             categories.push(Category {
-                slug: slug::slugify(&name),
+                slug: slug_within(&name, SLUG_MAX),
                 title: name.clone(),
                 name,
                 description_html: None,
@@ -333,6 +376,7 @@ impl Catalog {
                 categories,
                 warnings,
                 categories_source,
+                drafts: left_out,
             }),
             Err(e) => Err(e.diagnostics().to_vec()),
         }
@@ -542,11 +586,28 @@ fn check_prices(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) 
     }
 }
 
+/// The longest slug minisite makes or takes, in bytes (slugs are ASCII): a slug is a folder's name
+/// in the output, and file systems refuse names longer than this.
+const SLUG_MAX: usize = 255;
+
+/// `s` made a slug, cut at a hyphen to at most `max` bytes.
+fn slug_within(s: &str, max: usize) -> String {
+    let full = slug::slugify(s);
+    if full.len() <= max {
+        return full;
+    }
+    let cut = &full[..max];
+    match cut.rfind('-') {
+        Some(i) if i > 0 => cut[..i].to_string(),
+        _ => cut.to_string(),
+    }
+}
+
 /// The slug the file gives: its `slug:`, which must already be one, else made from the name.
 /// Empty when there is a problem (pushed); an empty name was reported by [`check_texts`].
 fn own_slug(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) -> String {
     let Some(s) = &data.slug else {
-        let slug = slug::slugify(&data.name);
+        let slug = slug_within(&data.name, SLUG_MAX);
         if slug.is_empty() && !data.name.trim().is_empty() {
             problems.push(at.fail(
                 "name",
@@ -569,6 +630,16 @@ fn own_slug(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) -> S
             msg,
             "write lowercase letters, digits and hyphens, e.g. slug: match-football, \
              or leave slug out to make it from the name",
+        ));
+    } else if clean.len() > SLUG_MAX {
+        problems.push(at.fail(
+            "slug",
+            "slug",
+            format!(
+                "the slug is {} characters long, more than a file name can be",
+                clean.len()
+            ),
+            &format!("write a shorter slug, of at most {SLUG_MAX} characters"),
         ));
     } else if clean != *s {
         problems.push(at.fail(
@@ -617,7 +688,7 @@ fn extra_categories(
         if categories.iter().any(|c| c.name == name) {
             continue;
         }
-        let slug = slug::slugify(name);
+        let slug = slug_within(name, SLUG_MAX);
         if let Some(other) = listed.get(slug.as_str()) {
             problems.push(misspelled_category(p, name, other, None));
             continue;
@@ -688,13 +759,14 @@ fn assign_slugs(products: &mut [Arc<Product>]) -> Vec<Diagnostic> {
         let keeper = &products[same[0]];
         for &i in &same[1..] {
             let p = &products[i];
-            let sku = slug::slugify(&p.data.sku.0);
+            let sku = slug_within(&p.data.sku.0, SLUG_MAX / 2);
             // An explicit slug is what the seller chose, and a SKU without letters or digits
             // adds nothing: both stay as they are, for check_unique to report.
             if p.data.slug.is_some() || sku.is_empty() {
                 continue;
             }
-            slugs[i] = format!("{slug}-{sku}");
+            let base = slug_within(slug, SLUG_MAX - sku.len() - 1);
+            slugs[i] = format!("{base}-{sku}");
             let mut d = Diagnostic::new(
                 &p.file,
                 format!(
@@ -779,7 +851,7 @@ fn load_categories(
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let slug = c.slug.clone().unwrap_or_else(|| slug::slugify(&c.name));
+            let slug = c.slug.clone().unwrap_or_else(|| slug_within(&c.name, SLUG_MAX));
             Category {
                 title: c.title.unwrap_or_else(|| c.name.clone()),
                 slug,
@@ -805,14 +877,14 @@ fn check_categories(categories: &[Category], problems: &mut Problems) {
             Some(l) => d.at(l, 3),
             None => d,
         };
-        if c.slug.is_empty() || c.slug != slug::slugify(&c.slug) {
+        if c.slug.is_empty() || c.slug != slug::slugify(&c.slug) || c.slug.len() > SLUG_MAX {
             problems.push(at(Diagnostic::new(
                 CATEGORIES_FILE,
                 format!("category `{}`: `{}` cannot be a URL", c.name, c.slug),
             )
-            .help(
-                "give it a `slug:` of lowercase letters, digits and hyphens, e.g. slug: footballs",
-            )));
+            .help(format!(
+                "give it a `slug:` of at most {SLUG_MAX} lowercase letters, digits and hyphens, e.g. slug: footballs"
+            ))));
         }
         if let Some(other) = slugs.insert(&c.slug, &c.name) {
             problems.push(at(Diagnostic::new(

@@ -34,6 +34,9 @@ pub enum Command {
         /// Replace the output folder even if minisite did not create it
         #[arg(long)]
         force: bool,
+        /// Also publish products and pages marked `draft: true`, each marked as a draft (a preview)
+        #[arg(long)]
+        drafts: bool,
     },
     /// Check the site for errors and warnings without writing anything
     Check {

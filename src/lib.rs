@@ -26,6 +26,7 @@ pub mod images;
 pub mod photo_refs;
 pub mod views;
 pub mod seo;
+pub mod feeds;
 pub mod routes;
 pub mod meta;
 pub mod paginate;

@@ -21,7 +21,8 @@ pub fn warnings(
 ) -> Vec<Diagnostic> {
     let mut out = certifications(config, today);
     out.extend(colours(config));
-    out.extend(prices(catalog));
+    out.extend(prices(catalog, crate::feeds::written(config)));
+    out.extend(feeds(config, catalog));
     out.extend(categories(catalog));
     // Each photo with the text of the file that names it, to place its warnings.
     let mut photos: Vec<(&Source, &PhotoSpec)> = Vec::new();
@@ -36,7 +37,7 @@ pub fn warnings(
     out.extend(alt_texts(&photos));
     let largest = config.images.widths.iter().copied().max().unwrap_or(0);
     out.extend(photo_files(root, &photos, plan, largest));
-    out.extend(unused_images(config, plan, root));
+    out.extend(unused_images(config, catalog, plan, root));
     out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     out
 }
@@ -95,12 +96,18 @@ fn colours(config: &SiteConfig) -> Vec<Diagnostic> {
     out
 }
 
-/// Products without a price, and price tiers that start below the MOQ.
-fn prices(catalog: &Catalog) -> Vec<Diagnostic> {
+/// Products without a price, and price tiers that start below the MOQ. With `feeds` written, a
+/// product without a price is also left out of them, which the seller must know.
+fn prices(catalog: &Catalog, feeds: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &catalog.products {
-        if p.data.price_tiers.is_empty() {
-            let d = Diagnostic::new(&p.file, "the product has no price").help(
+        if p.data.price_tiers.is_empty() && !p.data.draft {
+            let message = if feeds {
+                "the product has no price, so it is left out of the product feeds (Google, Meta)"
+            } else {
+                "the product has no price"
+            };
+            let d = Diagnostic::new(&p.file, message).help(
                 "add price_tiers so buyers see a price range; prices \"on request\" get fewer inquiries",
             );
             out.push(d.located(p.source.key("name")));
@@ -121,6 +128,52 @@ fn prices(catalog: &Catalog) -> Vec<Diagnostic> {
                 out.push(d.field(field));
             }
         }
+    }
+    out
+}
+
+/// Products the feeds leave out for what the platforms refuse (a missing price is told by
+/// [`prices`]), and feeds not written for want of an https address.
+fn feeds(config: &SiteConfig, catalog: &Catalog) -> Vec<Diagnostic> {
+    use crate::feeds::{self, LeftOut};
+    let mut out = Vec::new();
+    if !feeds::written(config) {
+        if let Some(base) = config.base_url.as_deref() {
+            out.push(
+                Diagnostic::new(
+                    config.source.file(),
+                    format!("base_url `{base}` is not https: no product feeds are written"),
+                )
+                .field("base_url")
+                .help("Google Merchant Center and Meta take only https links; use the site's https address")
+                .located(config.source.key("base_url")),
+            );
+        }
+        return out;
+    }
+    for p in &catalog.products {
+        let (message, help, key) = match feeds::left_out(p) {
+            Some(LeftOut::LongId) => (
+                format!(
+                    "SKU `{}` is longer than {} characters: the product is left out of the product feeds",
+                    p.data.sku,
+                    feeds::ID_MAX
+                ),
+                "Google and Meta take ids of at most 50 characters; use a shorter SKU",
+                "sku",
+            ),
+            Some(LeftOut::Currency) => (
+                format!(
+                    "currency `{}` is not a three-letter ISO 4217 code: the product is left out of the product feeds",
+                    p.currency
+                ),
+                "write the code, e.g. currency: USD, EUR or PKR",
+                "currency",
+            ),
+            _ => continue,
+        };
+        let d = Diagnostic::new(&p.file, message).field(key).help(help);
+        out.push(d.located(p.source.key(key)));
     }
     out
 }
@@ -231,10 +284,14 @@ fn photo_files(
     out
 }
 
-/// Image files in images/ that nothing uses: forgotten, or a product that lost its photo.
-fn unused_images(config: &SiteConfig, plan: &ImagePlan, root: &Path) -> Vec<Diagnostic> {
+/// Image files in images/ that nothing uses: forgotten, or a product that lost its photo. A
+/// draft's photos are in use: it is only not published yet.
+fn unused_images(config: &SiteConfig, catalog: &Catalog, plan: &ImagePlan, root: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut used: BTreeSet<String> = plan.sets.keys().cloned().collect();
+    for p in &catalog.drafts {
+        used.extend(p.data.photos.iter().map(|ph| ph.path.clone()));
+    }
     if let Some(logo) = &config.brand.logo {
         used.insert(logo.clone());
     }

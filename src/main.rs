@@ -82,12 +82,14 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             base_url,
             cache_dir,
             force,
+            drafts,
         } => {
             let opts = BuildOptions {
                 output,
                 base_url,
                 cache_dir,
                 force,
+                drafts,
                 // A bar on a terminal, nothing in logs and pipes.
                 progress: std::io::stderr().is_terminal(),
             };

@@ -1,5 +1,6 @@
 //! `pages/*.md`: markdown pages with YAML front matter (title, menu position, description).
 
+use crate::catalog::Drafts;
 use crate::config::SiteConfig;
 use crate::error::{Diagnostic, Problems};
 use crate::markdown;
@@ -17,6 +18,8 @@ struct FrontMatter {
     menu: Option<i32>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    draft: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -27,6 +30,8 @@ pub struct Page {
     pub menu: Option<i32>,
     pub description: String,
     pub html: String,
+    /// Not published yet: left out of `build` (and so of the menu), shown marked by `serve`.
+    pub draft: bool,
 }
 
 /// URL paths the site itself uses; a page there would be overwritten or overwrite. Static files
@@ -44,10 +49,17 @@ const RESERVED: &[&str] = &[
     "index",
     "sitemap",
     "robots",
+    "feeds",
 ];
 
-/// Loads every page; `theme` gives the static files, whose addresses a page may not take.
-pub fn load(site_root: &Path, config: &SiteConfig, theme: &Theme) -> Result<Vec<Page>, Vec<Diagnostic>> {
+/// Loads every page; `theme` gives the static files, whose addresses a page may not take. Drafts
+/// are checked like the others (their addresses are taken), then kept only when `drafts` says so.
+pub fn load(
+    site_root: &Path,
+    config: &SiteConfig,
+    theme: &Theme,
+    drafts: Drafts,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let dir = site_root.join("pages");
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd
@@ -68,6 +80,7 @@ pub fn load(site_root: &Path, config: &SiteConfig, theme: &Theme) -> Result<Vec<
     }
     check_unique(&pages, &mut problems);
     check_statics(&pages, theme, &mut problems);
+    pages.retain(|p| drafts == Drafts::Keep || !p.draft);
     match problems.finish() {
         Ok(()) => Ok(pages),
         Err(e) => Err(e.diagnostics().to_vec()),
@@ -171,6 +184,7 @@ pub fn parse_page(text: &str, rel: &Path, config: &SiteConfig) -> Result<Page, D
         menu: fm.menu,
         description,
         html: markdown::to_html(body, config.unsafe_html, config.clean_links),
+        draft: fm.draft,
     })
 }
 

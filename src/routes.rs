@@ -30,6 +30,10 @@ pub enum PageKind {
     NotFound,
     Sitemap,
     Robots,
+    /// The Google Merchant Center product feed (see [`crate::feeds`]).
+    GoogleFeed,
+    /// The Meta catalogue CSV.
+    MetaFeed,
 }
 
 impl PageKind {
@@ -44,7 +48,7 @@ impl PageKind {
             PageKind::Contact => "contact.html",
             PageKind::Page => "page.html",
             PageKind::NotFound => "404.html",
-            PageKind::Sitemap | PageKind::Robots => return None,
+            PageKind::Sitemap | PageKind::Robots | PageKind::GoogleFeed | PageKind::MetaFeed => return None,
         })
     }
 }
@@ -121,7 +125,12 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
     routes.push(company(site, view));
     routes.push(contact(site));
     routes.extend(markdown_pages(site));
-    let paths: Vec<String> = routes.iter().map(|r| r.path.clone()).collect();
+    let drafts = draft_paths(site);
+    let paths: Vec<String> = routes
+        .iter()
+        .map(|r| r.path.clone())
+        .filter(|p| !drafts.contains(p))
+        .collect();
     routes.push(not_found(site, view));
     let base = site.config.base_url.as_deref();
     routes.push(Route {
@@ -134,6 +143,7 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         path: "robots.txt".into(),
         body: Body::Text(seo::robots(base)),
     });
+    routes.extend(feeds(site));
     routes
 }
 
@@ -303,7 +313,8 @@ fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
         let crumbs = vec![home_crumb(), (p.title.clone(), path.clone())];
         let m = meta::page(site, PageKind::Page, &p.title, &p.description, &path, crumbs);
         let content = Value::from_safe_string(p.html.clone());
-        Route::page(PageKind::Page, m, context! { content }, Vec::new())
+        let draft = p.draft;
+        Route::page(PageKind::Page, m, context! { content, draft }, Vec::new())
     })
 }
 
@@ -349,4 +360,34 @@ fn listing(
             Route::page(kind, m, extra, vec![("products", Shown::Many(slice.items))])
         })
         .collect()
+}
+
+/// The addresses of the drafts a preview publishes (`serve`, `build --drafts`): not for search
+/// engines, so not in sitemap.xml.
+fn draft_paths(site: &Site) -> std::collections::HashSet<String> {
+    let products = site.catalog.products.iter().filter(|p| p.data.draft);
+    let pages = site.pages.iter().filter(|p| p.draft);
+    products
+        .map(|p| views::product_url(p))
+        .chain(pages.map(|p| format!("{}/", p.slug)))
+        .collect()
+}
+
+/// The product feeds, when the site has an address for their links.
+fn feeds(site: &Site) -> Vec<Route> {
+    if !crate::feeds::written(&site.config) {
+        return Vec::new();
+    }
+    vec![
+        Route {
+            kind: PageKind::GoogleFeed,
+            path: crate::feeds::GOOGLE.into(),
+            body: Body::Text(crate::feeds::google(site)),
+        },
+        Route {
+            kind: PageKind::MetaFeed,
+            path: crate::feeds::META.into(),
+            body: Body::Text(crate::feeds::meta(site)),
+        },
+    ]
 }

@@ -3,7 +3,7 @@
 //! writes statics, photos and every route (see [`crate::publish`]).
 
 use crate::assets;
-use crate::catalog::{Catalog, Product};
+use crate::catalog::{Catalog, Drafts, Product};
 use crate::config::{BaseUrl, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
 use crate::images::{self, cache::Cache, sources::SourceIndex, ImagePlan, ImageStats};
@@ -47,6 +47,18 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Replace an output folder that minisite did not create.
     pub force: bool,
+    /// Publish products and pages marked `draft: true`, marked as drafts (`serve`, `build --drafts`).
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    fn drafts(&self) -> Drafts {
+        if self.drafts {
+            Drafts::Keep
+        } else {
+            Drafts::LeaveOut
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -84,11 +96,11 @@ impl Site {
         }
         let theme = Theme::load(&config.theme, &root)?;
         let mut problems: Vec<Diagnostic> = Vec::new();
-        let catalog = Catalog::load_reusing(&root, &config, known).unwrap_or_else(|d| {
+        let catalog = Catalog::load_with(&root, &config, known, opts.drafts()).unwrap_or_else(|d| {
             problems.extend(d);
             Catalog::default()
         });
-        let pages = pages::load(&root, &config, &theme).unwrap_or_else(|d| {
+        let pages = pages::load(&root, &config, &theme, opts.drafts()).unwrap_or_else(|d| {
             problems.extend(d);
             Vec::new()
         });

@@ -279,6 +279,8 @@ pub struct ProductView {
     pub hs_code: Option<String>,
     pub tags: Vec<String>,
     pub inquiry: InquiryView,
+    /// Not published by `build`: themes mark it (only `serve` and `build --drafts` show it).
+    pub draft: bool,
 }
 
 pub fn product_url(p: &Product) -> String {
@@ -498,6 +500,7 @@ pub fn product_view(
             form_endpoint: contact.form_endpoint.clone(),
             subject,
         },
+        draft: d.draft,
     }
 }
 

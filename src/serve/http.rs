@@ -294,6 +294,7 @@ pub fn content_type(path: &Path) -> &'static str {
         "avif" => "image/avif",
         "xml" => "application/xml",
         "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
         "json" => "application/json",
         "ico" => "image/x-icon",
         "webmanifest" => "application/manifest+json",

@@ -138,6 +138,8 @@ impl Rebuilder {
             root,
             opts: BuildOptions {
                 cache_dir,
+                // The seller previews what they are still writing, marked as a draft.
+                drafts: true,
                 ..Default::default()
             },
             served,

@@ -244,3 +244,52 @@ fn reused_products_are_shared_not_copied() {
         assert!(Arc::ptr_eq(a, b), "{} was copied", a.file.display());
     }
 }
+
+/// A name too long for a folder name (over 255 bytes as a slug) stopped the build with a bare
+/// "File name too long" from the disk: the address made from it is cut at a hyphen instead, and a
+/// `slug:` that long is refused at its line.
+#[test]
+fn a_very_long_name_makes_an_address_a_disk_can_hold() {
+    let site = base();
+    let name = "Hand stitched ".repeat(30);
+    let product = |sku: &str, extra: &str| {
+        format!("sku: {sku}\nname: {name}\n{extra}photos: [{{path: images/ok.jpg, alt: A product}}]\n")
+    };
+    write(
+        site.path(),
+        "products/long.yaml",
+        &product("LONG-1", &format!("category: {}\n", "Long category ".repeat(30))),
+    );
+    // The same name again: the SKU is added to the cut address, which must stay short enough too.
+    write(site.path(), "products/long-2.yaml", &product("LONG-2", ""));
+    let out = match minisite::build(site.path(), &options(site.path())) {
+        Ok((report, _)) => report.output,
+        Err(e) => panic!("build failed:\n{e}"),
+    };
+    let dirs: Vec<String> = std::fs::read_dir(out.join("products"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("hand-stitched"))
+        .collect();
+    assert_eq!(dirs.len(), 2, "{dirs:?}");
+    for d in &dirs {
+        assert!(d.len() <= 255 && !d.ends_with('-'), "{d}");
+    }
+    let categories: Vec<String> = std::fs::read_dir(out.join("categories"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("long-category"))
+        .collect();
+    assert!(matches!(&categories[..], [c] if c.len() <= 255), "{categories:?}");
+
+    write(
+        site.path(),
+        "products/long-2.yaml",
+        &product("LONG-2", &format!("slug: {}\n", "a".repeat(300))),
+    );
+    let all = refused(site.path());
+    let d = report(&all, "products/long-2.yaml", "slug");
+    assert_eq!(d.field.as_deref(), Some("slug"));
+    assert_eq!(d.line, Some(3));
+    assert!(d.help.as_deref().unwrap().contains("shorter"), "{d}");
+}

@@ -11,7 +11,9 @@ mod bad_inputs;
 mod build;
 mod cache;
 mod cli;
+mod drafts;
 mod errors;
+mod feeds;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;

@@ -84,18 +84,21 @@ fn an_edit_between_two_builds_renders_exactly_the_pages_it_changes() {
     let report = build_into(site.path(), &out);
     let after = inodes(&out);
     // The pages that show the price: the product's own, the listings it is on (per_page is 2)
-    // and the products showing it as related. Photos and static files are copied by every
-    // build; the manifest is always new.
+    // and the products showing it as related, and the feeds. Photos and static files are copied by
+    // every build; the manifest is always new.
     let made: Vec<&str> = after
         .iter()
         .filter(|(f, ino)| before.get(*f) != Some(ino))
         .map(|(f, _)| f.as_str())
-        .filter(|f| f.ends_with(".html") || f.ends_with(".xml") || f.ends_with(".txt"))
+        .filter(|f| [".html", ".xml", ".txt", ".csv"].iter().any(|e| f.ends_with(e)))
         .collect();
     assert_eq!(
         made,
         [
             "categories/footballs/page/2/index.html",
+            // The product feeds carry its price.
+            "feeds/google.xml",
+            "feeds/meta.csv",
             "products/futsal-ball/index.html",
             "products/match-ball-pro-size-5/index.html",
             "products/page/2/index.html",

@@ -254,6 +254,39 @@ fn product_yaml(name: &str) -> String {
     )
 }
 
+/// A seller previews a draft while writing it: served with the badge, kept out of the feeds.
+#[test]
+fn serves_drafts_with_a_draft_badge() {
+    let site = common::shop();
+    let ball = site.path().join("products/training-ball.yaml");
+    let text = common::read(&ball);
+    std::fs::write(&ball, format!("{text}draft: true\n")).unwrap();
+    let server = start(site.path());
+    let port = server.port;
+
+    let page = get(port, PRODUCT);
+    assert_eq!(page.status, 200);
+    let doc = scraper::Html::parse_document(&page.body);
+    assert_eq!(common::text(&doc, ".buybox .badge.draft"), "Draft");
+    let listing = scraper::Html::parse_document(&get(port, "/categories/footballs/page/2/").body);
+    let badged: Vec<String> = listing
+        .select(&common::sel("article.card"))
+        .filter(|c| c.select(&common::sel(".badge.draft")).count() == 1)
+        .map(|c| c.text().collect())
+        .collect();
+    assert_eq!(badged.len(), 1, "{badged:?}");
+    assert!(badged[0].contains("Training Ball"));
+
+    let feed = get(port, "/feeds/meta.csv");
+    assert_eq!(feed.status, 200);
+    assert_eq!(
+        feed.header("Content-Type").as_deref(),
+        Some("text/csv; charset=utf-8")
+    );
+    assert!(feed.body.contains("FX-FB-001") && !feed.body.contains("FX-FB-002"));
+    assert!(!get(port, "/sitemap.xml").body.contains("training-ball"));
+}
+
 #[test]
 fn serves_the_built_site_safely() {
     let site = common::shop();
@@ -573,7 +606,8 @@ fn edits_rewrite_only_the_pages_they_change() {
     let rx = events(port);
 
     // A price: the product's page, the listings that show it (page 2 of its category and of all
-    // products, per_page being 2) and the pages of the products that show it as related.
+    // products, per_page being 2), the pages of the products that show it as related, and the
+    // product feeds.
     let before = snapshot(&out);
     edit(
         &site.path().join("products/training-ball.yaml"),
@@ -586,6 +620,8 @@ fn edits_rewrite_only_the_pages_they_change() {
         rewritten(&before, &after),
         [
             "categories/footballs/page/2/index.html",
+            "feeds/google.xml",
+            "feeds/meta.csv",
             "products/futsal-ball/index.html",
             "products/match-ball-pro-size-5/index.html",
             "products/page/2/index.html",

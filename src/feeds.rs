@@ -1,0 +1,291 @@
+//! Product feeds for the ad platforms sellers list their catalogue on: a Google Merchant Center
+//! feed (RSS 2.0 with Google's `g:` namespace) and a Meta (Facebook, Instagram) catalogue CSV.
+//! Both are made from the same [`Item`]s, so the two platforms always get the same products, and
+//! are written only when the site has an https `base_url`: every link in a feed must be absolute.
+//!
+//! A product goes into the feeds only when the platforms would accept it (see [`left_out`]); the
+//! others are named in a warning by [`crate::lint`], never given a made-up price.
+
+use crate::catalog::Product;
+use crate::config::SiteConfig;
+use crate::markdown;
+use crate::render::plain_amount;
+use crate::views::{self, ImageView};
+use crate::Site;
+
+/// Where the feeds are written in the output.
+pub const GOOGLE: &str = "feeds/google.xml";
+pub const META: &str = "feeds/meta.csv";
+
+/// The stricter of Google's and Meta's published limits, in characters. An id is never cut (it
+/// would no longer name the product): a longer SKU leaves the product out.
+pub const ID_MAX: usize = 50;
+pub const TITLE_MAX: usize = 150;
+pub const DESCRIPTION_MAX: usize = 5000;
+/// Google's limit for `brand` (Meta allows 100).
+pub const BRAND_MAX: usize = 70;
+/// How many photos besides the first each platform takes.
+const MORE_IMAGES_GOOGLE: usize = 10;
+const MORE_IMAGES_META: usize = 20;
+
+/// Why a product is not in the feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// Not published at all.
+    Draft,
+    /// Both platforms require a price; 0 would advertise the product as free.
+    NoPrice,
+    /// The SKU is longer than [`ID_MAX`].
+    LongId,
+    /// The currency is not an ISO 4217 code, which both platforms require after the amount.
+    Currency,
+}
+
+/// Whether, and why, product `p` is left out of the feeds.
+pub fn left_out(p: &Product) -> Option<LeftOut> {
+    if p.data.draft {
+        Some(LeftOut::Draft)
+    } else if p.min_price().is_none() {
+        Some(LeftOut::NoPrice)
+    } else if p.data.sku.0.trim().chars().count() > ID_MAX {
+        Some(LeftOut::LongId)
+    } else if !is_currency_code(&p.currency) {
+        Some(LeftOut::Currency)
+    } else {
+        None
+    }
+}
+
+fn is_currency_code(c: &str) -> bool {
+    c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Whether the site gets feeds: only with an https address, as both platforms link to it.
+pub fn written(config: &SiteConfig) -> bool {
+    config
+        .base_url
+        .as_deref()
+        .is_some_and(|b| b.starts_with("https://"))
+}
+
+/// One product as both feeds give it; every link is absolute.
+struct Item {
+    id: String,
+    title: String,
+    description: String,
+    link: String,
+    image: String,
+    more_images: Vec<String>,
+    /// `12.34 USD`: the lowest tier's unit price.
+    price: String,
+    brand: String,
+    product_type: Option<String>,
+    /// Production lead time in days, as handling time (order to dispatch).
+    lead_days: Option<u32>,
+    /// Name and value of what a business buyer needs to know besides the price: MOQ, incoterm,
+    /// specifications.
+    details: Vec<(String, String)>,
+}
+
+/// The products that go into the feeds, in catalogue order.
+fn items(site: &Site) -> Vec<Item> {
+    site.catalog
+        .products
+        .iter()
+        .filter(|p| left_out(p).is_none())
+        .filter_map(|p| item(site, p))
+        .collect()
+}
+
+fn item(site: &Site, p: &Product) -> Option<Item> {
+    let d = &p.data;
+    let photo = |spec: &crate::config::PhotoSpec| {
+        let set = site.plan.get(&spec.path)?;
+        site.absolute(&ImageView::largest(set)?.url)
+    };
+    let mut photos = d.photos.iter().filter_map(photo);
+    let image = photos.next()?;
+    let description = d
+        .description
+        .as_deref()
+        .map(markdown::to_plain)
+        .or_else(|| d.summary.clone())
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| d.name.clone());
+    let mut details = Vec::new();
+    if let Some(m) = &d.moq {
+        details.push(("Minimum order".to_string(), format!("{} {}", m.quantity, m.unit)));
+    }
+    if let Some(i) = &d.incoterm {
+        details.push(("Incoterm".to_string(), i.clone()));
+    }
+    details.extend(d.specs.iter().map(|s| (s.label.0.clone(), s.value.0.clone())));
+    Some(Item {
+        id: d.sku.0.trim().to_string(),
+        title: truncate_words(&d.name, TITLE_MAX),
+        description: truncate_words(&description, DESCRIPTION_MAX),
+        link: site.absolute(&views::product_url(p))?,
+        image,
+        more_images: photos.collect(),
+        price: format!("{} {}", plain_amount(p.min_price()?, &p.currency), p.currency),
+        brand: truncate_words(site.config.company_name(), BRAND_MAX),
+        product_type: p.category.map(|c| site.catalog.categories[c].title.clone()),
+        lead_days: d.lead_time.as_ref().and_then(|l| l.bulk_days),
+        details,
+    })
+}
+
+/// The Google Merchant Center feed.
+pub fn google(site: &Site) -> String {
+    let cfg = &site.config;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <rss version=\"2.0\" xmlns:g=\"http://base.google.com/ns/1.0\">\n<channel>\n",
+    );
+    tag(&mut out, 1, "title", &cfg.title);
+    tag(&mut out, 1, "link", cfg.base_url.as_deref().unwrap_or_default());
+    let about = cfg.description.as_deref().unwrap_or(&cfg.title);
+    tag(&mut out, 1, "description", about);
+    for it in items(site) {
+        out.push_str("  <item>\n");
+        tag(&mut out, 2, "g:id", &it.id);
+        tag(&mut out, 2, "title", &it.title);
+        tag(&mut out, 2, "description", &it.description);
+        tag(&mut out, 2, "link", &it.link);
+        tag(&mut out, 2, "g:image_link", &it.image);
+        for more in it.more_images.iter().take(MORE_IMAGES_GOOGLE) {
+            tag(&mut out, 2, "g:additional_image_link", more);
+        }
+        // Made to order: a B2B seller quotes and produces; the lead time says how long.
+        tag(&mut out, 2, "g:availability", "in_stock");
+        tag(&mut out, 2, "g:price", &it.price);
+        tag(&mut out, 2, "g:brand", &it.brand);
+        tag(&mut out, 2, "g:condition", "new");
+        if let Some(t) = &it.product_type {
+            tag(&mut out, 2, "g:product_type", t);
+        }
+        if let Some(days) = it.lead_days {
+            // The production lead time is both the shortest and longest time to dispatch.
+            tag(&mut out, 2, "g:min_handling_time", &days.to_string());
+            tag(&mut out, 2, "g:max_handling_time", &days.to_string());
+        }
+        for (name, value) in &it.details {
+            out.push_str("    <g:product_detail>\n");
+            tag(&mut out, 3, "g:attribute_name", &truncate_words(name, 140));
+            tag(&mut out, 3, "g:attribute_value", &truncate_words(value, 1000));
+            out.push_str("    </g:product_detail>\n");
+        }
+        out.push_str("  </item>\n");
+    }
+    out.push_str("</channel>\n</rss>\n");
+    out
+}
+
+/// The Meta catalogue feed: one header row naming Meta's fields, one row per product.
+pub fn meta(site: &Site) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "title",
+        "description",
+        "availability",
+        "condition",
+        "price",
+        "link",
+        "image_link",
+        "additional_image_link",
+        "brand",
+        "product_type",
+    ];
+    // Writing into memory cannot fail, and every row has the header's length.
+    let _ = w.write_record(header);
+    for it in items(site) {
+        let more: Vec<&str> = it
+            .more_images
+            .iter()
+            .take(MORE_IMAGES_META)
+            .map(String::as_str)
+            .collect();
+        let _ = w.write_record([
+            it.id.as_str(),
+            &it.title,
+            &it.description,
+            "in stock",
+            "new",
+            &it.price,
+            &it.link,
+            &it.image,
+            &more.join(","),
+            &it.brand,
+            it.product_type.as_deref().unwrap_or_default(),
+        ]);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// `s` cut to `max` characters at a word boundary, or inside a word too long to keep whole.
+fn truncate_words(s: &str, max: usize) -> String {
+    let cut = crate::pages::truncate_words(s, max);
+    if cut != "…" {
+        return cut;
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// `<name>text</name>` on its own line, `depth` levels in.
+fn tag(out: &mut String, depth: usize, name: &str, text: &str) {
+    out.push_str(&"  ".repeat(depth));
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    out.push_str(&xml_text(text));
+    out.push_str("</");
+    out.push_str(name);
+    out.push_str(">\n");
+}
+
+/// Text escaped for XML, without the control characters XML 1.0 cannot hold at all (YAML's
+/// `"\x01"` can put one in a product's name), which would make the whole feed unreadable.
+fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_escapes_and_drops_what_xml_cannot_hold() {
+        assert_eq!(xml_text("a & <b>\u{1}\tc"), "a &amp; &lt;b&gt;\tc");
+    }
+
+    #[test]
+    fn long_words_are_cut_too() {
+        let long = "x".repeat(200);
+        let cut = truncate_words(&long, TITLE_MAX);
+        assert_eq!(cut.chars().count(), TITLE_MAX);
+        assert_eq!(truncate_words("short name", TITLE_MAX), "short name");
+    }
+
+    #[test]
+    fn currency_codes_are_three_capitals() {
+        assert!(is_currency_code("USD"));
+        assert!(!is_currency_code("usd"));
+        assert!(!is_currency_code("US$"));
+        assert!(!is_currency_code("EURO"));
+    }
+}

@@ -57,7 +57,8 @@ impl Todo {
         self.everything |= changes.rescan;
         for p in &changes.paths {
             let rel = p.strip_prefix(root).unwrap_or(p);
-            if rel == Path::new("site.yaml") {
+            // The string tables' words are in every page and product view, like site.yaml's.
+            if rel == Path::new("site.yaml") || rel.starts_with("strings") {
                 self.everything = true;
             }
             if rel.starts_with("templates") {

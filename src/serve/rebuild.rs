@@ -412,6 +412,11 @@ mod tests {
         t.add(root, &changes(&["/s/site.yaml"], false));
         assert!(t.everything);
 
+        // The site's string table: its words are in every page, like site.yaml's.
+        let mut t = Todo::default();
+        t.add(root, &changes(&["/s/strings/en.yaml"], false));
+        assert!(t.everything);
+
         // An overflow or rescan: everything, once.
         let mut t = Todo::default();
         t.add(root, &changes(&[], true));

@@ -16,3 +16,4 @@ mod errors;
 mod nothing_lost;
 mod rebuild;
 mod serve;
+mod strings;

@@ -143,6 +143,7 @@ impl Site {
         };
         let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &crate::lint::today());
         warnings.extend(catalog.warnings.iter().cloned());
+        crate::error::place_all(&mut strings_warnings, std::iter::once(&config.source));
         warnings.extend(strings_warnings);
         if config.base_url.is_none() {
             warnings.push(

@@ -51,32 +51,100 @@ pub const USED_BY_CODE: &[&str] = &[
 const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 /// One string: plain text, or one text per plural category.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Entry {
     Text(String),
     Forms(BTreeMap<String, String>),
 }
 
 impl Entry {
-    fn texts(&self) -> impl Iterator<Item = &str> {
-        let (one, many): (Option<&str>, Option<&BTreeMap<String, String>>) = match self {
-            Entry::Text(t) => (Some(t), None),
-            Entry::Forms(f) => (None, Some(f)),
-        };
-        one.into_iter()
-            .chain(many.into_iter().flat_map(|f| f.values().map(String::as_str)))
+    fn texts(&self) -> Vec<&str> {
+        match self {
+            Entry::Text(t) => vec![t],
+            Entry::Forms(f) => f.values().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Entry, D::Error> {
+        d.deserialize_any(EntryVisitor)
+    }
+}
+
+/// Text or a group of plural forms; a number is taken as its text (`established: 1990` is not
+/// worth an error), anything else is refused with what a string can be.
+struct EntryVisitor;
+
+impl<'de> serde::de::Visitor<'de> for EntryVisitor {
+    type Value = Entry;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("text, or plural forms such as {one: …, other: …}")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entry, E> {
+        Ok(Entry::Text(v.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Entry, E> {
+        Ok(Entry::Text(v.to_string()))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Entry, E> {
+        Ok(Entry::Text(v.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Entry, E> {
+        Ok(Entry::Text(v.to_string()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
+        let mut forms = BTreeMap::new();
+        while let Some((k, v)) = map.next_entry::<String, String>()? {
+            forms.insert(k, v);
+        }
+        Ok(Entry::Forms(forms))
     }
 }
 
 /// A table file as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default)]
 struct RawTable {
     /// The seller's units by number: `set: {one: set, other: sets}`.
-    #[serde(default)]
     units: BTreeMap<String, BTreeMap<String, String>>,
-    #[serde(flatten)]
     strings: BTreeMap<String, Entry>,
+}
+
+// By hand rather than `#[serde(flatten)]`, which loses the key a wrong value is under (and so
+// its line).
+impl<'de> Deserialize<'de> for RawTable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawTable, D::Error> {
+        d.deserialize_map(TableVisitor)
+    }
+}
+
+struct TableVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TableVisitor {
+    type Value = RawTable;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("`key: text` lines")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawTable, A::Error> {
+        let mut table = RawTable::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "units" {
+                table.units = map.next_value()?;
+            } else {
+                let entry = map.next_value()?;
+                table.strings.insert(key, entry);
+            }
+        }
+        Ok(table)
+    }
 }
 
 /// A table read and checked, with its text kept for placing problems.
@@ -206,6 +274,10 @@ impl Strings {
         site_root: &Path,
         language: &str,
     ) -> Result<(Strings, Vec<Diagnostic>), Vec<Diagnostic>> {
+        // Checked first: the code names the table files it reads.
+        if Locale::try_from_str(language).is_err() {
+            return Err(vec![not_a_language(language)]);
+        }
         let own_rel = PathBuf::from("strings").join(format!("{language}.yaml"));
         let own_path = site_root.join(&own_rel);
         let own = if own_path.is_file() {
@@ -445,15 +517,16 @@ fn name(c: PluralCategory) -> &'static str {
     }
 }
 
+fn not_a_language(language: &str) -> Diagnostic {
+    Diagnostic::new("site.yaml", format!("`{language}` is not a language code"))
+        .field("language")
+        .help("write a BCP 47 language tag such as en, de, ar, ur, zh-Hans or pt-BR")
+}
+
 /// The language's plural rules; a code that is not a language tag is an error in site.yaml.
 fn plural_rules(language: &str) -> Result<PluralRules, Diagnostic> {
-    let bad = || {
-        Diagnostic::new("site.yaml", format!("`{language}` is not a language code"))
-            .field("language")
-            .help("write a BCP 47 language tag such as en, de, ar, ur, zh-Hans or pt-BR")
-    };
-    let locale = Locale::try_from_str(language).map_err(|_| bad())?;
-    PluralRules::try_new_cardinal((&locale).into()).map_err(|_| bad())
+    let locale = Locale::try_from_str(language).map_err(|_| not_a_language(language))?;
+    PluralRules::try_new_cardinal((&locale).into()).map_err(|_| not_a_language(language))
 }
 
 /// `table`'s keys are those of `reference`: none unknown (with the nearest known one suggested),
@@ -474,7 +547,7 @@ fn check_keys(table: &Table, reference: &Table, complete: bool, problems: &mut V
             problems.push(d);
             continue;
         };
-        let allowed: BTreeSet<&str> = theirs.texts().flat_map(placeholders).collect();
+        let allowed: BTreeSet<&str> = theirs.texts().into_iter().flat_map(placeholders).collect();
         for text in entry.texts() {
             if let Some(name) = placeholders(text).into_iter().find(|n| !allowed.contains(n)) {
                 let have: Vec<String> = allowed.iter().map(|n| format!("{{{n}}}")).collect();
@@ -602,6 +675,25 @@ mod tests {
         let e = english(Some("since: \"Since {yaer}\"\n")).err().unwrap();
         assert!(e[0].message.contains("{yaer}"), "{e:?}");
         assert!(e[0].help.as_deref().unwrap().contains("{year}"), "{e:?}");
+    }
+
+    #[test]
+    fn a_language_code_that_is_no_tag_is_an_error_in_site_yaml() {
+        for bad in ["../x", "english language", ""] {
+            let e = plural_rules(bad).err().unwrap();
+            assert_eq!(
+                (e.file.to_str(), e.field.as_deref()),
+                (Some("site.yaml"), Some("language"))
+            );
+        }
+        assert!(plural_rules("zh-Hans").is_ok() && plural_rules("pt-BR").is_ok());
+    }
+
+    #[test]
+    fn a_list_for_a_string_says_what_a_string_can_be() {
+        let e = english(Some("home: Start\nproducts: [a, b]\n")).err().unwrap();
+        assert!(e[0].message.contains("plural forms such as"), "{e:?}");
+        assert_eq!(e[0].line, Some(2), "{e:?}");
     }
 
     #[test]

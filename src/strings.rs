@@ -498,11 +498,6 @@ impl Strings {
             None => unit.to_string(),
         }
     }
-
-    /// Every key of the table, for tools and tests.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.keys().map(String::as_str)
-    }
 }
 
 /// The name a table gives the plural category `c`.

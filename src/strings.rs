@@ -300,8 +300,13 @@ impl Strings {
                     Diagnostic::new(
                         "site.yaml",
                         format!(
-                            "the theme `{}` has no words in `{language}`: pages show its English words",
-                            theme.name
+                            "the theme `{}` has no words in `{language}`: pages show its English words{}",
+                            theme.name,
+                            if own.is_some() {
+                                format!(" where strings/{language}.yaml gives none")
+                            } else {
+                                String::new()
+                            }
                         ),
                     )
                     .field("language")

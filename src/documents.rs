@@ -239,6 +239,7 @@ fn memo(site: &Site, p: &Product) -> ProductMemo {
         &site.config,
         &site.plan,
         site.absolute(&url).as_deref(),
+        &site.strings,
     );
     ProductMemo {
         value: Value::from_serialize(&view),

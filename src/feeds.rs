@@ -114,10 +114,14 @@ fn item(site: &Site, p: &Product) -> Option<Item> {
         .unwrap_or_else(|| d.name.clone());
     let mut details = Vec::new();
     if let Some(m) = &d.moq {
-        details.push(("Minimum order".to_string(), format!("{} {}", m.quantity, m.unit)));
+        let qty = site.strings.unit(m.quantity, &m.unit);
+        details.push((
+            site.strings.text("minimum_order", &[]),
+            format!("{} {qty}", m.quantity),
+        ));
     }
     if let Some(i) = &d.incoterm {
-        details.push(("Incoterm".to_string(), i.clone()));
+        details.push((site.strings.text("feed_incoterm", &[]), i.clone()));
     }
     details.extend(d.specs.iter().map(|s| (s.label.0.clone(), s.value.0.clone())));
     Some(Item {

@@ -20,6 +20,7 @@ pub mod contrast;
 // The pipeline, in order.
 pub mod config;
 pub mod theme;
+pub mod strings;
 pub mod catalog;
 pub mod pages;
 pub mod images;

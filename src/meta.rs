@@ -49,11 +49,13 @@ pub fn page(
     let cfg = &site.config;
     let title = if path.is_empty() {
         match &cfg.company.tagline {
-            Some(t) => format!("{} – {t}", cfg.title),
+            Some(t) => site
+                .strings
+                .text("title_home", &[("site", &cfg.title), ("tagline", t)]),
             None => cfg.title.clone(),
         }
     } else {
-        format!("{heading} | {}", cfg.title)
+        title(site, heading)
     };
     let mut json_ld = Vec::new();
     if crumbs.len() > 1 {
@@ -76,6 +78,12 @@ pub fn page(
     }
 }
 
+/// The `<title>` of a page headed `heading` (not home's, which names the site first).
+pub fn title(site: &Site, heading: &str) -> String {
+    site.strings
+        .text("title_page", &[("page", heading), ("site", &site.config.title)])
+}
+
 /// The link preview image of a photo: its largest variant, when the site has a `base_url`
 /// (previews need absolute addresses).
 pub fn og_image(site: &Site, spec: &PhotoSpec, alt: &str) -> Option<OgImage> {
@@ -94,9 +102,10 @@ pub fn og_image(site: &Site, spec: &PhotoSpec, alt: &str) -> Option<OgImage> {
 pub fn product(site: &Site, i: usize, view: &ProductView, site_view: &SiteView) -> PageMeta {
     let cfg = &site.config;
     let p = &site.catalog.products[i];
+    let words = &site.strings;
     let mut crumbs = vec![
-        (String::from("Home"), String::new()),
-        ("Products".to_string(), "products/".to_string()),
+        (words.text("home", &[]), String::new()),
+        (words.text("products", &[]), "products/".to_string()),
     ];
     if let Some(c) = p.category {
         let c = &site.catalog.categories[c];
@@ -108,7 +117,12 @@ pub fn product(site: &Site, i: usize, view: &ProductView, site_view: &SiteView) 
         .summary
         .clone()
         .or_else(|| p.data.description.as_deref().map(crate::markdown::to_plain))
-        .unwrap_or_else(|| format!("{} by {}", p.data.name, cfg.company_name()));
+        .unwrap_or_else(|| {
+            words.text(
+                "product_description",
+                &[("product", &p.data.name), ("company", cfg.company_name())],
+            )
+        });
     let mut meta = page(site, PageKind::Product, &p.data.name, &desc, &view.url, crumbs);
     meta.og_type = "product";
     meta.og_image = og_image(site, &p.data.photos[0], &p.data.name);

@@ -1,12 +1,14 @@
 //! The minijinja environment: site → theme template lookup, strict undefined, HTML autoescape,
-//! and the few helpers themes need (`url`, `srcset`, `money`).
+//! and the few helpers themes need (`url`, `srcset`, `money`, `t` for the string table's words).
 
 use crate::error::Diagnostic;
+use crate::strings::Strings;
 use crate::theme::Theme;
-use minijinja::value::{Value, ViaDeserialize};
+use minijinja::value::{Kwargs, Value, ViaDeserialize};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub struct Renderer {
     env: Environment<'static>,
@@ -24,10 +26,17 @@ struct SrcItem {
 
 impl Renderer {
     /// `assets` maps each static file to a short hash of its content, for cache-busting links.
-    pub fn new(theme: &Theme, clean_links: bool, assets: BTreeMap<String, String>) -> Renderer {
+    /// `strings` gives `t()` its words (all pages of one build share one language).
+    pub fn new(
+        theme: &Theme,
+        clean_links: bool,
+        assets: BTreeMap<String, String>,
+        strings: Arc<Strings>,
+    ) -> Renderer {
         let key = {
             let mut h = blake3::Hasher::new();
             h.update(theme.templates_key().as_bytes())
+                .update(strings.key().as_bytes())
                 .update(&[clean_links as u8]);
             for (path, version) in &assets {
                 h.update(path.as_bytes())
@@ -97,6 +106,9 @@ impl Renderer {
                 }
             },
         );
+        env.add_function("t", move |key: &str, args: Kwargs| -> Result<String, Error> {
+            word(&strings, key, &args)
+        });
         env.add_filter("money", money);
         env.add_filter("thousands", |n: u64| thousands(n));
         Renderer {
@@ -167,6 +179,29 @@ impl Renderer {
         }
         d
     }
+}
+
+/// `t("key", count=n, name=value)`: string `key` of the table, in the form `count` asks for,
+/// with each `{name}` filled in.
+fn word(strings: &Strings, key: &str, args: &Kwargs) -> Result<String, Error> {
+    let mut count = None;
+    let mut given = BTreeMap::new();
+    for name in args.args() {
+        let value: Value = args.get(name)?;
+        if name == "count" {
+            let n = u64::try_from(value.clone()).map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("t(\"{key}\"): count must be a whole number, not {value}"),
+                )
+            })?;
+            count = Some(n);
+        }
+        given.insert(name.to_string(), value.to_string());
+    }
+    strings
+        .render(key, count, &given)
+        .map_err(|msg| Error::new(ErrorKind::InvalidOperation, msg))
 }
 
 fn root(state: &State) -> String {

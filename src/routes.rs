@@ -4,7 +4,6 @@
 
 use crate::meta::{self, Crumbs, PageMeta};
 use crate::paginate::paginate;
-use crate::report::count;
 use crate::seo;
 use crate::views::{self, SiteView};
 use crate::Site;
@@ -112,8 +111,8 @@ impl Route {
     }
 }
 
-fn home_crumb() -> (String, String) {
-    (String::from("Home"), String::new())
+fn home_crumb(site: &Site) -> (String, String) {
+    (site.strings.text("home", &[]), String::new())
 }
 
 /// Every route of `site`, in a stable order: the HTML pages, 404.html, then the text files.
@@ -155,7 +154,7 @@ fn home(site: &Site, view: &SiteView) -> Route {
         &cfg.title,
         &view.description,
         "",
-        vec![home_crumb()],
+        vec![home_crumb(site)],
     );
     m.json_ld.push(seo::script_json(&seo::organization(view, cfg)));
     m.og_image = site
@@ -176,20 +175,19 @@ fn home(site: &Site, view: &SiteView) -> Route {
 }
 
 fn all_products(site: &Site) -> Vec<Route> {
+    let words = &site.strings;
     let company = site.config.company_name();
-    let desc = match site.catalog.products.len() {
-        1 => format!("The product of {company}: prices, MOQ and lead times."),
-        n => format!(
-            "All {} of {company}: prices, MOQ and lead times.",
-            count(n, "product")
-        ),
-    };
-    let all: Vec<usize> = (0..site.catalog.products.len()).collect();
-    let crumbs = vec![home_crumb(), ("Products".to_string(), "products/".to_string())];
+    let n = site.catalog.products.len();
+    let desc = words.count("products_description", n, &[("company", company)]);
+    let all: Vec<usize> = (0..n).collect();
+    let crumbs = vec![
+        home_crumb(site),
+        (words.text("products", &[]), "products/".to_string()),
+    ];
     listing(
         site,
         PageKind::Products,
-        "All products",
+        &words.text("all_products", &[]),
         &desc,
         "products/",
         &all,
@@ -228,18 +226,17 @@ fn product_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
 
 fn categories(site: &Site, view: &SiteView) -> Vec<Route> {
     let cat = &site.catalog;
+    let words = &site.strings;
     let company = site.config.company_name();
     let mut routes = Vec::new();
-    let index_crumbs = vec![
-        home_crumb(),
-        ("Categories".to_string(), "categories/".to_string()),
-    ];
+    let heading = words.text("categories", &[]);
+    let index_crumbs = vec![home_crumb(site), (heading.clone(), "categories/".to_string())];
     if !cat.categories.is_empty() {
-        let desc = format!("Product categories of {company}.");
+        let desc = words.text("categories_description", &[("company", company)]);
         let m = meta::page(
             site,
             PageKind::Categories,
-            "Categories",
+            &heading,
             &desc,
             "categories/",
             index_crumbs.clone(),
@@ -251,10 +248,10 @@ fn categories(site: &Site, view: &SiteView) -> Vec<Route> {
         let mut crumbs = index_crumbs.clone();
         crumbs.push((c.title.clone(), url.clone()));
         let desc = c.description_text.clone().unwrap_or_else(|| {
-            format!(
-                "{} from {company}: {} with prices, MOQ and lead times.",
-                c.title,
-                count(c.products.len(), "product")
+            words.count(
+                "category_description",
+                c.products.len(),
+                &[("category", &c.title), ("company", company)],
             )
         });
         let category = Value::from_serialize(&view.categories[ci]);
@@ -279,15 +276,9 @@ fn company(site: &Site, view: &SiteView) -> Route {
         .about_text
         .clone()
         .unwrap_or_else(|| view.description.clone());
-    let crumbs = vec![home_crumb(), ("Company profile".into(), "company/".into())];
-    let mut m = meta::page(
-        site,
-        PageKind::Company,
-        "Company profile",
-        &about,
-        "company/",
-        crumbs,
-    );
+    let heading = site.strings.text("company_profile", &[]);
+    let crumbs = vec![home_crumb(site), (heading.clone(), "company/".into())];
+    let mut m = meta::page(site, PageKind::Company, &heading, &about, "company/", crumbs);
     m.json_ld.push(seo::script_json(&seo::organization(view, cfg)));
     m.og_image = cfg
         .company
@@ -298,19 +289,18 @@ fn company(site: &Site, view: &SiteView) -> Route {
 }
 
 fn contact(site: &Site) -> Route {
-    let desc = format!(
-        "Contact {} for quotes, samples and OEM orders.",
-        site.config.company_name()
-    );
-    let crumbs = vec![home_crumb(), ("Contact".into(), "contact/".into())];
-    let m = meta::page(site, PageKind::Contact, "Contact us", &desc, "contact/", crumbs);
+    let words = &site.strings;
+    let desc = words.text("contact_description", &[("company", site.config.company_name())]);
+    let crumbs = vec![home_crumb(site), (words.text("contact", &[]), "contact/".into())];
+    let heading = words.text("contact_us", &[]);
+    let m = meta::page(site, PageKind::Contact, &heading, &desc, "contact/", crumbs);
     Route::page(PageKind::Contact, m, Value::from(()), Vec::new())
 }
 
 fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
     site.pages.iter().map(move |p| {
         let path = format!("{}/", p.slug);
-        let crumbs = vec![home_crumb(), (p.title.clone(), path.clone())];
+        let crumbs = vec![home_crumb(site), (p.title.clone(), path.clone())];
         let m = meta::page(site, PageKind::Page, &p.title, &p.description, &path, crumbs);
         let content = Value::from_safe_string(p.html.clone());
         let draft = p.draft;
@@ -319,10 +309,11 @@ fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
 }
 
 fn not_found(site: &Site, view: &SiteView) -> Route {
+    let heading = site.strings.text("not_found", &[]);
     let m = PageMeta {
         kind: PageKind::NotFound,
-        title: format!("Page not found | {}", site.config.title),
-        heading: "Page not found".into(),
+        title: meta::title(site, &heading),
+        heading,
         description: view.description.clone(),
         path: "404.html".into(),
         canonical: None,
@@ -352,7 +343,9 @@ fn listing(
             let numbered = if slice.number == 1 {
                 heading.to_string()
             } else {
-                format!("{heading} – page {}", slice.number)
+                let number = slice.number.to_string();
+                site.strings
+                    .text("listing_page", &[("heading", heading), ("number", &number)])
             };
             let mut m = meta::page(site, kind, &numbered, desc, &slice.path, crumbs.clone());
             m.heading = heading.to_string();

@@ -13,6 +13,7 @@ use crate::photo_refs;
 use crate::publish::{self, PhotoWork, Published};
 use crate::render::Renderer;
 use crate::seo;
+use crate::strings::Strings;
 use crate::theme::Theme;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ pub struct Site {
     pub root: PathBuf,
     pub config: SiteConfig,
     pub theme: Theme,
+    /// The words pages show, in the site's language.
+    pub strings: std::sync::Arc<Strings>,
     pub catalog: Catalog,
     pub pages: Vec<Page>,
     pub plan: ImagePlan,
@@ -96,6 +99,17 @@ impl Site {
         }
         let theme = Theme::load(&config.theme, &root)?;
         let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut strings_warnings = Vec::new();
+        let strings = match Strings::load(&theme, &root, &config.language) {
+            Ok((s, w)) => {
+                strings_warnings = w;
+                Some(s)
+            }
+            Err(d) => {
+                problems.extend(d);
+                None
+            }
+        };
         let catalog = Catalog::load_with(&root, &config, known, opts.drafts()).unwrap_or_else(|d| {
             problems.extend(d);
             Catalog::default()
@@ -132,16 +146,20 @@ impl Site {
             problems.extend(d);
             ImagePlan::default()
         });
-        if !problems.is_empty() {
-            // In the texts as they were read: under `serve` a file may have changed since.
-            let kept = std::iter::once(&config.source).chain(catalog.sources());
-            crate::error::place_all(&mut problems, kept);
-            problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-            return Err(Error::Site(problems));
-        }
+        let strings = match strings {
+            Some(s) if problems.is_empty() => s,
+            _ => {
+                // In the texts as they were read: under `serve` a file may have changed since.
+                let kept = std::iter::once(&config.source).chain(catalog.sources());
+                crate::error::place_all(&mut problems, kept);
+                problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+                return Err(Error::Site(problems));
+            }
+        };
         let today = crate::date::today();
         let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &today);
         warnings.extend(catalog.warnings.iter().cloned());
+        warnings.extend(strings_warnings);
         crate::error::place_all(
             &mut warnings,
             std::iter::once(&config.source).chain(catalog.sources()),
@@ -159,6 +177,7 @@ impl Site {
             root,
             config,
             theme,
+            strings: std::sync::Arc::new(strings),
             catalog,
             pages,
             plan,
@@ -246,7 +265,12 @@ impl Site {
 
     /// The template engine, with `asset()` links versioned by the content of `statics`.
     pub fn renderer(&self, statics: &[assets::Asset]) -> Renderer {
-        Renderer::new(&self.theme, self.config.clean_links, assets::versions(statics))
+        Renderer::new(
+            &self.theme,
+            self.config.clean_links,
+            assets::versions(statics),
+            self.strings.clone(),
+        )
     }
 
     /// Learns each photo's average colour, from the source index or from a variant in the cache;

@@ -91,6 +91,13 @@ impl Theme {
             .map(|s| (s.to_string(), format!("themes/{}/templates/{name}", self.name))))
     }
 
+    /// The theme's string table for `language` (`strings/en.yaml`) and its name for messages.
+    pub fn strings(&self, language: &str) -> Option<(&'static str, String)> {
+        let rel = format!("{}/strings/{language}.yaml", self.name);
+        let text = self.dir.get_file(&rel).and_then(|f| f.contents_utf8())?;
+        Some((text, format!("themes/{rel}")))
+    }
+
     /// A hash of every template this theme can load (the built-in ones and the site's own), so
     /// pages rendered with another set of templates are known to need rendering again.
     pub fn templates_key(&self) -> blake3::Hash {

@@ -8,6 +8,7 @@ use crate::images::{ImagePlan, ImageSet, Variant};
 use crate::markdown;
 use crate::pages::Page;
 use crate::render::{money, thousands};
+use crate::strings::Strings;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
 
@@ -408,29 +409,22 @@ pub fn product_view(
     config: &SiteConfig,
     plan: &ImagePlan,
     page_url: Option<&str>,
+    words: &Strings,
 ) -> ProductView {
     let d = &p.data;
     let photos: Vec<ImageView> = d.photos.iter().map(|ph| image(plan, ph, &d.name)).collect();
     let moq_text = d
         .moq
         .as_ref()
-        .map(|m| format!("{} {}", thousands(m.quantity), unit_for(m.quantity, &m.unit)));
-    let subject = format!("{} (SKU {})", d.name, d.sku);
-    let mut body = format!(
-        "Hello {},\n\nI am interested in {subject}.\n",
-        config.company_name()
+        .map(|m| format!("{} {}", thousands(m.quantity), words.unit(m.quantity, &m.unit)));
+    let subject = words.text("product_subject", &[("product", &d.name), ("sku", &d.sku.0)]);
+    let body = inquiry_body(
+        words,
+        config.company_name(),
+        &subject,
+        moq_text.as_deref(),
+        page_url,
     );
-    if let Some(m) = &moq_text {
-        body.push_str(&format!("Quantity (MOQ {m}): \n"));
-    } else {
-        body.push_str("Quantity: \n");
-    }
-    body.push_str(
-        "Destination country / port: \nPlease send your best price, lead time and shipping options.\n",
-    );
-    if let Some(u) = page_url {
-        body.push_str(&format!("\nProduct page: {u}\n"));
-    }
     let contact = &config.contact;
     ProductView {
         sku: d.sku.0.clone(),
@@ -452,7 +446,7 @@ pub fn product_view(
         specs: d.specs.clone(),
         moq: d.moq.clone(),
         moq_text,
-        units: d.moq.as_ref().map(|m| unit_for(2, &m.unit)),
+        units: d.moq.as_ref().map(|m| words.units(&m.unit)),
         price_tiers: d
             .price_tiers
             .iter()
@@ -489,7 +483,7 @@ pub fn product_view(
             mailto: contact.email.as_ref().map(|e| {
                 format!(
                     "mailto:{e}?subject={}&body={}",
-                    enc(&format!("Inquiry: {subject}")),
+                    enc(&words.text("inquiry_subject", &[("subject", &subject)])),
                     enc(&body)
                 )
             }),
@@ -504,37 +498,33 @@ pub fn product_view(
     }
 }
 
-/// The seller's unit in the number `n` asks for: "1 set", "300 sets", whether they wrote `set` or
-/// `sets`. English only, for one-word units; other words (`dozen`, `kg`, `pcs`, "rolls of 50 m")
-/// are kept as written. A plural table per language replaces this when the theme gets one.
-fn unit_for(n: u64, unit: &str) -> String {
-    const SAME: [&str; 9] = ["dozen", "gross", "pcs", "kg", "g", "lb", "lbs", "m", "mt"];
-    let word = unit.trim();
-    if word.is_empty() || !word.chars().all(|c| c.is_ascii_lowercase()) || SAME.contains(&word) {
-        return unit.to_string();
-    }
-    let one = if let Some(stem) = word.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if ["xes", "ches", "shes", "sses"].iter().any(|e| word.ends_with(e)) {
-        word[..word.len() - 2].to_string()
-    } else if word.ends_with('s') && !word.ends_with("ss") {
-        word[..word.len() - 1].to_string()
-    } else {
-        word.to_string()
+/// The message a buyer's email or WhatsApp starts with: it names the product (the seller reads
+/// its SKU) and asks for what a quote needs, leaving blanks after the colons to fill in.
+fn inquiry_body(
+    words: &Strings,
+    company: &str,
+    subject: &str,
+    moq: Option<&str>,
+    page_url: Option<&str>,
+) -> String {
+    let mut body = format!(
+        "{}\n\n{}\n",
+        words.text("inquiry_greeting", &[("company", company)]),
+        words.text("inquiry_interest", &[("subject", subject)])
+    );
+    let quantity = match moq {
+        Some(m) => words.text("inquiry_quantity_moq", &[("moq", m)]),
+        None => words.text("inquiry_quantity", &[]),
     };
-    if n == 1 {
-        return one;
+    body.push_str(&format!(
+        "{quantity} \n{} \n{}\n",
+        words.text("inquiry_destination", &[]),
+        words.text("inquiry_request", &[])
+    ));
+    if let Some(u) = page_url {
+        body.push_str(&format!("\n{}\n", words.text("inquiry_page", &[("url", u)])));
     }
-    if let Some(stem) = one
-        .strip_suffix('y')
-        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
-    {
-        format!("{stem}ies")
-    } else if ["x", "ch", "sh", "ss"].iter().any(|e| one.ends_with(e)) {
-        format!("{one}es")
-    } else {
-        format!("{one}s")
-    }
+    body
 }
 
 /// Width and height of a logo file: from an SVG's `viewBox` (or `width`/`height`), or a raster header.
@@ -572,33 +562,4 @@ pub fn logo_size(path: &std::path::Path, bytes: &[u8]) -> Option<(u32, u32)> {
         .ok()?
         .into_dimensions()
         .ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unit_for;
-
-    #[test]
-    fn one_set_and_many_sets_whichever_the_seller_wrote() {
-        for (n, unit, said) in [
-            (1, "sets", "set"),
-            (1, "set", "set"),
-            (300, "set", "sets"),
-            (300, "sets", "sets"),
-            (1, "pieces", "piece"),
-            (2, "piece", "pieces"),
-            (1, "pairs", "pair"),
-            (1, "boxes", "box"),
-            (5, "box", "boxes"),
-            (1, "batteries", "battery"),
-            (4, "battery", "batteries"),
-            (1, "trays", "tray"),
-            (1, "dozen", "dozen"),
-            (10, "dozen", "dozen"),
-            (1, "pcs", "pcs"),
-            (1, "rolls of 50 m", "rolls of 50 m"),
-        ] {
-            assert_eq!(unit_for(n, unit), said, "{n} {unit}");
-        }
-    }
 }

@@ -57,7 +57,8 @@ impl Todo {
         self.everything |= changes.rescan;
         for p in &changes.paths {
             let rel = p.strip_prefix(root).unwrap_or(p);
-            if rel == Path::new("site.yaml") {
+            // The string tables' words are in every page and product view, like site.yaml's.
+            if rel == Path::new("site.yaml") || rel.starts_with("strings") {
                 self.everything = true;
             }
             if rel.starts_with("templates") {
@@ -411,6 +412,11 @@ mod tests {
 
         let mut t = Todo::default();
         t.add(root, &changes(&["/s/site.yaml"], false));
+        assert!(t.everything);
+
+        // The site's string table: its words are in every page, like site.yaml's.
+        let mut t = Todo::default();
+        t.add(root, &changes(&["/s/strings/en.yaml"], false));
         assert!(t.everything);
 
         // An overflow or rescan: everything, once.

@@ -18,3 +18,4 @@ mod feeds;
 mod nothing_lost;
 mod rebuild;
 mod serve;
+mod strings;

@@ -1,0 +1,305 @@
+//! The words pages show come from the theme's string table, which a site can override: every
+//! page that shows a string shows the site's, plural forms follow CLDR, and no English word is
+//! left in Rust code.
+
+use crate::common::*;
+use scraper::{ElementRef, Html, Node};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn first(e: &minisite::Error) -> minisite::Diagnostic {
+    e.diagnostics()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("not a site error: {e}"))
+}
+
+fn own_strings(site: &Path, language: &str, yaml: &str) {
+    std::fs::create_dir_all(site.join("strings")).unwrap();
+    std::fs::write(site.join(format!("strings/{language}.yaml")), yaml).unwrap();
+}
+
+fn theme_table() -> serde_yaml::Mapping {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/strings/en.yaml");
+    serde_yaml::from_str(&read(&p)).unwrap()
+}
+
+#[test]
+fn an_overridden_string_shows_on_every_page_that_shows_it() {
+    let site = shop();
+    // One template word (the header's button) and one the code writes (breadcrumbs, nav).
+    own_strings(
+        site.path(),
+        "en",
+        "request_quote: Get prices now\nproducts: Wares\n",
+    );
+    let out = build(site.path());
+    let pages = html_files(&out);
+    assert!(pages.len() > 10);
+    for page in &pages {
+        let doc = html(page);
+        assert_eq!(text(&doc, ".header-cta"), "Get prices now", "{}", page.display());
+        assert_eq!(
+            text(&doc, ".site-nav li:first-child a"),
+            "Wares",
+            "{}",
+            page.display()
+        );
+        assert!(!read(page).contains("Request a quote"), "{}", page.display());
+    }
+    let ball = html(&out.join("products/match-ball-pro-size-5/index.html"));
+    assert_eq!(text(&ball, ".crumbs li:nth-child(2)"), "Wares");
+    let company = html(&out.join("company/index.html"));
+    assert_eq!(text(&company, ".facts-box .btn"), "Get prices now");
+}
+
+#[test]
+fn counts_read_1_product_and_3_products_by_the_english_rule() {
+    let site = shop();
+    let out = build(site.path());
+    let cats = html(&out.join("categories/index.html"));
+    assert_eq!(text(&cats, ".cat-count"), "3 products\n1 product");
+}
+
+#[test]
+fn counts_take_the_plural_form_cldr_gives_the_language() {
+    let site = shop();
+    let yaml = read(&site.path().join("site.yaml")).replace("language: en", "language: ar");
+    std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
+    own_strings(
+        site.path(),
+        "ar",
+        "products_count:\n  zero: لا منتجات\n  one: منتج واحد\n  two: منتجان\n  few: \"{count} منتجات\"\n  many: \"{count} منتجًا\"\n  other: \"{count} منتج\"\n",
+    );
+    let out = build(site.path());
+    let cats = html(&out.join("categories/index.html"));
+    // Arabic: 3 is `few`, 1 is `one`; English's rule would have said `other` for 3.
+    assert_eq!(text(&cats, ".cat-count"), "3 منتجات\nمنتج واحد");
+}
+
+#[test]
+fn a_language_the_theme_has_no_table_for_falls_back_to_english_with_a_warning() {
+    let site = shop();
+    let yaml = read(&site.path().join("site.yaml")).replace("language: en", "language: de");
+    std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
+    let (report, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default()).unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.field.as_deref() == Some("language") && w.message.contains("`de`")),
+        "{warnings:?}"
+    );
+    let home = html(&report.output.join("index.html"));
+    assert_eq!(text(&home, ".header-cta"), "Request a quote");
+}
+
+#[test]
+fn a_key_the_table_lacks_names_the_table_the_key_and_the_template_line() {
+    let site = shop();
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ t(\"prodcts\") }}</p>\n{% endblock %}\n",
+    )
+    .unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, Path::new("templates/page.html"), "{d}");
+    assert_eq!(d.line, Some(3), "{d}");
+    assert!(d.message.contains("themes/default/strings/en.yaml"), "{d}");
+    assert!(d.message.contains("no string `prodcts`"), "{d}");
+    assert!(d.message.contains("did you mean `products`"), "{d}");
+}
+
+#[test]
+fn an_unknown_key_in_the_sites_strings_is_located_with_the_near_key() {
+    let site = shop();
+    own_strings(site.path(), "en", "home: Start\nrequest_qoute: Get prices\n");
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, Path::new("strings/en.yaml"), "{d}");
+    assert_eq!(d.line, Some(2), "{d}");
+    assert!(d.message.contains("`request_qoute`"), "{d}");
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `request_quote`"),
+        "{d}"
+    );
+}
+
+/// Every string of the theme's table replaced by a marker naming its key, `units:` included.
+fn markers(table: &serde_yaml::Mapping) -> serde_yaml::Mapping {
+    use serde_yaml::Value;
+    let mut out = serde_yaml::Mapping::new();
+    for (k, v) in table {
+        let key = k.as_str().unwrap();
+        let marked = match v {
+            Value::String(_) => Value::String(format!("⟦{key}⟧")),
+            Value::Mapping(m) if key == "units" => {
+                let units: serde_yaml::Mapping = m
+                    .iter()
+                    .map(|(u, forms)| {
+                        let u = u.as_str().unwrap();
+                        let forms = forms
+                            .as_mapping()
+                            .unwrap()
+                            .keys()
+                            .map(|c| {
+                                let c = c.as_str().unwrap();
+                                (c.into(), Value::String(format!("⟦units.{u}.{c}⟧")))
+                            })
+                            .collect();
+                        (u.into(), Value::Mapping(forms))
+                    })
+                    .collect();
+                Value::Mapping(units)
+            }
+            Value::Mapping(forms) => Value::Mapping(
+                forms
+                    .keys()
+                    .map(|c| {
+                        let c = c.as_str().unwrap();
+                        (c.into(), Value::String(format!("⟦{key}.{c}⟧")))
+                    })
+                    .collect(),
+            ),
+            other => panic!("{key}: {other:?}"),
+        };
+        out.insert(k.clone(), marked);
+    }
+    out
+}
+
+/// Every string value of a YAML document.
+fn yaml_strings(v: &serde_yaml::Value, out: &mut Vec<String>) {
+    match v {
+        serde_yaml::Value::String(s) => out.push(s.clone()),
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|i| yaml_strings(i, out)),
+        serde_yaml::Value::Mapping(m) => m.values().for_each(|i| yaml_strings(i, out)),
+        serde_yaml::Value::Tagged(t) => yaml_strings(&t.value, out),
+        _ => {}
+    }
+}
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() > 1)
+        .map(str::to_lowercase)
+}
+
+/// The words of everything the seller wrote: their values in site.yaml, categories.yaml and the
+/// products, and their pages.
+fn seller_words(site: &Path) -> BTreeSet<String> {
+    let mut texts = Vec::new();
+    for f in files(site) {
+        let name = f.to_string_lossy();
+        if name.contains("/strings/") {
+            continue;
+        }
+        if name.ends_with(".yaml") {
+            let v: serde_yaml::Value = serde_yaml::from_str(&read(&f)).unwrap();
+            yaml_strings(&v, &mut texts);
+        } else if name.ends_with(".md") {
+            texts.push(read(&f));
+        }
+    }
+    texts.iter().flat_map(|t| words(t)).collect()
+}
+
+/// What a visitor reads on a page: its text (the title too) and the alt, aria-label, title and
+/// placeholder attributes, the description and link preview texts, and the prefilled inquiry
+/// messages, leaving out the seller's markdown (`.prose`), scripts and styles.
+fn visible(doc: &Html) -> Vec<String> {
+    let mut out = Vec::new();
+    for node in doc.root_element().descendants() {
+        let skipped = node.ancestors().filter_map(ElementRef::wrap).any(|e| {
+            matches!(e.value().name(), "script" | "style")
+                || e.value()
+                    .has_class("prose", scraper::CaseSensitivity::CaseSensitive)
+        });
+        if skipped {
+            continue;
+        }
+        match node.value() {
+            Node::Text(t) => out.push(t.to_string()),
+            Node::Element(e) => {
+                for a in ["alt", "aria-label", "title", "placeholder", "value"] {
+                    out.extend(e.attr(a).map(str::to_string));
+                }
+                let preview = e.attr("name").or(e.attr("property")).unwrap_or("");
+                if e.name() == "meta"
+                    && (preview.ends_with("title")
+                        || preview.ends_with("description")
+                        || preview.ends_with("alt"))
+                {
+                    out.extend(e.attr("content").map(str::to_string));
+                }
+                if let Some(href) = e
+                    .attr("href")
+                    .filter(|h| h.starts_with("mailto:") || h.contains("wa.me/"))
+                {
+                    let decoded = percent_encoding::percent_decode_str(href).decode_utf8_lossy();
+                    out.push(decoded.into_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Text with the markers taken out, and the one place English may remain for now: `US$`, the
+/// currency's symbol, which locale-aware number formatting (the next part of issue 10) decides.
+fn unmarked(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('⟦') {
+        out.push_str(&rest[..open]);
+        rest = rest[open..].split_once('⟧').map_or("", |(_, after)| after);
+        out.push(' ');
+    }
+    out.push_str(rest);
+    out.replace("US$", " ")
+}
+
+#[test]
+fn no_english_theme_word_remains_when_every_string_is_replaced() {
+    let site = shop();
+    let table = theme_table();
+    own_strings(
+        site.path(),
+        "en",
+        &serde_yaml::to_string(&markers(&table)).unwrap(),
+    );
+    let seller = seller_words(site.path());
+    let mut english = Vec::new();
+    yaml_strings(&serde_yaml::Value::Mapping(table), &mut english);
+    let english: BTreeSet<String> = english
+        .iter()
+        .map(|s| unmarked(&s.replace('{', "⟦").replace('}', "⟧")))
+        .flat_map(|s| words(&s).collect::<Vec<_>>())
+        .filter(|w| !seller.contains(w))
+        .collect();
+    // The check means something only if the table's words are mostly not the seller's.
+    for w in [
+        "minimum",
+        "request",
+        "quote",
+        "specifications",
+        "previous",
+        "home",
+    ] {
+        assert!(english.contains(w), "{w} is among the seller's words");
+    }
+    let out = build(site.path());
+    let mut marked = 0;
+    for page in html_files(&out) {
+        let doc = html(&page);
+        for text in visible(&doc) {
+            marked += text.matches('⟦').count();
+            let left: Vec<String> = words(&unmarked(&text)).filter(|w| english.contains(w)).collect();
+            assert!(left.is_empty(), "{}: {left:?} in {text:?}", page.display());
+        }
+    }
+    assert!(marked > 100, "the markers are shown: {marked}");
+}

@@ -11,6 +11,7 @@ use crate::Site;
 use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -159,10 +160,11 @@ impl<'a> Documents<'a> {
     }
 
     /// Renders document `i`.
-    pub fn render(&self, i: usize, renderer: &Renderer) -> std::result::Result<String, Diagnostic> {
+    /// A text document is lent as it is: the feeds of a large catalogue run to tens of MB.
+    pub fn render(&self, i: usize, renderer: &Renderer) -> std::result::Result<Cow<'_, str>, Diagnostic> {
         let route = &self.routes[i];
         let (meta, extra, shows) = match &route.body {
-            Body::Text(text) => return Ok(text.clone()),
+            Body::Text(text) => return Ok(Cow::Borrowed(text)),
             Body::Page { meta, extra, shows } => (meta, extra, shows),
         };
         let shown: BTreeMap<&str, Value> = shows
@@ -190,7 +192,9 @@ impl<'a> Documents<'a> {
         };
         let own = context! { site => self.site, root => self.root(route), page => page };
         let ctx = minijinja::value::merge_maps([own, Value::from(shown), extra.clone()]);
-        renderer.render(route.kind.template().unwrap_or_default(), ctx)
+        renderer
+            .render(route.kind.template().unwrap_or_default(), ctx)
+            .map(Cow::Owned)
     }
 
     /// Renders the documents `want` picks, in parallel, and hands each to `write`; template errors

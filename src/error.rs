@@ -26,7 +26,7 @@ pub struct Diagnostic {
     /// holds the file's text places it with [`Diagnostic::place_in`]. Not shown.
     near: Option<String>,
     /// The file's text as it was read, for the report's snippet (under `serve` the file may
-    /// have changed since). Not compared: it is the same file.
+    /// have changed since).
     text: Option<Arc<str>>,
 }
 

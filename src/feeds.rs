@@ -139,8 +139,14 @@ fn item(site: &Site, p: &Product) -> Option<Item> {
     })
 }
 
+/// The Google Merchant Center feed and the Meta catalogue, made from one list of items.
+pub fn texts(site: &Site) -> (String, String) {
+    let items = items(site);
+    (google(site, &items), meta(&items))
+}
+
 /// The Google Merchant Center feed.
-pub fn google(site: &Site) -> String {
+fn google(site: &Site, items: &[Item]) -> String {
     let cfg = &site.config;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
@@ -150,7 +156,7 @@ pub fn google(site: &Site) -> String {
     tag(&mut out, 1, "link", cfg.base_url.as_deref().unwrap_or_default());
     let about = cfg.description.as_deref().unwrap_or(&cfg.title);
     tag(&mut out, 1, "description", about);
-    for it in items(site) {
+    for it in items {
         out.push_str("  <item>\n");
         tag(&mut out, 2, "g:id", &it.id);
         tag(&mut out, 2, "title", &it.title);
@@ -186,7 +192,7 @@ pub fn google(site: &Site) -> String {
 }
 
 /// The Meta catalogue feed: one header row naming Meta's fields, one row per product.
-pub fn meta(site: &Site) -> String {
+fn meta(items: &[Item]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "id",
@@ -203,7 +209,7 @@ pub fn meta(site: &Site) -> String {
     ];
     // Writing into memory cannot fail, and every row has the header's length.
     let _ = w.write_record(header);
-    for it in items(site) {
+    for it in items {
         let more: Vec<&str> = it
             .more_images
             .iter()

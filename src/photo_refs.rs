@@ -4,7 +4,6 @@
 use crate::catalog::Catalog;
 use crate::config::{PhotoSpec, SiteConfig};
 use crate::error::Diagnostic;
-use crate::images;
 use crate::images::run::{Fault, PhotoFailure};
 use crate::Site;
 use std::path::{Path, PathBuf};
@@ -78,7 +77,7 @@ fn user(site: &Site, photo: &str) -> Option<PathBuf> {
 /// Photos that failed while their variants were made, reported in the file that names each, on
 /// its line, as planning does.
 pub fn named_in(site: &Site, failures: Vec<PhotoFailure>) -> Vec<Diagnostic> {
-    failures
+    let mut diags: Vec<Diagnostic> = failures
         .into_iter()
         .map(|f| {
             let Some(file) = user(site, &f.photo) else {
@@ -90,12 +89,13 @@ pub fn named_in(site: &Site, failures: Vec<PhotoFailure>) -> Vec<Diagnostic> {
                 }
                 Fault::Photo => "open the photo in an image editor and export it again as JPEG",
             };
-            let d = Diagnostic::new(file, format!("photo `{}`: {}", f.photo, f.message)).help(help);
-            let kept = || std::iter::once(&site.config.source).chain(site.catalog.sources());
-            let mut d = [images::plan::locate_photo(d, kept(), &f.photo)];
-            crate::error::place_all(&mut d, kept());
-            let [d] = d;
-            d
+            Diagnostic::new(file, format!("photo `{}`: {}", f.photo, f.message))
+                .help(help)
+                .near(&f.photo)
         })
-        .collect()
+        .collect();
+    // On the line naming the photo, in the texts as they were loaded.
+    let kept = std::iter::once(&site.config.source).chain(site.catalog.sources());
+    crate::error::place_all(&mut diags, kept);
+    diags
 }

@@ -13,6 +13,7 @@ use crate::images::{self, ImageStats};
 use crate::output::Staging;
 use crate::render::Renderer;
 use crate::Site;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -177,7 +178,9 @@ where
     let docs = Documents::new(site, logo.as_ref(), known);
     let files: Vec<String> = (0..docs.len()).map(|i| docs.file(i)).collect();
     let renderer_key = renderer.key();
+    // Each print hashes the page's metadata and the views it shows: both cores, as rendering.
     let prints: Vec<blake3::Hash> = (0..docs.len())
+        .into_par_iter()
         .map(|i| {
             let print = docs.fingerprint(i);
             if docs.is_page(i) {

@@ -371,16 +371,17 @@ fn feeds(site: &Site) -> Vec<Route> {
     if !crate::feeds::written(&site.config) {
         return Vec::new();
     }
+    let (google, meta) = crate::feeds::texts(site);
     vec![
         Route {
             kind: PageKind::GoogleFeed,
             path: crate::feeds::GOOGLE.into(),
-            body: Body::Text(crate::feeds::google(site)),
+            body: Body::Text(google),
         },
         Route {
             kind: PageKind::MetaFeed,
             path: crate::feeds::META.into(),
-            body: Body::Text(crate::feeds::meta(site)),
+            body: Body::Text(meta),
         },
     ]
 }

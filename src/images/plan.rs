@@ -5,7 +5,6 @@ use crate::error::Diagnostic;
 use crate::images::kind::{self, Kind};
 use crate::images::ops;
 use crate::images::sources::{self, Known, SourceIndex};
-use crate::source::Source;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -272,16 +271,6 @@ struct Shape {
     /// JPEG decode shrink (see [`ops::jpeg_shrink`]).
     shrink: u32,
     crop: Option<[f64; 4]>,
-}
-
-/// Places a photo's problem on the line that names the photo, in the kept text of its file
-/// (`d.file`) among `kept`.
-pub fn locate_photo<'a>(d: Diagnostic, kept: impl IntoIterator<Item = &'a Source>, rel: &str) -> Diagnostic {
-    let mut d = d.near(rel);
-    if let Some(source) = kept.into_iter().find(|s| s.file() == d.file) {
-        d.place_in(source);
-    }
-    d
 }
 
 /// Refuses files that are not in a format minisite reads, saying what they are instead.

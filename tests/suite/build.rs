@@ -745,6 +745,11 @@ fn long_words_and_urls_wrap_at_phone_widths() {
     let name = yaml.lines().find(|l| l.starts_with("name:")).unwrap().to_string();
     std::fs::write(&p, yaml.replace(&name, &format!("name: {word}"))).unwrap();
     let out = build(site.path());
+    // The long texts reached the pages (a fixture edit would otherwise leave nothing to wrap).
+    let ball = read(&out.join("products/match-ball-pro-size-5/index.html"));
+    for long in [word, url] {
+        assert!(ball.contains(long), "{long} is not on the page");
+    }
     let mut b = crate::serve::Browser::launch();
     let renamed = format!("products/{}/index.html", word.to_lowercase());
     for page in [

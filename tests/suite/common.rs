@@ -181,3 +181,22 @@ pub fn interrupted_build(site: &Path) -> Output {
     assert!(kill.success());
     child.wait_with_output().unwrap()
 }
+
+/// Every file of `root` with its bytes, by path (forward slashes) below `root`.
+pub fn contents(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files(root)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// The first problem of a site error.
+pub fn first(e: &minisite::Error) -> minisite::Diagnostic {
+    e.diagnostics()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("not a site error: {e}"))
+}

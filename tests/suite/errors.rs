@@ -3,13 +3,6 @@
 use crate::common::*;
 use minisite::images::run::{Fault, PhotoFailure};
 
-fn first(e: &minisite::Error) -> minisite::Diagnostic {
-    e.diagnostics()
-        .first()
-        .cloned()
-        .unwrap_or_else(|| panic!("not a site error: {e}"))
-}
-
 #[test]
 fn unknown_field_names_file_line_and_suggests() {
     let site = shop();
@@ -397,6 +390,10 @@ fn a_photo_that_cannot_be_stored_gets_the_disk_help_not_the_photo_help() {
     );
     let d = minisite::photo_refs::named_in(&s, vec![failed]).remove(0);
     assert!(d.help.as_deref().is_some_and(|h| h.contains("disk space")), "{d}");
+    assert!(
+        !d.help.as_deref().unwrap_or_default().contains("export it again"),
+        "{d}"
+    );
 }
 
 /// The report's snippet shows the text the problem was found in, not the file as it is when

@@ -241,9 +241,9 @@ fn long_texts_are_cut_to_the_limits_and_a_long_sku_leaves_the_product_out() {
     assert_eq!(one(long, "g:price"), "1250 JPY", "yen have no decimals");
     assert!(!items.iter().any(|i| one(i, "title") == "Long SKU"));
     let rows = meta_rows(&out);
-    assert!(rows
-        .iter()
-        .any(|r| r["id"] == "LONG-1" && r["title"].chars().count() <= 150));
+    assert!(rows.iter().any(|r| r["id"] == "LONG-1"
+        && r["title"].chars().count() <= 150
+        && r["description"].chars().count() <= 5000));
     assert!(!rows.iter().any(|r| r["title"] == "Long SKU"));
     assert!(
         warnings.iter().any(|w| w.file.ends_with("products/long-sku.yaml")

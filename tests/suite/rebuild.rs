@@ -7,17 +7,6 @@ use minisite::BuildOptions;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Every file of `root` (the manifest too) with its bytes.
-fn contents(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(root)
-        .into_iter()
-        .map(|p| {
-            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            (rel, std::fs::read(&p).unwrap())
-        })
-        .collect()
-}
-
 /// Every file of `root` with its inode: a file made again is a new file, a kept one a link.
 #[cfg(unix)]
 fn inodes(root: &Path) -> BTreeMap<String, u64> {

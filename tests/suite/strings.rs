@@ -7,13 +7,6 @@ use scraper::{ElementRef, Html, Node};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-fn first(e: &minisite::Error) -> minisite::Diagnostic {
-    e.diagnostics()
-        .first()
-        .cloned()
-        .unwrap_or_else(|| panic!("not a site error: {e}"))
-}
-
 fn own_strings(site: &Path, language: &str, yaml: &str) {
     std::fs::create_dir_all(site.join("strings")).unwrap();
     std::fs::write(site.join(format!("strings/{language}.yaml")), yaml).unwrap();

@@ -318,12 +318,21 @@ impl Catalog {
         }
 
         let (mut categories, categories_source) = load_categories(site_root, &mut problems, config);
+        // Drafts are checked like the rest, so that publishing one later cannot break the build:
+        // the categories only they are in, and how they spell theirs.
+        check_category_urls(site_root, &categories, &mut problems);
+        let everyone: Vec<Arc<Product>> = products.iter().chain(&left_out).cloned().collect();
+        let published = |name: &str| products.iter().any(|p| p.data.category.as_deref() == Some(name));
+        let extra: Vec<String> = extra_categories(&everyone, &categories, &mut problems)
+            .into_iter()
+            .filter(|name| published(name))
+            .collect();
         // A category only drafts are in is a draft too, not a mistake.
         categories.retain(|c| {
             let named = |p: &Arc<Product>| p.data.category.as_deref() == Some(c.name.as_str());
             products.iter().any(named) || !left_out.iter().any(named)
         });
-        for name in extra_categories(&products, &categories, &mut problems) {
+        for name in extra {
             categories.push(Category {
                 slug: slug_within(&name, SLUG_MAX),
                 title: name.clone(),
@@ -359,17 +368,7 @@ impl Catalog {
                 categories[c].products.push(i);
             }
         }
-        check_categories(&categories, &mut problems);
-        for c in &categories {
-            if let Some(img) = &c.image {
-                if let Err((msg, help)) = paths::resolve_in_site(site_root, &img.path) {
-                    problems.push(
-                        Diagnostic::new(CATEGORIES_FILE, format!("category `{}`: image {msg}", c.name))
-                            .help(help),
-                    );
-                }
-            }
-        }
+        check_categories_used(&categories, &mut problems);
         match problems.finish() {
             Ok(()) => Ok(Catalog {
                 products,
@@ -870,13 +869,19 @@ fn load_categories(
     (categories, Some(source))
 }
 
-fn check_categories(categories: &[Category], problems: &mut Problems) {
+/// Where a category line of categories.yaml is, for its problems.
+fn at_category(c: &Category, d: Diagnostic) -> Diagnostic {
+    match c.line {
+        Some(l) => d.at(l, 3),
+        None => d,
+    }
+}
+
+/// Every category's address is a valid one of its own, and its image is inside the site.
+fn check_category_urls(site_root: &Path, categories: &[Category], problems: &mut Problems) {
     let mut slugs: HashMap<&str, &str> = HashMap::new();
     for c in categories {
-        let at = |d: Diagnostic| match c.line {
-            Some(l) => d.at(l, 3),
-            None => d,
-        };
+        let at = |d: Diagnostic| at_category(c, d);
         if c.slug.is_empty() || c.slug != slug::slugify(&c.slug) || c.slug.len() > SLUG_MAX {
             problems.push(at(Diagnostic::new(
                 CATEGORIES_FILE,
@@ -896,12 +901,26 @@ fn check_categories(categories: &[Category], problems: &mut Problems) {
             )
             .help("give one of them a `slug:` in categories.yaml")));
         }
+        if let Some(img) = &c.image {
+            if let Err((msg, help)) = paths::resolve_in_site(site_root, &img.path) {
+                problems.push(
+                    Diagnostic::new(CATEGORIES_FILE, format!("category `{}`: image {msg}", c.name))
+                        .help(help),
+                );
+            }
+        }
+    }
+}
+
+/// A category of categories.yaml that no product is in is most likely a misspelling.
+fn check_categories_used(categories: &[Category], problems: &mut Problems) {
+    for c in categories {
         if c.products.is_empty() {
-            problems.push(at(Diagnostic::new(
-                CATEGORIES_FILE,
-                format!("category `{}` has no products", c.name),
-            )
-            .help("check that products spell the category exactly the same, or remove it")));
+            problems.push(at_category(
+                c,
+                Diagnostic::new(CATEGORIES_FILE, format!("category `{}` has no products", c.name))
+                    .help("check that products spell the category exactly the same, or remove it"),
+            ));
         }
     }
 }

@@ -146,3 +146,51 @@ fn build_drafts_is_a_command_line_flag() {
     let help = cli(&["build", "--help"]);
     assert!(String::from_utf8_lossy(&help.stdout).contains("--drafts"));
 }
+
+/// Regression: drafts were left out before the categories were checked, so a draft spelling its
+/// category differently from categories.yaml, or a category only drafts use with a bad image,
+/// passed `build` and failed only under `serve`, `--drafts`, or once published.
+#[test]
+fn a_draft_is_checked_like_a_published_product_whatever_it_is_in() {
+    let site = shop();
+    let ball = site.path().join("products/training-ball.yaml");
+    let text = read(&ball).replacen("category: Footballs", "category: footballs", 1);
+    std::fs::write(&ball, format!("{text}draft: true\n")).unwrap();
+    let cats = site.path().join("categories.yaml");
+    std::fs::write(
+        &cats,
+        read(&cats) + "- name: Drafts Only\n  image: {path: ../outside.jpg, alt: Outside}\n",
+    )
+    .unwrap();
+    let glove = site.path().join("products/keeper-gloves.yaml");
+    std::fs::write(
+        site.path().join("products/draft-only.yaml"),
+        read(&glove).replacen("sku: ", "sku: DRAFT-", 1).replacen(
+            "category: Gloves",
+            "category: Drafts Only",
+            1,
+        ) + "draft: true\nslug: draft-only\n",
+    )
+    .unwrap();
+    for drafts in [false, true] {
+        let opts = BuildOptions {
+            drafts,
+            ..Default::default()
+        };
+        let err = match minisite::build(site.path(), &opts) {
+            Ok(_) => panic!("built with drafts: {drafts}"),
+            Err(e) => e,
+        };
+        let all = err.diagnostics();
+        assert!(
+            all.iter().any(|d| d.file.ends_with("products/training-ball.yaml")
+                && d.message.contains("category `footballs` is written `Footballs`")),
+            "drafts: {drafts}: {err}"
+        );
+        assert!(
+            all.iter().any(|d| d.file.ends_with("categories.yaml")
+                && d.message.contains("category `Drafts Only`: image")),
+            "drafts: {drafts}: {err}"
+        );
+    }
+}

@@ -189,6 +189,8 @@ pub struct Product {
     pub source: Source,
     sku_line: Option<usize>,
     slug_line: Option<usize>,
+    /// Its texts shown in another language than the page's (see [`crate::localize`]).
+    pub lang_of: crate::localize::LangOf,
 }
 
 impl Product {
@@ -228,6 +230,8 @@ pub struct Category {
     pub image: Option<PhotoSpec>,
     /// Its title, description and image text in the site's other languages, by canonical code.
     pub translations: crate::translations::ByLanguage<crate::translations::CategoryText>,
+    /// Its texts shown in another language than the page's (see [`crate::localize`]).
+    pub lang_of: crate::localize::LangOf,
     /// Indexes into [`Catalog::products`], sorted by name.
     pub products: Vec<usize>,
     /// Line of its entry in categories.yaml; `None` for categories only products name.
@@ -348,6 +352,7 @@ impl Catalog {
                 description_text: None,
                 image: None,
                 translations: Default::default(),
+                lang_of: Default::default(),
                 products: Vec::new(),
                 line: None,
             });
@@ -469,6 +474,7 @@ pub fn parse_product(
         sku_line: at.key("sku").map(|l| l.0),
         source: source.clone(),
         slug_line: at.key("slug").or_else(|| at.key("name")).map(|l| l.0),
+        lang_of: Default::default(),
         data,
     })
 }
@@ -963,6 +969,7 @@ fn load_categories(
                 description_text: c.description.as_deref().map(markdown::to_plain),
                 image: c.image,
                 translations,
+                lang_of: Default::default(),
                 name: c.name,
                 products: Vec::new(),
                 line: source.nth_key("name", i).map(|l| l.line),

@@ -39,6 +39,9 @@ pub struct SiteConfig {
     /// The languages other than `language`, each with its shop texts, in the seller's order;
     /// codes in canonical BCP 47 form (`zh-Hans`, `pt-BR`).
     pub languages: Vec<(String, crate::translations::SiteTexts)>,
+    /// Where pages are in the output: `""`, or `de/` for a site's German version (see
+    /// [`crate::localize`]). Files (photos, styles) are shared by every language, at the root.
+    pub page_prefix: String,
     /// The text it was read from, to place problems found later (a logo outside the site).
     pub source: Source,
 }

@@ -24,6 +24,7 @@ pub mod theme;
 pub mod strings;
 pub mod catalog;
 pub mod pages;
+pub mod localize;
 pub mod images;
 pub mod photo_refs;
 pub mod views;

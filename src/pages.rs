@@ -34,6 +34,8 @@ pub struct Page {
     pub draft: bool,
     /// The page in the site's other languages (`pages/about.de.md`), by canonical code.
     pub translations: std::collections::BTreeMap<String, PageText>,
+    /// The language its text is in, when not the page's (an untranslated page).
+    pub lang: Option<String>,
 }
 
 /// A page's translation into one language: its own file, whose front matter has the texts
@@ -288,6 +290,7 @@ pub fn parse_page(text: &str, rel: &Path, config: &SiteConfig) -> Result<Page, D
         html: markdown::to_html(body, config.unsafe_html, config.clean_links),
         draft: fm.draft,
         translations: Default::default(),
+        lang: None,
     })
 }
 

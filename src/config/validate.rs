@@ -45,6 +45,7 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
         social: raw.social,
         images,
         languages,
+        page_prefix: String::new(),
         source,
     })
 }

@@ -95,7 +95,18 @@ pub fn page(
     } else {
         title(site, heading)
     };
+    let description = crate::pages::truncate_words(description, 160);
     let mut json_ld = Vec::new();
+    // Products and organisations have no language in schema.org; the page that shows them
+    // does: search engines learn which version of the page this is.
+    if site.links.len() > 1 {
+        json_ld.push(seo::script_json(&seo::web_page(
+            &title,
+            &description,
+            &site.lang.code,
+            site.absolute(path).as_deref(),
+        )));
+    }
     if crumbs.len() > 1 {
         json_ld.push(seo::script_json(&seo::breadcrumbs(&crumbs, cfg)));
     }
@@ -103,7 +114,7 @@ pub fn page(
         kind,
         title,
         heading: heading.to_string(),
-        description: crate::pages::truncate_words(description, 160),
+        description,
         path: path.to_string(),
         canonical: site.absolute(path),
         alternates: alternates(site, path),

@@ -172,6 +172,20 @@ pub fn product(p: &ProductView, site: &SiteView, config: &SiteConfig) -> Value {
     Value::Object(m)
 }
 
+/// The page itself, in its language (`inLanguage`), for a site in several languages.
+pub fn web_page(name: &str, description: &str, language: &str, url: Option<&str>) -> Value {
+    let mut m = Map::new();
+    m.insert("@context".into(), "https://schema.org".into());
+    m.insert("@type".into(), "WebPage".into());
+    m.insert("name".into(), name.into());
+    if !description.is_empty() {
+        m.insert("description".into(), description.into());
+    }
+    m.insert("inLanguage".into(), language.into());
+    put(&mut m, "url", url);
+    Value::Object(m)
+}
+
 /// `crumbs` are (title, site path) from home to the current page.
 pub fn breadcrumbs(crumbs: &[(String, String)], config: &SiteConfig) -> Value {
     let items: Vec<Value> = crumbs

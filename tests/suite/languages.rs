@@ -369,3 +369,46 @@ fn a_translated_list_must_match_the_products_one_for_one() {
     );
     assert_eq!(d.line, Some(read(&file).lines().count() - 1), "{d}");
 }
+
+#[test]
+fn json_ld_is_in_the_pages_language() {
+    let site = multilingual();
+    let out = build(site.path());
+    let doc = html(&out.join("de/products/match-ball-pro-size-5/index.html"));
+    let scripts: Vec<serde_json::Value> = doc
+        .select(&sel("script[type=\"application/ld+json\"]"))
+        .map(|s| serde_json::from_str(&s.text().collect::<String>()).unwrap())
+        .collect();
+    let of = |t: &str| {
+        scripts
+            .iter()
+            .find(|v| v["@type"] == t)
+            .unwrap_or_else(|| panic!("no {t}"))
+    };
+    assert_eq!(of("WebPage")["inLanguage"], "de");
+    assert_eq!(
+        of("WebPage")["url"],
+        "https://shop.example.com/sub/de/products/match-ball-pro-size-5/"
+    );
+    assert_eq!(of("Product")["name"], "Spielball „Pro“ Größe 5");
+    assert_eq!(
+        of("Product")["description"],
+        "Handgenähter PU-Spielball in FIFA-Größe 5."
+    );
+    assert_eq!(of("Product")["sku"], "FX-FB-001");
+    assert_eq!(
+        of("Product")["url"],
+        "https://shop.example.com/sub/de/products/match-ball-pro-size-5/"
+    );
+    // Photos are shared by every language, at the root.
+    let image = of("Product")["image"][0].as_str().unwrap().to_string();
+    assert!(
+        image.starts_with("https://shop.example.com/sub/images/"),
+        "{image}"
+    );
+    let crumbs = of("BreadcrumbList")["itemListElement"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(crumbs[0]["item"], "https://shop.example.com/sub/de/");
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// The shop fixture in English (default), German and Arabic; the match ball, the footballs
 /// category and the FAQ are translated into German, only the match ball's name into Arabic.
-fn multilingual() -> tempfile::TempDir {
+pub(crate) fn multilingual() -> tempfile::TempDir {
     let site = shop();
     let root = site.path();
     append(

@@ -1264,3 +1264,34 @@ fn served_files_get_ordinary_permissions() {
     }
     assert!(photos > 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn editing_a_german_text_rewrites_german_pages_only() {
+    let site = crate::languages::multilingual();
+    let mut server = start_settled(site.path());
+    let port = server.port;
+    let out = server.output.clone();
+    let rx = events(port);
+    let before = snapshot(&out);
+    edit(
+        &site.path().join("products/match-ball.yaml"),
+        "summary: Handgenähter PU-Spielball",
+        "summary: Handgenähter Spielball aus PU",
+    );
+    wait_event(&rx, "reload");
+    let changed = rewritten(&before, &snapshot(&out));
+    for f in [
+        "de/products/match-ball-pro-size-5/index.html",
+        "de/categories/footballs/index.html",
+        "de/index.html",
+    ] {
+        assert!(changed.contains(&f.to_string()), "{f} not rewritten: {changed:?}");
+    }
+    let elsewhere: Vec<&String> = changed.iter().filter(|f| !f.starts_with("de/")).collect();
+    assert!(elsewhere.is_empty(), "rewritten outside de/: {elsewhere:?}");
+    assert!(get(port, "/de/products/match-ball-pro-size-5/")
+        .body
+        .contains("Handgenähter Spielball aus PU"));
+    assert!(server.wait_line("Rebuilt").contains("pages rendered"));
+}

@@ -16,6 +16,7 @@ pub mod paths;
 pub mod markdown;
 pub mod date;
 pub mod contrast;
+pub mod locale;
 
 // The pipeline, in order.
 pub mod config;

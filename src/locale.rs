@@ -173,6 +173,9 @@ impl Direction {
 /// How many digits a currency's amounts have after the decimal point, from CLDR's currency data
 /// (JPY 0, USD 2, KWD 3); an unknown or malformed code gets CLDR's default, 2.
 pub fn minor_digits(currency: &str) -> u32 {
+    // The formatter rounds with these digits but does not say them, and the feeds need them
+    // without a language: read from the compiled data the formatter itself reads (public, if
+    // hidden from icu_experimental's docs).
     let fractions: Result<DataResponse<CurrencyFractionsV1>, _> =
         icu_experimental::provider::Baked.load(Default::default());
     let default = 2;

@@ -5,6 +5,7 @@ use crate::catalog::{Catalog, Category, Product};
 use crate::config::{Certification, ExpiredCertifications, PhotoSpec, SiteConfig, SocialLink};
 use crate::contrast::text_on;
 use crate::images::{ImagePlan, ImageSet, Variant};
+use crate::locale::Direction;
 use crate::markdown;
 use crate::pages::Page;
 use crate::strings::Strings;
@@ -211,6 +212,8 @@ pub struct SiteView {
     pub title: String,
     pub description: String,
     pub language: String,
+    /// `ltr` or `rtl`, the direction of the language's script, for `<html dir>`.
+    pub dir: &'static str,
     pub base_url: Option<String>,
     pub brand: BrandView,
     pub company: CompanyView,
@@ -327,6 +330,10 @@ pub fn site_view(
             .or_else(|| c.tagline.clone())
             .unwrap_or_else(|| config.title.clone()),
         language: config.language.clone(),
+        // Strings::load has refused a tag CLDR does not know before any view is made.
+        dir: crate::locale::parse_language(&config.language)
+            .map_or(Direction::Ltr, |l| l.direction())
+            .as_str(),
         base_url: config.base_url.as_deref().map(str::to_string),
         brand: BrandView {
             logo_width: logo.as_ref().and_then(|l| l.1).map(|s| s.0),

@@ -71,3 +71,25 @@ fn a_language_cldr_does_not_know_is_an_error_on_its_line_in_site_yaml() {
         Some("write a BCP 47 tag such as de, fr, ar, ur or zh-Hans")
     );
 }
+
+/// The theme does not write `dir` yet; a site's own 404 template reads what every page is given.
+#[test]
+fn pages_are_told_the_direction_of_the_languages_script() {
+    let dir_of = |language: &str| {
+        let site = shop();
+        let yaml =
+            read(&site.path().join("site.yaml")).replace("language: en", &format!("language: {language}"));
+        std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
+        std::fs::create_dir_all(site.path().join("templates")).unwrap();
+        std::fs::write(
+            site.path().join("templates/404.html"),
+            "<html lang=\"{{ site.language }}\" dir=\"{{ site.dir }}\"></html>",
+        )
+        .unwrap();
+        let out = build(site.path());
+        attrs(&html(&out.join("404.html")), "html", "dir")
+    };
+    assert_eq!(dir_of("ur"), ["rtl"]);
+    assert_eq!(dir_of("ar"), ["rtl"]);
+    assert_eq!(dir_of("de"), ["ltr"]);
+}

@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod date;
 pub mod contrast;
 pub mod translations;
+pub mod locale;
 
 // The pipeline, in order.
 pub mod config;

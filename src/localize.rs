@@ -46,9 +46,12 @@ impl Lang {
     }
 }
 
-/// `ltr` or `rtl` for `<html dir>`.
-fn direction_of(_code: &str) -> &'static str {
-    "ltr"
+/// `ltr` or `rtl` for `<html dir>`, from the language's script (CLDR through ICU4X); the
+/// code was checked when site.yaml was read.
+fn direction_of(code: &str) -> &'static str {
+    crate::locale::parse_language(code)
+        .map_or(crate::locale::Direction::Ltr, |l| l.direction())
+        .as_str()
 }
 
 /// A language as the switcher shows it: its own name, and where its pages are.

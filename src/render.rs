@@ -121,6 +121,20 @@ impl Renderer {
                 }
             },
         );
+        // `money` and `thousands` write numbers the way the page's language does.
+        let for_money = strings.clone();
+        env.add_filter(
+            "money",
+            move |state: &State, amount: f64, currency: Option<&str>| {
+                tables(&for_money, state)
+                    .formats()
+                    .money(amount, currency.unwrap_or("USD"))
+            },
+        );
+        let for_counts = strings.clone();
+        env.add_filter("thousands", move |state: &State, n: u64| {
+            tables(&for_counts, state).formats().integer(n)
+        });
         env.add_function(
             "t",
             move |state: &State, key: &str, args: Kwargs| -> Result<String, Error> {
@@ -135,8 +149,6 @@ impl Renderer {
                 _ => Value::from_safe_string(String::new()),
             }
         });
-        env.add_filter("money", money);
-        env.add_filter("thousands", |n: u64| thousands(n));
         Renderer {
             env,
             theme: theme.clone(),
@@ -277,42 +289,8 @@ pub fn link(root: &str, path: &str, clean_links: bool) -> String {
     out
 }
 
-/// How many decimals a currency's amounts have (ISO 4217 minor units) for the currencies that
-/// differ from the usual 2.
-pub fn decimals(currency: &str) -> u32 {
-    match currency {
-        "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "PYG" => 0,
-        "KWD" | "BHD" | "OMR" | "JOD" | "TND" | "LYD" | "IQD" => 3,
-        _ => 2,
-    }
-}
-
-/// `1250, "USD"` → `1250.00`; `1250, "JPY"` → `1250`: an amount as schema.org prices are written.
-pub fn plain_amount(amount: f64, currency: &str) -> String {
-    let places = decimals(currency);
-    let scale = 10u64.pow(places);
-    let units = (amount * scale as f64).round() as u64;
-    match places {
-        0 => units.to_string(),
-        p => format!("{}.{:0width$}", units / scale, units % scale, width = p as usize),
-    }
-}
-
-/// `9.8, "USD"` → `US$9.80`; other currencies keep their code: `PKR 1,250.00`, `JPY 1,250`.
-pub fn money(amount: f64, currency: Option<&str>) -> String {
-    let cur = currency.unwrap_or("USD");
-    let plain = plain_amount(amount, cur);
-    let number = match plain.split_once('.') {
-        Some((whole, frac)) => format!("{}.{frac}", thousands(whole.parse().unwrap_or(0))),
-        None => thousands(plain.parse().unwrap_or(0)),
-    };
-    match cur {
-        "USD" => format!("US${number}"),
-        "EUR" => format!("€{number}"),
-        "GBP" => format!("£{number}"),
-        other => format!("{other} {number}"),
-    }
-}
+/// The amount as schema.org prices and the feeds write it (`1250.00`), whatever the language.
+pub use crate::locale::plain_amount;
 
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -329,18 +307,6 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,22 +319,5 @@ mod tests {
         assert_eq!(link("", "", false), "index.html");
         assert_eq!(link("../", "style.css", false), "../style.css");
         assert_eq!(link("../", "https://x.example/", false), "https://x.example/");
-    }
-
-    #[test]
-    fn money_formats() {
-        assert_eq!(money(1234.5, Some("USD")), "US$1,234.50");
-        assert_eq!(money(0.999, Some("PKR")), "PKR 1.00");
-        assert_eq!(money(12.0, Some("EUR")), "€12.00");
-        assert_eq!(money(1250.4, Some("JPY")), "JPY 1,250");
-        assert_eq!(money(1.2345, Some("KWD")), "KWD 1.235");
-    }
-
-    #[test]
-    fn plain_amounts_have_the_currencys_decimals() {
-        assert_eq!(plain_amount(1250.0, "USD"), "1250.00");
-        assert_eq!(plain_amount(7.5, "EUR"), "7.50");
-        assert_eq!(plain_amount(1250.0, "JPY"), "1250");
-        assert_eq!(plain_amount(3.1, "BHD"), "3.100");
     }
 }

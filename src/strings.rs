@@ -2,13 +2,14 @@
 //! (`themes/NAME/strings/LANG.yaml`) with the site's own `strings/LANG.yaml` merged over it.
 //! Templates read it through `t()` (see [`crate::render`]); the Rust code that writes page
 //! titles, descriptions, breadcrumbs and inquiry messages reads it here, so no theme word is
-//! written in Rust. Plural forms follow the language's CLDR rules (ICU4X), never `n == 1`.
+//! written in Rust. Plural forms follow the language's CLDR rules (ICU4X), never `n == 1`, and
+//! the numbers they fill in are written the language's way ([`crate::locale::Formats`]).
 
 use crate::error::Diagnostic;
+use crate::locale::{self, Formats, Language, LanguageProblem};
 use crate::source::Source;
 use crate::theme::Theme;
 use crate::yaml;
-use icu_locale_core::Locale;
 use icu_plurals::{PluralCategory, PluralRules};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -265,6 +266,9 @@ pub struct Strings {
     entries: BTreeMap<String, Entry>,
     units: BTreeMap<String, BTreeMap<String, String>>,
     rules: PluralRules,
+    /// The language's integers and money, for the filters, the views and `{count}`.
+    formats: Formats,
+    tag: Language,
     key: blake3::Hash,
     /// Whether the theme or the site has words in this language (else they are English).
     own_words: bool,
@@ -279,8 +283,8 @@ impl Strings {
         language: &str,
     ) -> Result<(Strings, Vec<Diagnostic>), Vec<Diagnostic>> {
         // Checked first: the code names the table files it reads.
-        if Locale::try_from_str(language).is_err() {
-            return Err(vec![not_a_language(language)]);
+        if let Err(problem) = locale::parse_language(language) {
+            return Err(vec![not_a_language(&problem)]);
         }
         let own_rel = PathBuf::from("strings").join(format!("{language}.yaml"));
         let own_path = site_root.join(&own_rel);
@@ -367,7 +371,7 @@ impl Strings {
             }
             None => None,
         };
-        let rules = plural_rules(language).map_err(|d| {
+        let (tag, rules, formats) = language_data(language).map_err(|d| {
             problems.push(d);
             std::mem::take(&mut problems)
         })?;
@@ -394,6 +398,8 @@ impl Strings {
             entries,
             units,
             rules,
+            formats,
+            tag,
             key,
             own_words: true,
         })
@@ -407,6 +413,16 @@ impl Strings {
     /// Whether these are words of the language itself, not the English ones standing in.
     pub fn has_own_words(&self) -> bool {
         self.own_words
+    }
+
+    /// The language, checked against CLDR and in canonical form.
+    pub fn tag(&self) -> &Language {
+        &self.tag
+    }
+
+    /// How the language writes integers and money.
+    pub fn formats(&self) -> &Formats {
+        &self.formats
     }
 
     /// A hash of every string, so pages made with other words are known to need rendering again.
@@ -484,7 +500,7 @@ impl Strings {
         fill(text, |name| {
             if name == "count" {
                 if let Some(n) = count {
-                    return Some(n.to_string());
+                    return Some(self.formats.integer(n));
                 }
             }
             args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
@@ -529,16 +545,30 @@ fn name(c: PluralCategory) -> &'static str {
     }
 }
 
-fn not_a_language(language: &str) -> Diagnostic {
-    Diagnostic::new("site.yaml", format!("`{language}` is not a language code"))
+fn not_a_language(problem: &LanguageProblem) -> Diagnostic {
+    Diagnostic::new("site.yaml", problem.message())
         .field("language")
-        .help("write a BCP 47 language tag such as en, de, ar, ur, zh-Hans or pt-BR")
+        .help(problem.help())
 }
 
-/// The language's plural rules; a code that is not a language tag is an error in site.yaml.
+/// The language's tag, plural rules and formats; a code that is not a language tag CLDR knows
+/// is an error in site.yaml.
+fn language_data(language: &str) -> Result<(Language, PluralRules, Formats), Diagnostic> {
+    let tag = locale::parse_language(language).map_err(|p| not_a_language(&p))?;
+    let no_data = |e: icu_provider::DataError| {
+        Diagnostic::new("site.yaml", format!("ICU4X has no CLDR data for `{tag}`: {e}"))
+            .field("language")
+            .help("write a BCP 47 tag such as de, fr, ar, ur or zh-Hans")
+    };
+    let rules = PluralRules::try_new_cardinal(tag.locale().into()).map_err(no_data)?;
+    let formats = Formats::new(&tag).map_err(no_data)?;
+    Ok((tag, rules, formats))
+}
+
+/// The language's plural rules, as [`language_data`] checks them.
+#[cfg(test)]
 fn plural_rules(language: &str) -> Result<PluralRules, Diagnostic> {
-    let locale = Locale::try_from_str(language).map_err(|_| not_a_language(language))?;
-    PluralRules::try_new_cardinal((&locale).into()).map_err(|_| not_a_language(language))
+    language_data(language).map(|(_, rules, _)| rules)
 }
 
 /// `table`'s keys are those of `reference`: none unknown (with the nearest known one suggested),
@@ -643,6 +673,31 @@ mod tests {
     }
 
     #[test]
+    fn counts_are_written_the_languages_way() {
+        let s = english(None).unwrap();
+        assert_eq!(s.count("products_count", 1250, &[]), "1,250 products");
+        let german = Strings::from_texts(
+            "de",
+            (EN, Path::new("themes/default/strings/en.yaml")),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(german.count("products_count", 1250, &[]), "1.250 products");
+        assert_eq!(german.formats().money(1250.0, "EUR"), "1.250,00\u{a0}€");
+    }
+
+    #[test]
+    fn an_unknown_language_says_what_to_write() {
+        let e = plural_rules("xx").err().unwrap();
+        assert_eq!(e.message, "`xx` is not a language CLDR knows");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write a BCP 47 tag such as de, fr, ar, ur or zh-Hans")
+        );
+    }
+
+    #[test]
     fn units_follow_the_number_whichever_form_the_seller_wrote() {
         let s = english(None).unwrap();
         for (n, unit, said) in [
@@ -691,7 +746,7 @@ mod tests {
 
     #[test]
     fn a_language_code_that_is_no_tag_is_an_error_in_site_yaml() {
-        for bad in ["../x", "english language", ""] {
+        for bad in ["../x", "english language", "", "xx", "de-XX"] {
             let e = plural_rules(bad).err().unwrap();
             assert_eq!(
                 (e.file.to_str(), e.field.as_deref()),

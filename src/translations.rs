@@ -159,16 +159,12 @@ pub struct CategoryText {
 /// Translations by language code, as a product or category file has them.
 pub type ByLanguage<T> = BTreeMap<String, T>;
 
-/// A BCP 47 language code in its canonical spelling (`zh-hans` → `zh-Hans`), or why it is not
-/// one, with what to write instead.
+/// A BCP 47 language code CLDR knows, in its canonical spelling (`zh-hans` → `zh-Hans`), or
+/// why it is not one, with what to write instead.
 pub fn canonical_language(code: &str) -> Result<String, (String, String)> {
-    match icu_locale_core::LanguageIdentifier::try_from_str(code) {
-        Ok(id) if !code.is_empty() => Ok(id.to_string()),
-        _ => Err((
-            format!("`{code}` is not a language code"),
-            "write a BCP 47 language tag, such as en, de, fr, ar, ur, zh-Hans or pt-BR".to_string(),
-        )),
-    }
+    crate::locale::parse_language(code)
+        .map(|l| l.as_str().to_string())
+        .map_err(|p| (p.message(), p.help()))
 }
 
 /// `code` as one of `config`'s other languages, in canonical spelling; or why a translation
@@ -231,6 +227,11 @@ mod tests {
         );
         assert_eq!(split_language_suffix("about"), None);
         assert_eq!(split_language_suffix("v1.2"), None);
+        assert_eq!(
+            split_language_suffix("notes.xx"),
+            None,
+            "xx is no language CLDR knows"
+        );
         assert_eq!(split_language_suffix(".de"), None);
     }
 

@@ -7,7 +7,6 @@ use crate::contrast::text_on;
 use crate::images::{ImagePlan, ImageSet, Variant};
 use crate::markdown;
 use crate::pages::Page;
-use crate::render::{money, thousands};
 use crate::strings::Strings;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
@@ -183,7 +182,9 @@ pub struct CertificationView {
     pub name: String,
     pub issuer: Option<String>,
     pub number: Option<String>,
-    /// As the seller wrote it.
+    /// As the seller wrote it: an ISO 8601 date, which reads the same in every language (dates
+    /// in the page's language would need icu_datetime, some 20 s more of a clean build for this
+    /// one date).
     pub valid_until: Option<String>,
     /// `valid_until` is before today: themes must not show it like a valid one.
     pub expired: bool,
@@ -460,10 +461,13 @@ pub fn product_view(
 ) -> ProductView {
     let d = &p.data;
     let photos: Vec<ImageView> = d.photos.iter().map(|ph| image(plan, ph, &d.name)).collect();
-    let moq_text = d
-        .moq
-        .as_ref()
-        .map(|m| format!("{} {}", thousands(m.quantity), words.unit(m.quantity, &m.unit)));
+    let moq_text = d.moq.as_ref().map(|m| {
+        format!(
+            "{} {}",
+            words.formats().integer(m.quantity),
+            words.unit(m.quantity, &m.unit)
+        )
+    });
     let subject = words.text("product_subject", &[("product", &d.name), ("sku", &d.sku.0)]);
     let body = inquiry_body(
         words,
@@ -501,10 +505,10 @@ pub fn product_view(
                 min_qty: t.min_qty,
                 max_qty: t.max_qty,
                 unit_price: t.unit_price,
-                price: money(t.unit_price, Some(&p.currency)),
+                price: words.formats().money(t.unit_price, &p.currency),
             })
             .collect(),
-        price_from: p.min_price().map(|m| money(m, Some(&p.currency))),
+        price_from: p.min_price().map(|m| words.formats().money(m, &p.currency)),
         currency: p.currency.clone(),
         incoterm: d.incoterm.clone(),
         lead_time: d.lead_time.clone(),
@@ -514,7 +518,7 @@ pub fn product_view(
             .as_ref()
             .and_then(|s| s.fee)
             .filter(|f| *f > 0.0)
-            .map(|f| money(f, Some(&p.currency))),
+            .map(|f| words.formats().money(f, &p.currency)),
         sample_free: d
             .samples
             .as_ref()

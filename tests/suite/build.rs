@@ -560,8 +560,10 @@ fn json_ld_prices_are_text_with_the_currencys_decimals() {
         (offer["price"].clone(), text(&page, ".kf-price strong"))
     };
     assert_eq!(price("USD", "1250"), ("1250.00".into(), "US$1,250.00".into()));
-    assert_eq!(price("JPY", "1250"), ("1250".into(), "JPY 1,250".into()));
-    assert_eq!(price("KWD", "3.1"), ("3.100".into(), "KWD 3.100".into()));
+    // CLDR's world English (en-001): the yen's symbol, and its code where a currency has no
+    // symbol, kept from the amount by a no-break space.
+    assert_eq!(price("JPY", "1250"), ("1250".into(), "JP¥1,250".into()));
+    assert_eq!(price("KWD", "3.1"), ("3.100".into(), "KWD\u{a0}3.100".into()));
 }
 
 #[test]

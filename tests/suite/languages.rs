@@ -310,7 +310,7 @@ fn a_malformed_language_code_is_a_located_error() {
     append(&site.path().join("site.yaml"), "languages:\n  de_DE!: {}\n");
     let d = first(&build_err(site.path()));
     assert_eq!(d.field.as_deref(), Some("languages.de_DE!"), "{d}");
-    assert!(d.message.contains("not a language code"), "{d}");
+    assert!(d.message.contains("not a BCP 47 language tag"), "{d}");
     assert!(d.line.is_some(), "{d}");
 }
 
@@ -411,4 +411,18 @@ fn json_ld_is_in_the_pages_language() {
         .unwrap()
         .clone();
     assert_eq!(crumbs[0]["item"], "https://shop.example.com/sub/de/");
+}
+
+#[test]
+fn a_language_cldr_does_not_know_is_a_located_error() {
+    let site = shop();
+    append(&site.path().join("site.yaml"), "languages:\n  de: {}\n  xx: {}\n");
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.field.as_deref(), Some("languages.xx"), "{d}");
+    assert!(d.message.contains("CLDR"), "{d}");
+    assert_eq!(
+        d.line,
+        Some(read(&site.path().join("site.yaml")).lines().count()),
+        "{d}"
+    );
 }

@@ -15,6 +15,7 @@ mod drafts;
 mod errors;
 mod feeds;
 mod languages;
+mod locale;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;

@@ -426,3 +426,27 @@ fn a_language_cldr_does_not_know_is_a_located_error() {
         "{d}"
     );
 }
+
+#[test]
+fn names_that_end_in_digits_keep_their_direction_on_right_to_left_pages() {
+    let site = shop();
+    append(&site.path().join("site.yaml"), "languages:\n  ur: {}\n");
+    append(
+        &site.path().join("products/keeper-gloves.yaml"),
+        "translations:\n  ur:\n    name: گول کیپر دستانے سائز 8\n",
+    );
+    let out = build(site.path());
+    let page = html(&out.join("ur/products/keeper-gloves/index.html"));
+    assert_eq!(attrs(&page, "html", "dir"), ["rtl"]);
+    // The name is its own bidi paragraph (dir=auto): its own letters set its direction, so the
+    // size stays at its end; an untranslated Latin name is isolated the same way.
+    let h1 = page.select(&sel("h1")).next().unwrap();
+    assert_eq!(h1.value().attr("dir"), Some("auto"));
+    assert_eq!(h1.text().collect::<String>(), "گول کیپر دستانے سائز 8");
+    let list = html(&out.join("ur/products/index.html"));
+    for card in list.select(&sel(".card-title")) {
+        assert_eq!(card.value().attr("dir"), Some("auto"));
+    }
+    // Codes and prices are isolated too.
+    assert_eq!(text(&page, ".sku bdi"), "FX-GL-001");
+}

@@ -284,6 +284,14 @@ fn plain_ok(s: &str, in_flow: bool) -> bool {
     {
         return false;
     }
+    // Number-like text (`00123`, `1_000`, `0x1F`, `12:30`) is a number to YAML 1.1 readers,
+    // even where serde_yaml's YAML 1.2 reads it as text: quoted, every tool keeps the text.
+    if s.chars().any(|c| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || "._+-:eExXoObB".contains(c))
+    {
+        return false;
+    }
     let doc = if in_flow {
         format!("[{s}]")
     } else {
@@ -350,6 +358,14 @@ mod tests {
         ] {
             assert_eq!(back(s), s, "{s:?}");
         }
+    }
+
+    #[test]
+    fn number_like_codes_are_quoted_for_every_yaml_reader() {
+        for code in ["00123", "6403.90", "1_000", "0x1F", "12:30", "1e3"] {
+            assert_eq!(block_scalar(code, 2), format!("\"{code}\""));
+        }
+        assert_eq!(block_scalar("A4 poster", 2), "A4 poster");
     }
 
     #[test]

@@ -147,9 +147,13 @@ impl Column {
             None => (h, None),
         };
         let key = parse_key(base).ok_or_else(|| {
+            let lang = &lang;
             let known: Vec<&str> = FIELDS.iter().map(|(_, n)| *n).collect();
             match crate::yaml::suggest(base, &known) {
-                Some(s) => format!("unknown column `{h}`; did you mean `{s}`?"),
+                Some(s) => {
+                    let lang = lang.as_deref().map(|l| format!("@{l}")).unwrap_or_default();
+                    format!("unknown column `{h}`; did you mean `{s}{lang}`?")
+                }
                 None => format!(
                     "unknown column `{h}`; see docs/spreadsheets.md for the columns (photo1, tier1_price, spec:LABEL, name@de, …)"
                 ),

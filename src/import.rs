@@ -98,25 +98,6 @@ pub fn import(sheet_path: &Path, site_dir: &Path) -> Result<ImportReport> {
             problems.extend(diags.into_iter().map(|d| site_problem(&table, &columns, *row, d)));
             continue;
         }
-        let missing = data
-            .photos
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !site_dir.join(&p.path).is_file());
-        let missing: Vec<SheetProblem> = missing
-            .map(|(i, p)| {
-                let d = Diagnostic::new(&rel, format!("photo `{}` is not in the site folder", p.path))
-                    .field(format!("photos[{i}]"))
-                    .help(
-                        "copy the photo into the site folder first (e.g. into images/), or correct the path",
-                    );
-                site_problem(&table, &columns, *row, d)
-            })
-            .collect();
-        if !missing.is_empty() {
-            problems.extend(missing);
-            continue;
-        }
         plans.push(Planned {
             row: *row,
             rel,

@@ -18,4 +18,5 @@ mod feeds;
 mod nothing_lost;
 mod rebuild;
 mod serve;
+mod sheets;
 mod strings;

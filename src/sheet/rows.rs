@@ -107,29 +107,42 @@ pub fn cells(p: &ProductData, named_specs: bool) -> Vec<(Column, String)> {
     };
     put(f(Field::Tags), None, p.tags.join(sep));
     for (code, t) in &p.translations {
-        let l = Some(code.as_str());
-        put(f(Field::Name), l, text(&t.name));
-        put(f(Field::Summary), l, text(&t.summary));
-        put(f(Field::Description), l, text(&t.description));
-        for (i, a) in t.photos.iter().enumerate() {
-            put(Key::Photo(i + 1, PhotoPart::Alt), l, text(&a.alt));
-        }
-        for (i, (s, own)) in t.specs.iter().zip(&p.specs).enumerate() {
-            if named_specs {
-                put(Key::SpecLabel(own.label.0.clone()), l, s.label.0.clone());
-                put(Key::Spec(own.label.0.clone()), l, s.value.0.clone());
-            } else {
-                put(Key::SpecAt(i + 1, true), l, s.label.0.clone());
-                put(Key::SpecAt(i + 1, false), l, s.value.0.clone());
-            }
-        }
-        put(f(Field::Customization), l, t.customization.join("\n"));
-        put(f(Field::PaymentTerms), l, t.payment_terms.join("\n"));
-        let note = |n: &Option<NoteText>| n.as_ref().and_then(|n| n.note.clone()).unwrap_or_default();
-        put(f(Field::PackagingNote), l, note(&t.packaging));
-        put(f(Field::SampleNote), l, note(&t.samples));
+        translated_cells(&mut put, p, code, t, named_specs);
     }
     out
+}
+
+/// One translation's cells (`name@de`, `spec:Material@de`, …).
+fn translated_cells(
+    put: &mut impl FnMut(Key, Option<&str>, String),
+    p: &ProductData,
+    code: &str,
+    t: &ProductText,
+    named_specs: bool,
+) {
+    let f = |v: Field| Key::Field(v);
+    let text = |o: &Option<String>| o.clone().unwrap_or_default();
+    let l = Some(code);
+    put(f(Field::Name), l, text(&t.name));
+    put(f(Field::Summary), l, text(&t.summary));
+    put(f(Field::Description), l, text(&t.description));
+    for (i, a) in t.photos.iter().enumerate() {
+        put(Key::Photo(i + 1, PhotoPart::Alt), l, text(&a.alt));
+    }
+    for (i, (s, own)) in t.specs.iter().zip(&p.specs).enumerate() {
+        if named_specs {
+            put(Key::SpecLabel(own.label.0.clone()), l, s.label.0.clone());
+            put(Key::Spec(own.label.0.clone()), l, s.value.0.clone());
+        } else {
+            put(Key::SpecAt(i + 1, true), l, s.label.0.clone());
+            put(Key::SpecAt(i + 1, false), l, s.value.0.clone());
+        }
+    }
+    put(f(Field::Customization), l, t.customization.join("\n"));
+    put(f(Field::PaymentTerms), l, t.payment_terms.join("\n"));
+    let note = |n: &Option<NoteText>| n.as_ref().and_then(|n| n.note.clone()).unwrap_or_default();
+    put(f(Field::PackagingNote), l, note(&t.packaging));
+    put(f(Field::SampleNote), l, note(&t.samples));
 }
 
 /// Whether every product's specs can be `spec:LABEL` columns: no label twice in one product.
@@ -139,12 +152,17 @@ pub fn specs_by_label(products: &[&ProductData]) -> Option<Vec<String>> {
         let mut seen = std::collections::HashSet::new();
         p.specs
             .iter()
-            .all(|s| seen.insert(&s.label.0) && !s.label.0.trim().is_empty() && s.label.0.trim() == s.label.0)
+            .all(|s| seen.insert(&s.label.0) && header_safe(&s.label.0))
     });
     if !unique {
         return None;
     }
     spec_order(products)
+}
+
+/// Whether a label can be part of a header: `@` would start a language, and Excel users trim.
+fn header_safe(label: &str) -> bool {
+    !label.trim().is_empty() && label.trim() == label && !label.contains(['@', '\n'])
 }
 
 /// One order of all spec labels that keeps each product's own order, first seen first; `None`
@@ -224,187 +242,77 @@ pub fn product(sheet: &str, row: usize, cells: &[Cell]) -> Result<ProductData, V
         problems: Vec::new(),
     };
     let filled: Vec<&Cell> = cells.iter().filter(|c| !c.text.trim().is_empty()).collect();
-    let find = |key: &Key, lang: Option<&str>| {
-        filled
-            .iter()
-            .copied()
-            .find(|c| &c.column.key == key && c.column.lang.as_deref() == lang)
-    };
-    let field = |f: Field| find(&Key::Field(f), None);
-    let text = |f: Field| field(f).map(|c| c.text.to_string());
-
-    let sku = text(Field::Sku).unwrap_or_default();
-    if sku.is_empty() {
-        r.problems.push(
-            SheetProblem::new(
-                sheet,
-                Some(row),
-                "the SKU is empty",
-                "write the product's stock-keeping code, e.g. SP-FB-5001",
-            )
-            .in_column(
-                "sku",
-                cells
-                    .iter()
-                    .find(|c| c.column.key == Key::Field(Field::Sku))
-                    .map_or(0, |c| c.index),
-            ),
-        );
-    }
-    let name = text(Field::Name).unwrap_or_default();
-    if name.is_empty() {
-        let p = SheetProblem::new(
-            sheet,
-            Some(row),
-            "the name is empty",
-            "write the product's name as buyers search for it",
-        );
-        r.problems.push(
-            match cells.iter().find(|c| c.column.key == Key::Field(Field::Name)) {
-                Some(c) => p.in_column(c.header, c.index),
-                None => p,
-            },
-        );
-    }
-    let flag = |r: &mut RowReader, f: Field| field(f).and_then(|c| r.yes_no(c)).unwrap_or(false);
-
-    let mut photos: BTreeMap<usize, PhotoSpec> = BTreeMap::new();
-    let mut photo_cells: BTreeMap<usize, Vec<&Cell>> = BTreeMap::new();
-    for c in filled.iter().filter(|c| c.column.lang.is_none()) {
-        if let Key::Photo(n, _) = c.column.key {
-            photo_cells.entry(n).or_default().push(c);
-        }
-    }
-    for (n, list) in &photo_cells {
-        let mut ph = PhotoSpec::default();
-        for c in list {
-            let Key::Photo(_, part) = c.column.key else {
-                continue;
-            };
-            let v = Some(c.text.to_string());
-            match part {
-                PhotoPart::Path => ph.path = c.text.to_string(),
-                PhotoPart::Alt => ph.alt = v,
-                PhotoPart::Credit => ph.credit = v,
-                PhotoPart::License => ph.license = v,
-                PhotoPart::Focus => match parse_focus(c.text) {
-                    Some(f) => ph.focus = Some(f),
-                    None => r.fail(
-                        c,
-                        format!("`{}` is not a position", c.text),
-                        "write center, top, bottom, left, right, \"top left\" or \"30% 20%\"",
-                    ),
-                },
-            }
-        }
-        if ph.path.is_empty() {
-            r.fail(
-                list[0],
-                format!("photo{n} has no path, but this column has text"),
-                &format!("write the photo's file in column photo{n}, e.g. images/product.jpg"),
-            );
-        }
-        photos.insert(*n, ph);
-    }
-
+    let text = |f: Field| field(&filled, f).map(|c| c.text.to_string());
+    let lines_of = |f: Field| field(&filled, f).map(|c| lines(c.text)).unwrap_or_default();
+    let sku = r.required(
+        cells,
+        Field::Sku,
+        "the SKU is empty",
+        "write the product's stock-keeping code, e.g. SP-FB-5001",
+    );
+    let name = r.required(
+        cells,
+        Field::Name,
+        "the name is empty",
+        "write the product's name as buyers search for it",
+    );
+    let mut flag = |f: Field| field(&filled, f).and_then(|c| r.yes_no(c)).unwrap_or(false);
+    let (featured, draft, oem, odm) = (
+        flag(Field::Featured),
+        flag(Field::Draft),
+        flag(Field::Oem),
+        flag(Field::Odm),
+    );
+    let photos = r.photos(&filled);
     let specs = r.specs(&filled);
-
-    let moq = match (field(Field::Moq), field(Field::MoqUnit)) {
-        (Some(q), unit) => r.whole(q).map(|quantity| Moq {
-            quantity,
-            unit: unit.map_or_else(|| "pieces".to_string(), |u| u.text.to_string()),
-        }),
-        (None, Some(u)) => {
-            r.fail(
-                u,
-                "a unit, but no moq".into(),
-                "write the minimum order quantity in column moq, or empty this cell",
-            );
-            None
-        }
-        (None, None) => None,
-    };
-    let price_tiers = r.tiers(&filled);
-
-    let lead_time = match (field(Field::SampleDays), field(Field::BulkDays)) {
-        (None, None) => None,
-        (s, b) => Some(LeadTime {
-            sample_days: s.and_then(|c| r.days(c)),
-            bulk_days: b.and_then(|c| r.days(c)),
-        }),
-    };
-    let samples = match (
-        field(Field::Samples),
-        field(Field::SampleFee),
-        field(Field::SampleNote),
-    ) {
-        (None, None, None) => None,
-        (a, fee, note) => Some(Samples {
-            available: a.and_then(|c| r.yes_no(c)).unwrap_or(true),
-            fee: fee.and_then(|c| r.price(c)),
-            note: note.map(|c| c.text.to_string()),
-        }),
-    };
-    let packaging = match (
-        field(Field::UnitsPerCarton),
-        field(Field::CartonSize),
-        field(Field::CartonWeight),
-        field(Field::PackagingNote),
-    ) {
-        (None, None, None, None) => None,
-        (u, s, w, n) => Some(Packaging {
-            units_per_carton: u.and_then(|c| r.days(c)),
-            carton_size: s.map(|c| Text(c.text.to_string())),
-            carton_weight: w.map(|c| Text(c.text.to_string())),
-            note: n.map(|c| c.text.to_string()),
-        }),
-    };
-    let lines = |c: Option<&Cell>| c.map(|c| lines(c.text)).unwrap_or_default();
-    let tags = match field(Field::Tags) {
+    let tags = match field(&filled, Field::Tags) {
         Some(c) if !c.text.contains('\n') => c
             .text
             .split(',')
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect(),
-        c => lines(c),
+        _ => lines_of(Field::Tags),
     };
-    let featured = flag(&mut r, Field::Featured);
-    let draft = flag(&mut r, Field::Draft);
-    let oem = flag(&mut r, Field::Oem);
-    let odm = flag(&mut r, Field::Odm);
-    let translations = r.translations(&filled, &specs, photos.len());
     let data = ProductData {
         sku: Text(sku),
         name,
         slug: text(Field::Slug),
         category: text(Field::Category),
         featured,
-        photos: photos.into_values().collect(),
         summary: text(Field::Summary),
         description: text(Field::Description),
-        specs,
-        moq,
-        price_tiers,
+        moq: r.moq(&filled),
+        price_tiers: r.tiers(&filled),
         currency: text(Field::Currency),
         incoterm: text(Field::Incoterm),
-        lead_time,
-        samples,
-        customization: lines(field(Field::Customization)),
+        lead_time: r.lead_time(&filled),
+        samples: r.samples(&filled),
+        customization: lines_of(Field::Customization),
         oem,
         odm,
-        packaging,
-        payment_terms: lines(field(Field::PaymentTerms)),
+        packaging: r.packaging(&filled),
+        payment_terms: lines_of(Field::PaymentTerms),
         hs_code: text(Field::HsCode),
         tags,
         draft,
-        translations,
+        translations: r.translations(&filled, &specs, photos.len()),
+        photos,
+        specs,
     };
     if r.problems.is_empty() {
         Ok(data)
     } else {
         Err(r.problems)
     }
+}
+
+/// The filled cell of a one-cell field in the default language.
+fn field<'b, 'a>(filled: &[&'b Cell<'a>], f: Field) -> Option<&'b Cell<'a>> {
+    filled
+        .iter()
+        .copied()
+        .find(|c| c.column.key == Key::Field(f) && c.column.lang.is_none())
 }
 
 /// A list cell: one entry per line (Alt+Enter in Excel), blank lines skipped.
@@ -428,6 +336,124 @@ impl RowReader<'_> {
             .push(SheetProblem::new(self.sheet, Some(self.row), message, help).in_column(c.header, c.index));
     }
 
+    /// A field every product needs; empty is a problem, placed on its column when there is one.
+    fn required(&mut self, cells: &[Cell], f: Field, empty: &str, help: &str) -> String {
+        let cell = cells
+            .iter()
+            .find(|c| c.column.key == Key::Field(f) && c.column.lang.is_none());
+        let text = cell.map_or("", |c| c.text);
+        if text.trim().is_empty() {
+            let p = SheetProblem::new(self.sheet, Some(self.row), empty, help);
+            self.problems.push(match cell {
+                Some(c) => p.in_column(c.header, c.index),
+                None => p,
+            });
+        }
+        text.to_string()
+    }
+
+    /// `photoN…` columns, in number order; a photo's texts without its file are a problem.
+    fn photos(&mut self, filled: &[&Cell]) -> Vec<PhotoSpec> {
+        let mut by_number: BTreeMap<usize, Vec<&Cell>> = BTreeMap::new();
+        for c in filled.iter().filter(|c| c.column.lang.is_none()) {
+            if let Key::Photo(n, _) = c.column.key {
+                by_number.entry(n).or_default().push(c);
+            }
+        }
+        let mut photos = Vec::new();
+        for (n, list) in &by_number {
+            let mut ph = PhotoSpec::default();
+            for c in list {
+                let Key::Photo(_, part) = c.column.key else {
+                    continue;
+                };
+                let v = Some(c.text.to_string());
+                match part {
+                    PhotoPart::Path => ph.path = c.text.to_string(),
+                    PhotoPart::Alt => ph.alt = v,
+                    PhotoPart::Credit => ph.credit = v,
+                    PhotoPart::License => ph.license = v,
+                    PhotoPart::Focus => match parse_focus(c.text) {
+                        Some(f) => ph.focus = Some(f),
+                        None => self.fail(
+                            c,
+                            format!("`{}` is not a position", c.text),
+                            "write center, top, bottom, left, right, \"top left\" or \"30% 20%\"",
+                        ),
+                    },
+                }
+            }
+            if ph.path.is_empty() {
+                self.fail(
+                    list[0],
+                    format!("photo{n} has no path, but this column has text"),
+                    &format!("write the photo's file in column photo{n}, e.g. images/product.jpg"),
+                );
+            }
+            photos.push(ph);
+        }
+        photos
+    }
+
+    fn moq(&mut self, filled: &[&Cell]) -> Option<Moq> {
+        match (field(filled, Field::Moq), field(filled, Field::MoqUnit)) {
+            (Some(q), unit) => self.whole(q).map(|quantity| Moq {
+                quantity,
+                unit: unit.map_or_else(|| "pieces".to_string(), |u| u.text.to_string()),
+            }),
+            (None, Some(u)) => {
+                self.fail(
+                    u,
+                    "a unit, but no moq".into(),
+                    "write the minimum order quantity in column moq, or empty this cell",
+                );
+                None
+            }
+            (None, None) => None,
+        }
+    }
+
+    fn lead_time(&mut self, filled: &[&Cell]) -> Option<LeadTime> {
+        match (field(filled, Field::SampleDays), field(filled, Field::BulkDays)) {
+            (None, None) => None,
+            (s, b) => Some(LeadTime {
+                sample_days: s.and_then(|c| self.whole_u32(c)),
+                bulk_days: b.and_then(|c| self.whole_u32(c)),
+            }),
+        }
+    }
+
+    fn samples(&mut self, filled: &[&Cell]) -> Option<Samples> {
+        let f = |k: Field| field(filled, k);
+        match (f(Field::Samples), f(Field::SampleFee), f(Field::SampleNote)) {
+            (None, None, None) => None,
+            (a, fee, note) => Some(Samples {
+                available: a.and_then(|c| self.yes_no(c)).unwrap_or(true),
+                fee: fee.and_then(|c| self.price(c)),
+                note: note.map(|c| c.text.to_string()),
+            }),
+        }
+    }
+
+    fn packaging(&mut self, filled: &[&Cell]) -> Option<Packaging> {
+        let f = |k: Field| field(filled, k);
+        let text = |c: &Cell| c.text.to_string();
+        match (
+            f(Field::UnitsPerCarton),
+            f(Field::CartonSize),
+            f(Field::CartonWeight),
+            f(Field::PackagingNote),
+        ) {
+            (None, None, None, None) => None,
+            (u, s, w, n) => Some(Packaging {
+                units_per_carton: u.and_then(|c| self.whole_u32(c)),
+                carton_size: s.map(|c| Text(text(c))),
+                carton_weight: w.map(|c| Text(text(c))),
+                note: n.map(text),
+            }),
+        }
+    }
+
     fn whole(&mut self, c: &Cell) -> Option<u64> {
         let t = c.text.trim();
         match t.parse::<u64>() {
@@ -443,7 +469,7 @@ impl RowReader<'_> {
         }
     }
 
-    fn days(&mut self, c: &Cell) -> Option<u32> {
+    fn whole_u32(&mut self, c: &Cell) -> Option<u32> {
         let n = self.whole(c)?;
         match u32::try_from(n) {
             Ok(d) => Some(d),

@@ -727,3 +727,46 @@ impl RowReader<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_specs(labels: &[&str]) -> ProductData {
+        let specs: Vec<String> = labels
+            .iter()
+            .map(|l| format!("  - {{label: \"{l}\", value: v}}\n"))
+            .collect();
+        let yaml = format!("sku: A\nname: A\nspecs:\n{}", specs.concat());
+        serde_yaml::from_str(&yaml).unwrap()
+    }
+
+    #[test]
+    fn spec_columns_keep_every_products_order() {
+        let (a, b) = (
+            with_specs(&["Size", "Weight"]),
+            with_specs(&["Material", "Size", "Colour", "Weight"]),
+        );
+        assert_eq!(
+            specs_by_label(&[&a, &b]).unwrap(),
+            ["Material", "Size", "Colour", "Weight"]
+        );
+    }
+
+    #[test]
+    fn specs_go_by_position_when_labels_cannot_be_columns() {
+        let (a, b) = (with_specs(&["Size", "Weight"]), with_specs(&["Weight", "Size"]));
+        assert_eq!(specs_by_label(&[&a, &b]), None, "orders disagree");
+        assert_eq!(
+            specs_by_label(&[&with_specs(&["Size", "Size"])]),
+            None,
+            "a label twice"
+        );
+        assert_eq!(specs_by_label(&[&with_specs(&["Price @ 100"])]), None, "an @");
+        assert_eq!(
+            specs_by_label(&[&with_specs(&[" Size"])]),
+            None,
+            "a space Excel would trim"
+        );
+    }
+}

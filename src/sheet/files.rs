@@ -62,7 +62,7 @@ fn read_xlsx(path: &Path) -> Result<(Table, Vec<SheetProblem>), Error> {
                 Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
                 Data::Int(n) => shown(*n as f64, format),
                 Data::Float(v) => shown(*v, format),
-                Data::DateTime(d) => shown(d.as_f64(), None),
+                Data::DateTime(d) => date_text(d),
                 Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
                 Data::Error(e) => {
                     problems.push(
@@ -89,6 +89,18 @@ fn read_xlsx(path: &Path) -> Result<(Table, Vec<SheetProblem>), Error> {
         rows: rows.collect(),
     };
     Ok((table, problems))
+}
+
+/// A date cell as ISO text (`2025-03-31`, with the time when it has one), not Excel's day count.
+fn date_text(d: &calamine::ExcelDateTime) -> String {
+    if d.is_duration() {
+        return super::yaml_out::number(d.as_f64());
+    }
+    let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+    match (h, mi, s) {
+        (0, 0, 0) => format!("{y:04}-{mo:02}-{day:02}"),
+        _ => format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}"),
+    }
 }
 
 /// A number as its cell shows it, for the simple formats codes are given (`00000`, `0.00`,
@@ -258,7 +270,16 @@ fn write_csv(path: &Path, table: &Table) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use super::{date_text, shown};
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    #[test]
+    fn dates_read_as_the_day_not_a_day_count() {
+        let day = ExcelDateTime::new(45747.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(date_text(&day), "2025-03-31");
+        let noon = ExcelDateTime::new(45747.5, ExcelDateTimeType::DateTime, false);
+        assert_eq!(date_text(&noon), "2025-03-31 12:00:00");
+    }
 
     #[test]
     fn numbers_show_as_their_format_shows_them() {

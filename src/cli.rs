@@ -1,4 +1,4 @@
-//! The command line: `init`, `build`, `check`, `serve`, `cache prune`.
+//! The command line: `init`, `build`, `check`, `serve`, `cache prune`, `import`, `export`.
 
 use clap::{Parser, Subcommand};
 use std::net::IpAddr;
@@ -69,6 +69,22 @@ pub enum Command {
     Cache {
         #[command(subcommand)]
         action: CacheAction,
+    },
+    /// Write products/*.yaml from a sheet (.xlsx or .csv) with one product per row; nothing is
+    /// written when any row is wrong. Files whose product did not change are left untouched.
+    Import {
+        /// The sheet: an Excel workbook (.xlsx) or CSV file, columns as in docs/spreadsheets.md
+        sheet: PathBuf,
+        /// The site folder (the one with site.yaml)
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+    },
+    /// Write the site's products to a sheet (.xlsx or .csv) that `import` reads back
+    Export {
+        /// The site folder (the one with site.yaml)
+        site_dir: PathBuf,
+        /// The sheet to write: an Excel workbook (.xlsx) or CSV file
+        sheet: PathBuf,
     },
     /// Write a small starter site into DIR
     Init {

@@ -45,6 +45,9 @@ pub mod report;
 
 // Commands around the pipeline.
 pub mod init;
+pub mod sheet;
+pub mod import;
+pub mod export;
 pub mod cli;
 pub mod serve;
 

@@ -15,6 +15,8 @@ fn main() -> ExitCode {
         Command::Build { site_dir, .. }
         | Command::Check { site_dir }
         | Command::Serve { site_dir, .. }
+        | Command::Import { site_dir, .. }
+        | Command::Export { site_dir, .. }
         | Command::Cache {
             action: CacheAction::Prune { site_dir, .. },
         } => site_dir.canonicalize().ok(),
@@ -161,6 +163,29 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             cache_dir,
             open,
         }),
+        Command::Import { sheet, site_dir } => {
+            let r = minisite::import::import(&sheet, &site_dir)?;
+            println!(
+                "Imported {} from {}: {} unchanged, {} updated, {} new.",
+                count(r.unchanged + r.updated + r.new, "product"),
+                sheet.display(),
+                r.unchanged,
+                r.updated,
+                r.new
+            );
+            if r.not_in_sheet > 0 {
+                println!(
+                    "{} not in the sheet left as they are.",
+                    count(r.not_in_sheet, "product")
+                );
+            }
+            Ok(())
+        }
+        Command::Export { site_dir, sheet } => {
+            let n = minisite::export::export(&site_dir, &sheet)?;
+            println!("Exported {} to {}.", count(n, "product"), sheet.display());
+            Ok(())
+        }
         Command::Init { dir, theme } => {
             minisite::init::init(&dir, &theme)?;
             println!(

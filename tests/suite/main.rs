@@ -20,4 +20,5 @@ mod locale;
 mod nothing_lost;
 mod rebuild;
 mod serve;
+mod sheets;
 mod strings;

@@ -308,20 +308,29 @@ fn shipped_table(language: &str) -> serde_yaml::Mapping {
 
 /// The CLDR plural categories ICU4X gives the language's cardinal numbers.
 fn cldr_categories(language: &str) -> BTreeSet<&'static str> {
-    use icu_plurals::{PluralCategory, PluralRules};
+    use icu_plurals::PluralRules;
     let locale: icu_locale_core::Locale = language.parse().unwrap();
     let rules = PluralRules::try_new_cardinal((&locale).into()).unwrap();
-    rules
-        .categories()
-        .map(|c| match c {
-            PluralCategory::Zero => "zero",
-            PluralCategory::One => "one",
-            PluralCategory::Two => "two",
-            PluralCategory::Few => "few",
-            PluralCategory::Many => "many",
-            PluralCategory::Other => "other",
-        })
-        .collect()
+    rules.categories().map(category_name).collect()
+}
+
+fn category_name(c: icu_plurals::PluralCategory) -> &'static str {
+    use icu_plurals::PluralCategory;
+    match c {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+/// The CLDR plural category of `n` in the language, as a table names it.
+fn cldr_category(language: &str, n: u64) -> &'static str {
+    let locale: icu_locale_core::Locale = language.parse().unwrap();
+    let rules = icu_plurals::PluralRules::try_new_cardinal((&locale).into()).unwrap();
+    category_name(rules.category_for(n))
 }
 
 /// The `{name}`s of a text.
@@ -509,6 +518,15 @@ fn each_shipped_language_builds_the_shop_with_no_english_theme_word_on_its_main_
                 "{language} {page}: English {found:?} in {shown}"
             );
         }
+        // The seller wrote `unit: pieces`, the English plural: the language's word shows.
+        let ball = html(&out.join("products/match-ball-pro-size-5/index.html"));
+        let category = cldr_category(language, 300);
+        let piece = table["units"]["piece"][category].as_str().unwrap();
+        assert_eq!(
+            text(&ball, ".kf-moq strong"),
+            format!("300 {piece}"),
+            "{language}"
+        );
         let home = html(&out.join("index.html"));
         assert_eq!(
             text(&home, ".header-cta"),

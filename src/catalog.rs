@@ -61,6 +61,9 @@ pub struct ProductData {
     /// Not published yet: left out of `build`, shown (marked) by `serve` and `build --drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// The product's texts in the site's other languages, by language code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: crate::translations::ByLanguage<crate::translations::ProductText>,
 }
 
 /// Text that also accepts a bare number or boolean, since `value: 5` is what sellers write.
@@ -102,7 +105,7 @@ impl std::fmt::Display for Text {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     pub label: Text,
@@ -186,6 +189,8 @@ pub struct Product {
     pub source: Source,
     sku_line: Option<usize>,
     slug_line: Option<usize>,
+    /// Its texts shown in another language than the page's (see [`crate::localize`]).
+    pub lang_of: crate::localize::LangOf,
 }
 
 impl Product {
@@ -211,6 +216,8 @@ struct CategoryData {
     description: Option<String>,
     #[serde(default)]
     image: Option<PhotoSpec>,
+    #[serde(default)]
+    translations: crate::translations::ByLanguage<crate::translations::CategoryText>,
 }
 
 #[derive(Debug, Clone)]
@@ -221,6 +228,10 @@ pub struct Category {
     pub description_html: Option<String>,
     pub description_text: Option<String>,
     pub image: Option<PhotoSpec>,
+    /// Its title, description and image text in the site's other languages, by canonical code.
+    pub translations: crate::translations::ByLanguage<crate::translations::CategoryText>,
+    /// Its texts shown in another language than the page's (see [`crate::localize`]).
+    pub lang_of: crate::localize::LangOf,
     /// Indexes into [`Catalog::products`], sorted by name.
     pub products: Vec<usize>,
     /// Line of its entry in categories.yaml; `None` for categories only products name.
@@ -340,6 +351,8 @@ impl Catalog {
                 description_html: None,
                 description_text: None,
                 image: None,
+                translations: Default::default(),
+                lang_of: Default::default(),
                 products: Vec::new(),
                 line: None,
             });
@@ -434,11 +447,12 @@ pub fn parse_product(
     text: &str,
     config: &SiteConfig,
 ) -> Result<Product, Vec<Diagnostic>> {
-    let data: ProductData = yaml::parse(text, rel).map_err(|d| vec![d])?;
+    let mut data: ProductData = yaml::parse(text, rel).map_err(|d| vec![d])?;
     let source = Source::new(rel, text);
     let at = Place { rel, source: &source };
     let mut problems = Vec::new();
     check_texts(&data, &at, &mut problems);
+    data.translations = check_translations(&data, config, &at, &mut problems);
     check_photos(site_root, &data, &at, &mut problems);
     check_prices(&data, &at, &mut problems);
     let slug = own_slug(&data, &at, &mut problems);
@@ -460,6 +474,7 @@ pub fn parse_product(
         sku_line: at.key("sku").map(|l| l.0),
         source: source.clone(),
         slug_line: at.key("slug").or_else(|| at.key("name")).map(|l| l.0),
+        lang_of: Default::default(),
         data,
     })
 }
@@ -517,6 +532,81 @@ fn check_texts(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) {
             "name the product's category, e.g. category: Footballs, or leave the line out",
         ));
     }
+}
+
+/// Each translation is for one of the site's other languages, and its lists match the product's
+/// one for one (a translated spec list shorter than the product's would drop specs silently).
+/// Returns them keyed by the codes' canonical spelling.
+fn check_translations(
+    data: &ProductData,
+    config: &SiteConfig,
+    at: &Place,
+    problems: &mut Vec<Diagnostic>,
+) -> crate::translations::ByLanguage<crate::translations::ProductText> {
+    let mut out = BTreeMap::new();
+    for (code, t) in &data.translations {
+        let field = format!("translations.{code}");
+        let fail = |msg: String, help: &str, sub: &str| {
+            let f = if sub.is_empty() {
+                field.clone()
+            } else {
+                format!("{field}.{sub}")
+            };
+            Diagnostic::new(at.rel, msg)
+                .field(f.clone())
+                .help(help)
+                .located(at.source.field(&f))
+        };
+        let canonical = match crate::translations::other_language(code, config) {
+            Ok(c) => c,
+            Err((msg, help)) => {
+                problems.push(fail(msg, &help, ""));
+                continue;
+            }
+        };
+        if out.contains_key(&canonical) {
+            problems.push(fail(
+                format!("a second translation into {canonical}"),
+                "keep one translation per language",
+                "",
+            ));
+            continue;
+        }
+        if t.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            problems.push(fail(
+                "the translated name is empty".into(),
+                "write the name in this language, or leave the line out to show the product's own",
+                "name",
+            ));
+        }
+        let lists = [
+            ("specs", t.specs.len(), data.specs.len()),
+            ("customization", t.customization.len(), data.customization.len()),
+            ("payment_terms", t.payment_terms.len(), data.payment_terms.len()),
+        ];
+        for (what, theirs, ours) in lists {
+            if theirs != 0 && theirs != ours {
+                problems.push(fail(
+                    format!("{theirs} translated {what}, but the product has {ours}"),
+                    "translate every entry of the list, in the product's order",
+                    what,
+                ));
+            }
+        }
+        if t.photos.len() > data.photos.len() {
+            problems.push(fail(
+                format!(
+                    "{} translated photo texts, but the product has {} photos",
+                    t.photos.len(),
+                    data.photos.len()
+                ),
+                "give the photos' alt texts in the order of the product's photos, and no more",
+                "photos",
+            ));
+        }
+        out.insert(canonical, t.clone());
+    }
+    out
 }
 
 /// At least one photo, each inside the site.
@@ -849,7 +939,25 @@ fn load_categories(
     let categories = list
         .into_iter()
         .enumerate()
-        .map(|(i, c)| {
+        .map(|(i, mut c)| {
+            let translations = std::mem::take(&mut c.translations)
+                .into_iter()
+                .filter_map(
+                    |(code, t)| match crate::translations::other_language(&code, config) {
+                        Ok(canonical) => Some((canonical, t)),
+                        Err((msg, help)) => {
+                            let field = format!("[{i}].translations.{code}");
+                            problems.push(
+                                Diagnostic::new(shown, format!("category `{}`: {msg}", c.name))
+                                    .field(field.clone())
+                                    .help(help)
+                                    .located(source.field(&field)),
+                            );
+                            None
+                        }
+                    },
+                )
+                .collect();
             let slug = c.slug.clone().unwrap_or_else(|| slug_within(&c.name, SLUG_MAX));
             Category {
                 title: c.title.unwrap_or_else(|| c.name.clone()),
@@ -860,6 +968,8 @@ fn load_categories(
                     .map(|d| markdown::to_html(d, config.unsafe_html, config.clean_links)),
                 description_text: c.description.as_deref().map(markdown::to_plain),
                 image: c.image,
+                translations,
+                lang_of: Default::default(),
                 name: c.name,
                 products: Vec::new(),
                 line: source.nth_key("name", i).map(|l| l.line),

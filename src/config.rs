@@ -36,6 +36,12 @@ pub struct SiteConfig {
     pub contact: Contact,
     pub social: Vec<SocialLink>,
     pub images: ImageSettings,
+    /// The languages other than `language`, each with its shop texts, in the seller's order;
+    /// codes in canonical BCP 47 form (`zh-Hans`, `pt-BR`).
+    pub languages: Vec<(String, crate::translations::SiteTexts)>,
+    /// Where pages are in the output: `""`, or `de/` for a site's German version (see
+    /// [`crate::localize`]). Files (photos, styles) are shared by every language, at the root.
+    pub page_prefix: String,
     /// The text it was read from, to place problems found later (a logo outside the site).
     pub source: Source,
 }
@@ -342,6 +348,16 @@ impl SiteConfig {
         }
         let text = yaml::read_text(&path, shown).map_err(|d| vec![d])?;
         SiteConfig::parse(&text, shown)
+    }
+
+    /// Every language of the site, the default first.
+    pub fn all_languages(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.language.as_str()).chain(self.languages.iter().map(|(c, _)| c.as_str()))
+    }
+
+    /// Whether `code` is one of the site's languages other than the default.
+    pub fn is_other_language(&self, code: &str) -> bool {
+        self.languages.iter().any(|(c, _)| c == code)
     }
 
     pub fn company_name(&self) -> &str {

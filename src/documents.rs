@@ -50,7 +50,7 @@ impl<'a> Documents<'a> {
     ) -> Documents<'a> {
         let cfg = &site.config;
         let logo_url = logo.map(|l| (l.url.clone(), l.size));
-        let site_view = views::site_view(cfg, &site.catalog, &site.pages, &site.plan, logo_url, site.today);
+        let site_view = views::site_view(site, logo_url);
         let products: Vec<ProductMemo> = site
             .catalog
             .products
@@ -190,7 +190,13 @@ impl<'a> Documents<'a> {
                 &self.site_view,
             )),
         };
-        let own = context! { site => self.site, root => self.root(route), page => page };
+        let own = context! {
+            site => self.site,
+            root => self.root(route),
+            page => page,
+            lang => self.owner.lang.code,
+            lang_prefix => self.owner.config.page_prefix,
+        };
         let ctx = minijinja::value::merge_maps([own, Value::from(shown), extra.clone()]);
         renderer
             .render(route.kind.template().unwrap_or_default(), ctx)

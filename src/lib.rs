@@ -16,6 +16,7 @@ pub mod paths;
 pub mod markdown;
 pub mod date;
 pub mod contrast;
+pub mod translations;
 
 // The pipeline, in order.
 pub mod config;
@@ -23,6 +24,7 @@ pub mod theme;
 pub mod strings;
 pub mod catalog;
 pub mod pages;
+pub mod localize;
 pub mod images;
 pub mod photo_refs;
 pub mod views;

@@ -17,13 +17,51 @@ pub struct PageMeta {
     /// The page's own heading.
     pub heading: String,
     pub description: String,
-    /// Site path of this page, e.g. `products/ball/`.
+    /// Site path of this page, e.g. `products/ball/`, the same in every language (a German
+    /// page is written at `de/` + this path).
     pub path: String,
     pub canonical: Option<String>,
+    /// The page in every language of the site, and `x-default`; none for a one-language site.
+    pub alternates: Vec<Alternate>,
     pub og_image: Option<OgImage>,
     pub og_type: &'static str,
     pub breadcrumbs: Vec<MenuItem>,
     pub json_ld: Vec<String>,
+}
+
+/// One language's version of a page, for `<link rel="alternate" hreflang>` and the switcher.
+#[derive(Serialize, Clone)]
+pub struct Alternate {
+    /// BCP 47 code, or `x-default`.
+    pub hreflang: String,
+    /// Where that language's pages are (`de/`); `url(page.path, prefix=…)` links to it.
+    pub prefix: String,
+    /// Its absolute address, when the site has a `base_url`.
+    pub href: Option<String>,
+}
+
+/// The versions of the page at `path` in each language, with the default as `x-default`.
+pub fn alternates(site: &Site, path: &str) -> Vec<Alternate> {
+    if site.links.len() < 2 {
+        return Vec::new();
+    }
+    let base = site.config.base_url.as_deref();
+    let at = |prefix: &str| base.map(|b| format!("{b}{prefix}{path}"));
+    let mut out: Vec<Alternate> = site
+        .links
+        .iter()
+        .map(|l| Alternate {
+            hreflang: l.code.clone(),
+            prefix: l.prefix.clone(),
+            href: at(&l.prefix),
+        })
+        .collect();
+    out.push(Alternate {
+        hreflang: "x-default".into(),
+        prefix: String::new(),
+        href: at(""),
+    });
+    out
 }
 
 #[derive(Serialize, Clone)]
@@ -68,11 +106,16 @@ pub fn page(
         description: crate::pages::truncate_words(description, 160),
         path: path.to_string(),
         canonical: site.absolute(path),
+        alternates: alternates(site, path),
         og_image: None,
         og_type: "website",
         breadcrumbs: crumbs
             .into_iter()
-            .map(|(title, url)| MenuItem { title, url })
+            .map(|(title, url)| MenuItem {
+                title,
+                url,
+                lang: None,
+            })
             .collect(),
         json_ld,
     }

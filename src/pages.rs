@@ -32,6 +32,28 @@ pub struct Page {
     pub html: String,
     /// Not published yet: left out of `build` (and so of the menu), shown marked by `serve`.
     pub draft: bool,
+    /// The page in the site's other languages (`pages/about.de.md`), by canonical code.
+    pub translations: std::collections::BTreeMap<String, PageText>,
+    /// The language its text is in, when not the page's (an untranslated page).
+    pub lang: Option<String>,
+}
+
+/// A page's translation into one language: its own file, whose front matter has the texts
+/// only (the menu position is the page's).
+#[derive(Debug, Clone)]
+pub struct PageText {
+    pub file: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub html: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslatedFrontMatter {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 /// URL paths the site itself uses; a page there would be overwritten or overwrite. Static files
@@ -72,10 +94,44 @@ pub fn load(
     files.sort();
     let mut problems = Problems::default();
     let mut pages = Vec::new();
+    let mut translated = Vec::new();
     for path in files {
         let rel = path.strip_prefix(site_root).unwrap_or(&path).to_path_buf();
-        if let Some(page) = problems.take(load_page(site_root, &path, &rel, config)) {
-            pages.push(page);
+        match translation_of(&rel, config) {
+            Ok(Some((base, code))) => translated.push((path, rel, base, code)),
+            Ok(None) => {
+                if let Some(page) = problems.take(load_page(site_root, &path, &rel, config)) {
+                    pages.push(page);
+                }
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    for (path, rel, base, code) in translated {
+        let text = match load_text(site_root, &path, &rel) {
+            Ok(t) => t,
+            Err(d) => {
+                problems.push(d);
+                continue;
+            }
+        };
+        let Some(page) = pages
+            .iter_mut()
+            .find(|p| p.file.file_stem().and_then(|s| s.to_str()) == Some(base.as_str()))
+        else {
+            problems.push(
+                Diagnostic::new(
+                    &rel,
+                    format!("a translation of pages/{base}.md, which does not exist"),
+                )
+                .help(format!(
+                    "write pages/{base}.md in the site's default language first, or rename this file"
+                )),
+            );
+            continue;
+        };
+        if let Some(t) = problems.take(parse_translation(&text, &rel, config)) {
+            page.translations.insert(code, t);
         }
     }
     check_unique(&pages, &mut problems);
@@ -88,12 +144,60 @@ pub fn load(
 }
 
 fn load_page(site_root: &Path, path: &Path, rel: &Path, config: &SiteConfig) -> Result<Page, Diagnostic> {
+    let text = load_text(site_root, path, rel)?;
+    parse_page(&text, rel, config)
+}
+
+fn load_text(site_root: &Path, path: &Path, rel: &Path) -> Result<String, Diagnostic> {
     crate::paths::inside(site_root, path).map_err(|_| {
         Diagnostic::new(rel, "the page is a link to a file outside the site folder")
             .help("copy the file into pages/ instead of linking to it")
     })?;
-    let text = yaml::read_text(path, rel)?;
-    parse_page(&text, rel, config)
+    yaml::read_text(path, rel)
+}
+
+/// Whether `pages/NAME.CODE.md` translates `pages/NAME.md` (then: NAME and the canonical CODE).
+/// A two- or three-letter CODE that is not one of the site's languages is most likely one the
+/// seller forgot to list; a longer dotted part (`notes.final.md`) is just part of the name.
+fn translation_of(rel: &Path, config: &SiteConfig) -> Result<Option<(String, String)>, Diagnostic> {
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let Some((base, code)) = crate::translations::split_language_suffix(stem) else {
+        return Ok(None);
+    };
+    if config.is_other_language(&code) {
+        return Ok(Some((base.to_string(), code)));
+    }
+    let primary = code.split('-').next().unwrap_or("");
+    if code != config.language && primary.len() > 3 {
+        return Ok(None);
+    }
+    match crate::translations::other_language(&code, config) {
+        Ok(code) => Ok(Some((base.to_string(), code))),
+        Err((msg, help)) => Err(Diagnostic::new(rel, format!("the file name's {msg}")).help(help)),
+    }
+}
+
+fn parse_translation(text: &str, rel: &Path, config: &SiteConfig) -> Result<PageText, Diagnostic> {
+    let (front, body) = split_front_matter(text).ok_or_else(|| {
+        Diagnostic::new(rel, "the page has no front matter")
+            .at(1, 1)
+            .help("start the file with:\n---\ntitle: Page title in this language\n---")
+    })?;
+    let fm: TranslatedFrontMatter = yaml::parse(front, rel).map_err(|mut d| {
+        d.line = d.line.map(|l| l + 1);
+        d.help = d.help.or_else(|| {
+            Some("a translation has only title and description: its menu position and draft state are the page's".into())
+        });
+        d
+    })?;
+    Ok(PageText {
+        file: rel.to_path_buf(),
+        title: fm.title,
+        description: fm
+            .description
+            .unwrap_or_else(|| truncate_words(&markdown::to_plain(body), 155)),
+        html: markdown::to_html(body, config.unsafe_html, config.clean_links),
+    })
 }
 
 /// Pages whose file names make the same address (`About.md`, `about.md`, `about!.md` → `about/`):
@@ -185,6 +289,8 @@ pub fn parse_page(text: &str, rel: &Path, config: &SiteConfig) -> Result<Page, D
         description,
         html: markdown::to_html(body, config.unsafe_html, config.clean_links),
         draft: fm.draft,
+        translations: Default::default(),
+        lang: None,
     })
 }
 

@@ -117,8 +117,8 @@ pub struct Outcome {
     /// HTML pages rendered this time (the others were kept).
     pub rendered: usize,
     pub photos: PhotoWork,
-    /// The product views made, by product file, for the next publication to reuse.
-    pub memos: HashMap<PathBuf, ProductMemo>,
+    /// The product views made, by language and product file, for the next publication to reuse.
+    pub memos: HashMap<(String, PathBuf), ProductMemo>,
 }
 
 /// What to publish.
@@ -128,14 +128,15 @@ pub struct Input<'a, K> {
     pub renderer: &'a Renderer,
     /// The publication in the output now, whose unchanged files are not written again.
     pub last: Option<&'a Published>,
-    /// A product view an earlier publication made, when still right (see [`Documents::new`]).
+    /// A product view an earlier publication made in a language, when still right (see
+    /// [`Documents::new`]).
     pub known: K,
 }
 
 /// Publishes `input.site` through `sink`.
 pub fn publish<K>(input: Input<'_, K>, sink: &dyn Sink) -> Result<Outcome>
 where
-    K: Fn(&Product) -> Option<ProductMemo> + Sync,
+    K: Fn(&str, &Product) -> Option<ProductMemo> + Sync,
 {
     let Input {
         site,
@@ -175,7 +176,43 @@ where
     let photos = sink.photos(site)?;
     site.note_colors();
 
-    let docs = Documents::new(site, logo.as_ref(), known);
+    let mut pages = 0;
+    let mut rendered = 0;
+    let mut memos = HashMap::new();
+    // One language at a time: a language's documents are dropped before the next one's are made.
+    for lang in site.languages() {
+        let code = lang.lang.code.as_str();
+        let docs = Documents::new(lang, logo.as_ref(), |p: &Product| known(code, p));
+        let done = publish_documents(&docs, renderer, last, sink, &mut published)?;
+        pages += docs.pages();
+        rendered += done;
+        memos.extend(
+            docs.memos()
+                .map(|(f, m)| ((code.to_string(), f.to_path_buf()), m.clone())),
+        );
+    }
+    Ok(Outcome {
+        published,
+        pages,
+        rendered,
+        photos,
+        memos,
+    })
+}
+
+/// Renders and writes the documents of one language whose fingerprints differ from `last`'s,
+/// and notes every one in `published`; returns how many pages were rendered.
+fn publish_documents(
+    docs: &Documents,
+    renderer: &Renderer,
+    last: Option<&Published>,
+    sink: &dyn Sink,
+    published: &mut Published,
+) -> Result<usize> {
+    let kept = |file: &str, print: &blake3::Hash| match last.and_then(|l| l.files.get(file)) {
+        Some(e) if e.print == *print => sink.keep(file, &e.content),
+        _ => false,
+    };
     let files: Vec<String> = (0..docs.len()).map(|i| docs.file(i)).collect();
     let renderer_key = renderer.key();
     // Each print hashes the page's metadata and the views it shows: both cores, as rendering.
@@ -212,8 +249,6 @@ where
             std::io::Error::new(std::io::ErrorKind::Interrupted, "stopping"),
         ));
     }
-    let pages = docs.pages();
-    let memos = docs.memos().map(|(f, m)| (f.to_path_buf(), m.clone())).collect();
     for ((file, print), content) in files.into_iter().zip(prints).zip(contents) {
         // Not written this time: kept, so its bytes are the last publication's.
         let content = match content.into_inner() {
@@ -225,13 +260,7 @@ where
         };
         published.files.insert(file, Entry { print, content });
     }
-    Ok(Outcome {
-        published,
-        pages,
-        rendered: rendered.into_inner(),
-        photos,
-        memos,
-    })
+    Ok(rendered.into_inner())
 }
 
 /// The sink of `minisite build`: a staging folder swapped in as the output when all is written;

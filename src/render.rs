@@ -26,18 +26,21 @@ struct SrcItem {
 
 impl Renderer {
     /// `assets` maps each static file to a short hash of its content, for cache-busting links.
-    /// `strings` gives `t()` its words (all pages of one build share one language).
+    /// `strings` gives `t()` its words: one table per language of the site, the default first;
+    /// a page picks its language's by the `lang` it is rendered with.
     pub fn new(
         theme: &Theme,
         clean_links: bool,
         assets: BTreeMap<String, String>,
-        strings: Arc<Strings>,
+        strings: Vec<Arc<Strings>>,
     ) -> Renderer {
         let key = {
             let mut h = blake3::Hasher::new();
-            h.update(theme.templates_key().as_bytes())
-                .update(strings.key().as_bytes())
-                .update(&[clean_links as u8]);
+            h.update(theme.templates_key().as_bytes());
+            for s in &strings {
+                h.update(s.key().as_bytes());
+            }
+            h.update(&[clean_links as u8]);
             for (path, version) in &assets {
                 h.update(path.as_bytes())
                     .update(&[0])
@@ -80,9 +83,21 @@ impl Renderer {
                     )
                 })
         });
-        env.add_function("url", move |state: &State, path: &str| -> String {
-            link(root(state).as_str(), path, clean_links)
-        });
+        // A page's address is in the page's language (`de/products/`), unless `prefix=` names
+        // another (the language switcher, hreflang); files are shared by every language.
+        env.add_function(
+            "url",
+            move |state: &State, path: &str, args: Kwargs| -> Result<String, Error> {
+                let prefix: Option<String> = args.get("prefix")?;
+                args.assert_all_used()?;
+                let prefix = prefix.unwrap_or_else(|| lookup(state, "lang_prefix"));
+                if is_page_path(path) && !path.contains("://") {
+                    Ok(link(&root(state), &format!("{prefix}{path}"), clean_links))
+                } else {
+                    Ok(link(&root(state), path, clean_links))
+                }
+            },
+        );
         env.add_function(
             "srcset",
             |state: &State, items: ViaDeserialize<Vec<SrcItem>>| -> String {
@@ -106,8 +121,19 @@ impl Renderer {
                 }
             },
         );
-        env.add_function("t", move |key: &str, args: Kwargs| -> Result<String, Error> {
-            word(&strings, key, &args)
+        env.add_function(
+            "t",
+            move |state: &State, key: &str, args: Kwargs| -> Result<String, Error> {
+                word(tables(&strings, state), key, &args)
+            },
+        );
+        // ` lang="en"` on an element whose text is in another language than the page (text
+        // the seller did not translate); nothing when `code` is none.
+        env.add_function("lang_attr", |code: Option<String>| -> Value {
+            match code {
+                Some(c) if !c.is_empty() => Value::from_safe_string(format!(" lang=\"{}\"", escape_html(&c))),
+                _ => Value::from_safe_string(String::new()),
+            }
         });
         env.add_filter("money", money);
         env.add_filter("thousands", |n: u64| thousands(n));
@@ -205,10 +231,29 @@ fn word(strings: &Strings, key: &str, args: &Kwargs) -> Result<String, Error> {
 }
 
 fn root(state: &State) -> String {
+    lookup(state, "root")
+}
+
+fn lookup(state: &State, name: &str) -> String {
     state
-        .lookup("root")
+        .lookup(name)
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// The string table of the language the page is rendered in (`lang`), the default's if none.
+fn tables<'a>(strings: &'a [Arc<Strings>], state: &State) -> &'a Strings {
+    let lang = lookup(state, "lang");
+    strings
+        .iter()
+        .find(|s| s.language() == lang)
+        .or_else(|| strings.first())
+        .expect("a renderer has the default language's table")
+}
+
+/// Whether a site path is a page's (`""` is home, `x/` a page) rather than a file's.
+pub fn is_page_path(path: &str) -> bool {
+    path.is_empty() || path.ends_with('/')
 }
 
 /// A link from a page at depth `root` to site path `path` (`""` is home, `x/` a page, else a file).
@@ -220,7 +265,7 @@ pub fn link(root: &str, path: &str, clean_links: bool) -> String {
     {
         return path.to_string();
     }
-    let is_page = path.is_empty() || path.ends_with('/');
+    let is_page = is_page_path(path);
     let mut out = String::with_capacity(root.len() + path.len() + 10);
     out.push_str(root);
     out.push_str(path);

@@ -131,18 +131,32 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         .filter(|p| !drafts.contains(p))
         .collect();
     routes.push(not_found(site, view));
+    routes.extend(feeds(site));
+    // Every language's pages are at the same paths under its prefix (`de/products/x/`).
+    if !site.lang.prefix.is_empty() {
+        for r in &mut routes {
+            r.path.insert_str(0, &site.lang.prefix);
+        }
+        return routes;
+    }
+    // One sitemap and robots.txt for the whole site, at its root: each page with its versions
+    // in the other languages.
     let base = site.config.base_url.as_deref();
+    let prefixes: Vec<(&str, &str)> = site
+        .links
+        .iter()
+        .map(|l| (l.code.as_str(), l.prefix.as_str()))
+        .collect();
     routes.push(Route {
         kind: PageKind::Sitemap,
         path: "sitemap.xml".into(),
-        body: Body::Text(seo::sitemap(&paths, base)),
+        body: Body::Text(seo::sitemap(&paths, base, &prefixes)),
     });
     routes.push(Route {
         kind: PageKind::Robots,
         path: "robots.txt".into(),
         body: Body::Text(seo::robots(base)),
     });
-    routes.extend(feeds(site));
     routes
 }
 
@@ -304,7 +318,14 @@ fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
         let m = meta::page(site, PageKind::Page, &p.title, &p.description, &path, crumbs);
         let content = Value::from_safe_string(p.html.clone());
         let draft = p.draft;
-        Route::page(PageKind::Page, m, context! { content, draft }, Vec::new())
+        // An untranslated page's text is the default language's: its element says so.
+        let content_lang = p.lang.clone();
+        Route::page(
+            PageKind::Page,
+            m,
+            context! { content, draft, content_lang },
+            Vec::new(),
+        )
     })
 }
 
@@ -317,6 +338,7 @@ fn not_found(site: &Site, view: &SiteView) -> Route {
         description: view.description.clone(),
         path: "404.html".into(),
         canonical: None,
+        alternates: Vec::new(),
         og_image: None,
         og_type: "website",
         breadcrumbs: Vec::new(),

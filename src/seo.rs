@@ -15,9 +15,16 @@ pub fn script_json(v: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
-/// Absolute URL of a site path, when the site has a base URL.
-pub fn absolute(base: Option<&str>, path: &str) -> Option<String> {
-    base.map(|b| format!("{b}{path}"))
+/// Absolute URL of a site path, when the site has a base URL: a page's in the config's
+/// language (`de/` in front for German), a file's at the root every language shares.
+pub fn absolute(config: &SiteConfig, path: &str) -> Option<String> {
+    let base = config.base_url.as_deref()?;
+    let prefix = if crate::render::is_page_path(path) {
+        config.page_prefix.as_str()
+    } else {
+        ""
+    };
+    Some(format!("{base}{prefix}{path}"))
 }
 
 fn put(m: &mut Map<String, Value>, key: &str, v: Option<impl Into<Value>>) {
@@ -27,16 +34,15 @@ fn put(m: &mut Map<String, Value>, key: &str, v: Option<impl Into<Value>>) {
 }
 
 pub fn organization(site: &SiteView, config: &SiteConfig) -> Value {
-    let base = config.base_url.as_deref();
     let mut m = Map::new();
     m.insert("@context".into(), "https://schema.org".into());
     m.insert("@type".into(), "Organization".into());
     m.insert("name".into(), site.company.name.clone().into());
-    put(&mut m, "url", absolute(base, ""));
+    put(&mut m, "url", absolute(config, ""));
     put(
         &mut m,
         "logo",
-        site.brand.logo.as_ref().and_then(|l| absolute(base, l)),
+        site.brand.logo.as_ref().and_then(|l| absolute(config, l)),
     );
     put(&mut m, "description", site.company.tagline.clone());
     put(&mut m, "email", site.contact.email.clone());
@@ -100,12 +106,12 @@ pub fn product(p: &ProductView, site: &SiteView, config: &SiteConfig) -> Value {
     m.insert("sku".into(), p.sku.clone().into());
     put(&mut m, "description", p.summary.clone());
     put(&mut m, "category", p.category.as_ref().map(|c| c.title.clone()));
-    put(&mut m, "url", absolute(base, &p.url));
+    put(&mut m, "url", absolute(config, &p.url));
     if base.is_some() {
         let images: Vec<Value> = p
             .photos
             .iter()
-            .filter_map(|i| absolute(base, &i.src))
+            .filter_map(|i| absolute(config, &i.src))
             .map(Value::from)
             .collect();
         m.insert("image".into(), images.into());
@@ -149,7 +155,7 @@ pub fn product(p: &ProductView, site: &SiteView, config: &SiteConfig) -> Value {
         offer.insert("price".into(), plain_amount(low, &p.currency).into());
         offer.insert("priceCurrency".into(), p.currency.clone().into());
         offer.insert("availability".into(), "https://schema.org/InStock".into());
-        put(&mut offer, "url", absolute(base, &p.url));
+        put(&mut offer, "url", absolute(config, &p.url));
         if let Some(moq) = &p.moq {
             offer.insert(
                 "eligibleQuantity".into(),
@@ -176,7 +182,7 @@ pub fn breadcrumbs(crumbs: &[(String, String)], config: &SiteConfig) -> Value {
             m.insert("@type".into(), "ListItem".into());
             m.insert("position".into(), (i + 1).into());
             m.insert("name".into(), name.clone().into());
-            put(&mut m, "item", absolute(config.base_url.as_deref(), path));
+            put(&mut m, "item", absolute(config, path));
             Value::Object(m)
         })
         .collect();
@@ -191,15 +197,39 @@ fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// Sitemap of every page path; without a base URL the locations are root-relative
-/// (search engines need the base URL: the build warns).
-pub fn sitemap(paths: &[String], base: Option<&str>) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let prefix = base.unwrap_or("/");
+/// Sitemap of every page path, in every language (`languages`: code and path prefix, the
+/// default first): each language's address of a page is a `<url>` listing all of them as
+/// `xhtml:link` alternates, as Google reads them. Without a base URL the locations are
+/// root-relative (search engines need the base URL: the build warns).
+pub fn sitemap(paths: &[String], base: Option<&str>, languages: &[(&str, &str)]) -> String {
+    let several = languages.len() > 1;
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if several {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
+    let root = base.unwrap_or("/");
+    let single = [("", "")];
+    let languages = if several { languages } else { &single };
     for p in paths {
-        out.push_str("  <url><loc>");
-        out.push_str(&xml_escape(&format!("{prefix}{p}")));
-        out.push_str("</loc></url>\n");
+        for (_, prefix) in languages {
+            out.push_str("  <url><loc>");
+            out.push_str(&xml_escape(&format!("{root}{prefix}{p}")));
+            out.push_str("</loc>");
+            if several {
+                for (code, other) in languages {
+                    let href = xml_escape(&format!("{root}{other}{p}"));
+                    out.push_str(&format!(
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"{href}\"/>"
+                    ));
+                }
+                let href = xml_escape(&format!("{root}{p}"));
+                out.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{href}\"/>"
+                ));
+            }
+            out.push_str("</url>\n");
+        }
     }
     out.push_str("</urlset>\n");
     out
@@ -229,7 +259,7 @@ mod tests {
 
     #[test]
     fn sitemap_escapes() {
-        let s = sitemap(&["a&b/".into()], Some("https://x.example/"));
+        let s = sitemap(&["a&b/".into()], Some("https://x.example/"), &[("en", "")]);
         assert!(s.contains("<loc>https://x.example/a&amp;b/</loc>"));
     }
 }

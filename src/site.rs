@@ -7,6 +7,7 @@ use crate::catalog::{Catalog, Drafts, Product};
 use crate::config::{BaseUrl, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
 use crate::images::{self, cache::Cache, sources::SourceIndex, ImagePlan, ImageStats};
+use crate::localize::{self, Lang, LangLink};
 use crate::output::{self, Staging};
 use crate::pages::{self, Page};
 use crate::photo_refs;
@@ -28,7 +29,16 @@ pub struct Site {
     pub strings: std::sync::Arc<Strings>,
     pub catalog: Catalog,
     pub pages: Vec<Page>,
-    pub plan: ImagePlan,
+    /// Shared by every language: photos are the same in all.
+    pub plan: std::sync::Arc<ImagePlan>,
+    /// The language this site is published in, and where.
+    pub lang: Lang,
+    /// Every language of the site, for the language switcher; one entry when there is one.
+    pub links: std::sync::Arc<Vec<LangLink>>,
+    /// Shop texts of site.yaml shown in the default language, in a translation.
+    pub lang_of: crate::localize::LangOf,
+    /// The site in each of its other languages (none of which has translations of its own).
+    pub translations: Vec<Site>,
     /// The day certifications are judged by: `SOURCE_DATE_EPOCH`'s when set, for reproducible
     /// builds; read once, so every page and warning of a build agrees.
     pub today: time::Date,
@@ -100,16 +110,23 @@ impl Site {
         let theme = Theme::load(&config.theme, &root)?;
         let mut problems: Vec<Diagnostic> = Vec::new();
         let mut strings_warnings = Vec::new();
-        let strings = match Strings::load(&theme, &root, &config.language) {
-            Ok((s, w)) => {
-                strings_warnings = w;
-                Some(s)
+        let mut tables = Vec::new();
+        for code in config.all_languages() {
+            match Strings::load(&theme, &root, code) {
+                Ok((s, w)) => {
+                    // About one of the other languages: placed on its entry under languages:.
+                    let field = format!("languages.{code}");
+                    strings_warnings.extend(w.into_iter().map(|mut d| {
+                        if code != config.language && d.field.as_deref() == Some("language") {
+                            d.field = Some(field.clone());
+                        }
+                        d
+                    }));
+                    tables.push(std::sync::Arc::new(s));
+                }
+                Err(d) => problems.extend(d),
             }
-            Err(d) => {
-                problems.extend(d);
-                None
-            }
-        };
+        }
         let catalog = Catalog::load_with(&root, &config, known, opts.drafts()).unwrap_or_else(|d| {
             problems.extend(d);
             Catalog::default()
@@ -146,8 +163,8 @@ impl Site {
             problems.extend(d);
             ImagePlan::default()
         });
-        let strings = match strings {
-            Some(s) if problems.is_empty() => s,
+        let strings = match tables.first() {
+            Some(s) if problems.is_empty() => s.clone(),
             _ => {
                 // In the texts as they were read: under `serve` a file may have changed since.
                 let kept = std::iter::once(&config.source).chain(catalog.sources());
@@ -160,6 +177,7 @@ impl Site {
         let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &today);
         warnings.extend(catalog.warnings.iter().cloned());
         warnings.extend(strings_warnings);
+        warnings.extend(localize::coverage(&config, &catalog, &pages));
         crate::error::place_all(
             &mut warnings,
             std::iter::once(&config.source).chain(catalog.sources()),
@@ -173,20 +191,57 @@ impl Site {
                 .help("add base_url: https://www.your-shop.com/ (or pass --base-url)"),
             );
         }
+        let links = std::sync::Arc::new(localize::links(&config, &tables));
+        let plan = std::sync::Arc::new(plan);
+        let translations = config
+            .languages
+            .iter()
+            .zip(tables.iter().skip(1))
+            .map(|((code, texts), strings)| {
+                let (localized, lang_of) = localize::config(&config, code, texts);
+                Site {
+                    root: root.clone(),
+                    catalog: localize::catalog(&catalog, code, &config),
+                    pages: localize::pages(&pages, code, &config.language),
+                    config: localized,
+                    theme: theme.clone(),
+                    strings: strings.clone(),
+                    plan: plan.clone(),
+                    lang: Lang::new(code, &config.language),
+                    links: links.clone(),
+                    lang_of,
+                    translations: Vec::new(),
+                    today,
+                    logo: logo.clone(),
+                    warnings: Vec::new(),
+                    cache_dir: cache_dir.clone(),
+                    sources: SourceIndex::default(),
+                }
+            })
+            .collect();
         Ok(Site {
+            lang: Lang::new(&config.language, &config.language),
             root,
             config,
             theme,
-            strings: std::sync::Arc::new(strings),
+            strings,
             catalog,
             pages,
             plan,
+            links,
+            lang_of: Default::default(),
+            translations,
             today,
             logo,
             warnings,
             cache_dir,
             sources,
         })
+    }
+
+    /// The site in every language: itself, then its translations.
+    pub fn languages(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(self).chain(&self.translations)
     }
 
     /// Deletes cache entries this site does not use; returns (files, bytes) removed.
@@ -221,7 +276,7 @@ impl Site {
             statics: &statics,
             renderer: &renderer,
             last: last.as_ref(),
-            known: |_: &Product| None,
+            known: |_: &str, _: &Product| None,
         };
         let sink = publish::Folder {
             staging: &staging,
@@ -258,9 +313,10 @@ impl Site {
         self.logo.as_deref()
     }
 
-    /// The absolute address of site path `path`, when the site has a `base_url`.
+    /// The absolute address of site path `path` (a page's in this site's language), when the
+    /// site has a `base_url`.
     pub fn absolute(&self, path: &str) -> Option<String> {
-        seo::absolute(self.config.base_url.as_deref(), path)
+        seo::absolute(&self.config, path)
     }
 
     /// The template engine, with `asset()` links versioned by the content of `statics`.
@@ -269,7 +325,7 @@ impl Site {
             &self.theme,
             self.config.clean_links,
             assets::versions(statics),
-            self.strings.clone(),
+            self.languages().map(|s| s.strings.clone()).collect(),
         )
     }
 

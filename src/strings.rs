@@ -269,6 +269,8 @@ pub struct Strings {
     english_units: BTreeMap<String, String>,
     rules: PluralRules,
     key: blake3::Hash,
+    /// Whether the theme or the site has words in this language (else they are English).
+    own_words: bool,
 }
 
 impl Strings {
@@ -324,7 +326,9 @@ impl Strings {
         };
         let own = own.as_ref().map(|(t, p)| (t.as_str(), p.as_path()));
         let chosen = chosen.as_ref().map(|(t, p)| (*t, Path::new(p.as_str())));
-        let strings = Strings::from_texts(language, (reference.0, Path::new(&reference.1)), chosen, own)?;
+        let own_words = chosen.is_some() || own.is_some() || language == FALLBACK;
+        let mut strings = Strings::from_texts(language, (reference.0, Path::new(&reference.1)), chosen, own)?;
+        strings.own_words = own_words;
         Ok((strings, warnings))
     }
 
@@ -401,12 +405,18 @@ impl Strings {
             english_units,
             rules,
             key,
+            own_words: true,
         })
     }
 
     /// The language's code, as site.yaml gives it.
     pub fn language(&self) -> &str {
         &self.language
+    }
+
+    /// Whether these are words of the language itself, not the English ones standing in.
+    pub fn has_own_words(&self) -> bool {
+        self.own_words
     }
 
     /// A hash of every string, so pages made with other words are known to need rendering again.

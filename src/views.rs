@@ -11,6 +11,7 @@ use crate::render::{money, thousands};
 use crate::strings::Strings;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 pub struct SrcItem {
@@ -109,7 +110,44 @@ impl ImageView {
 pub struct MenuItem {
     pub title: String,
     pub url: String,
+    /// The title's language, when not the page's (an untranslated page).
+    pub lang: Option<String>,
 }
+
+/// Texts shown in another language than the page's, with every field a view has named (none
+/// for a translated one), so templates can ask for any: `lang_attr(p.lang_of.name)`.
+pub type LangOfView = BTreeMap<&'static str, Option<String>>;
+
+fn lang_of_view(lang_of: &crate::localize::LangOf, fields: &[&'static str]) -> LangOfView {
+    fields.iter().map(|f| (*f, lang_of.get(f).cloned())).collect()
+}
+
+const PRODUCT_TEXTS: &[&str] = &[
+    "name",
+    "summary",
+    "description",
+    "specs",
+    "customization",
+    "payment_terms",
+    "packaging_note",
+    "samples_note",
+    "photo_alt",
+];
+const SITE_TEXTS: &[&str] = &[
+    "title",
+    "description",
+    "company_name",
+    "tagline",
+    "business_type",
+    "location",
+    "export_markets",
+    "production_capacity",
+    "about",
+    "certifications",
+    "address",
+    "hours",
+];
+const CATEGORY_TEXTS: &[&str] = &["title", "description"];
 
 #[derive(Serialize)]
 pub struct ContactView {
@@ -203,13 +241,20 @@ pub struct CategorySummary {
     pub description_html: Option<String>,
     pub description_text: Option<String>,
     pub image: Option<ImageView>,
+    pub lang_of: LangOfView,
 }
 
 #[derive(Serialize)]
 pub struct SiteView {
     pub title: String,
     pub description: String,
+    /// The pages' language (BCP 47) and its direction, `ltr` or `rtl`.
     pub language: String,
+    pub dir: &'static str,
+    pub default_language: String,
+    /// Every language of the site, for the switcher (one entry when there is one language).
+    pub languages: Vec<crate::localize::LangLink>,
+    pub lang_of: LangOfView,
     pub base_url: Option<String>,
     pub brand: BrandView,
     pub company: CompanyView,
@@ -280,6 +325,7 @@ pub struct ProductView {
     pub hs_code: Option<String>,
     pub tags: Vec<String>,
     pub inquiry: InquiryView,
+    pub lang_of: LangOfView,
     /// Not published by `build`: themes mark it (only `serve` and `build --drafts` show it).
     pub draft: bool,
 }
@@ -305,14 +351,9 @@ fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
-pub fn site_view(
-    config: &SiteConfig,
-    catalog: &Catalog,
-    pages: &[Page],
-    plan: &ImagePlan,
-    logo: Option<(String, Option<(u32, u32)>)>,
-    today: time::Date,
-) -> SiteView {
+pub fn site_view(site: &crate::Site, logo: Option<(String, Option<(u32, u32)>)>) -> SiteView {
+    let (config, catalog, pages, plan, today) =
+        (&site.config, &site.catalog, &site.pages, &*site.plan, site.today);
     let c = &config.company;
     let contact = &config.contact;
     let mut menu: Vec<(&Page, i32)> = pages.iter().filter_map(|p| p.menu.map(|m| (p, m))).collect();
@@ -326,6 +367,10 @@ pub fn site_view(
             .or_else(|| c.tagline.clone())
             .unwrap_or_else(|| config.title.clone()),
         language: config.language.clone(),
+        dir: site.lang.dir,
+        default_language: site.lang.default.clone(),
+        languages: site.links.to_vec(),
+        lang_of: lang_of_view(&site.lang_of, SITE_TEXTS),
         base_url: config.base_url.as_deref().map(str::to_string),
         brand: BrandView {
             logo_width: logo.as_ref().and_then(|l| l.1).map(|s| s.0),
@@ -378,6 +423,7 @@ pub fn site_view(
             .map(|(p, _)| MenuItem {
                 title: p.title.clone(),
                 url: format!("{}/", p.slug),
+                lang: p.lang.clone(),
             })
             .collect(),
         categories: catalog
@@ -396,6 +442,7 @@ pub fn site_view(
                     .as_ref()
                     .or_else(|| cat.products.first().map(|&i| &catalog.products[i].data.photos[0]))
                     .map(|spec| image(plan, spec, &cat.title)),
+                lang_of: lang_of_view(&cat.lang_of, CATEGORY_TEXTS),
             })
             .collect(),
         product_count: catalog.products.len(),
@@ -494,6 +541,7 @@ pub fn product_view(
             form_endpoint: contact.form_endpoint.clone(),
             subject,
         },
+        lang_of: lang_of_view(&p.lang_of, PRODUCT_TEXTS),
         draft: d.draft,
     }
 }

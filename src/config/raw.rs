@@ -35,6 +35,9 @@ pub(super) struct RawSiteConfig {
     pub social: Vec<SocialLink>,
     #[serde(default)]
     pub images: RawImages,
+    /// The site's other languages, in the order the seller wrote them.
+    #[serde(default)]
+    pub languages: crate::translations::Ordered<crate::translations::SiteTexts>,
 }
 
 fn default_language() -> String {

@@ -22,6 +22,8 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
     check.per_page(raw.per_page);
     let images = check.images(raw.images);
     check.social(&raw.social);
+    let language = check.language("language", &raw.language);
+    let languages = check.languages(&language, raw.languages, &raw.company);
     let (Some(brand), Some(images), Some(base_url), true) =
         (brand, images, base_url, check.problems.is_empty())
     else {
@@ -30,7 +32,7 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
     Ok(SiteConfig {
         title: raw.title,
         description: raw.description,
-        language: raw.language,
+        language,
         base_url,
         theme: raw.theme,
         clean_links: raw.clean_links,
@@ -42,6 +44,8 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
         contact: raw.contact,
         social: raw.social,
         images,
+        languages,
+        page_prefix: String::new(),
         source,
     })
 }
@@ -52,6 +56,62 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
+    /// A language code in canonical form; a malformed one is a problem (and kept as written).
+    fn language(&mut self, field: &str, code: &str) -> String {
+        match crate::translations::canonical_language(code) {
+            Ok(c) => c,
+            Err((message, help)) => {
+                self.bad(field, message, &help);
+                code.to_string()
+            }
+        }
+    }
+
+    fn languages(
+        &mut self,
+        default: &str,
+        raw: crate::translations::Ordered<crate::translations::SiteTexts>,
+        company: &Company,
+    ) -> Vec<(String, crate::translations::SiteTexts)> {
+        let mut out: Vec<(String, crate::translations::SiteTexts)> = Vec::new();
+        for (code, texts) in raw.0 {
+            let field = format!("languages.{code}");
+            let canonical = self.language(&field, &code);
+            if canonical == default {
+                self.bad(
+                    &field,
+                    format!("`{code}` is the site's default language (`language: {default}`)"),
+                    "list only the other languages under languages:",
+                );
+            } else if out.iter().any(|(c, _)| *c == canonical) {
+                self.bad(
+                    &field,
+                    format!("`{code}` is listed twice under languages:"),
+                    "keep one entry per language",
+                );
+            }
+            let counts = [
+                (
+                    "certifications",
+                    texts.company.certifications.len(),
+                    company.certifications.len(),
+                ),
+                ("photos", texts.company.photos.len(), company.photos.len()),
+            ];
+            for (what, theirs, ours) in counts {
+                if theirs > ours {
+                    self.bad(
+                        &format!("{field}.company.{what}"),
+                        format!("{theirs} translated {what}, but company.{what} has {ours}"),
+                        "translate each entry of the list in the same order, and no more",
+                    );
+                }
+            }
+            out.push((canonical, texts));
+        }
+        out
+    }
+
     fn bad(&mut self, field: &str, message: String, help: &str) {
         let d = Diagnostic::new(self.source.file(), message)
             .field(field)

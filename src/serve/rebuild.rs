@@ -124,7 +124,7 @@ pub struct Rebuilder {
     last: Option<Last>,
     todo: Todo,
     /// The product views of the last good build, by product file.
-    memos: HashMap<PathBuf, ProductMemo>,
+    memos: HashMap<(String, PathBuf), ProductMemo>,
 }
 
 impl Rebuilder {
@@ -267,12 +267,13 @@ impl Rebuilder {
             statics: &statics,
             renderer,
             last: last.map(|l| &l.published),
-            known: |p: &Product| {
+            known: |lang: &str, p: &Product| {
                 if !views_hold || !reused.contains(&p.file) {
                     return None;
                 }
                 // Its address also depends on the other products' names (see catalog::assign_slugs).
-                memos.get(&p.file).filter(|m| m.view.slug == p.slug).cloned()
+                let key = (lang.to_string(), p.file.clone());
+                memos.get(&key).filter(|m| m.view.slug == p.slug).cloned()
             },
         };
         // A failure publishes nothing: the batch is dropped and the last good build stays.

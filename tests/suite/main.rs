@@ -19,3 +19,4 @@ mod nothing_lost;
 mod rebuild;
 mod serve;
 mod strings;
+mod theme;

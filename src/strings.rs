@@ -265,6 +265,9 @@ pub struct Strings {
     table: String,
     entries: BTreeMap<String, Entry>,
     units: BTreeMap<String, BTreeMap<String, String>>,
+    /// The English table's unit forms by unit (`pieces` → `piece`): a seller writes units in
+    /// English whatever the site's language, and gets that language's word for them.
+    english_units: BTreeMap<String, String>,
     rules: PluralRules,
     /// The language's integers and money, for the filters, the views and `{count}`.
     formats: Formats,
@@ -342,6 +345,12 @@ impl Strings {
         own: Option<(&str, &Path)>,
     ) -> Result<Strings, Vec<Diagnostic>> {
         let reference = Table::parse(reference.0, reference.1).map_err(|d| vec![d])?;
+        let english_units = reference
+            .raw
+            .units
+            .iter()
+            .flat_map(|(unit, forms)| forms.values().map(move |f| (f.clone(), unit.clone())))
+            .collect();
         let mut problems = Vec::new();
         reference.check_forms(&mut problems);
         for key in USED_BY_CODE {
@@ -397,6 +406,7 @@ impl Strings {
             table,
             entries,
             units,
+            english_units,
             rules,
             formats,
             tag,
@@ -525,7 +535,8 @@ impl Strings {
             .units
             .iter()
             .find(|(k, forms)| *k == word || forms.values().any(|f| f == word))
-            .map(|(_, f)| f);
+            .map(|(_, f)| f)
+            .or_else(|| self.english_units.get(word).and_then(|u| self.units.get(u)));
         match forms.and_then(|f| f.get(category).or_else(|| f.get("other"))) {
             Some(form) => form.clone(),
             None => unit.to_string(),

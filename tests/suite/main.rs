@@ -22,3 +22,4 @@ mod rebuild;
 mod serve;
 mod sheets;
 mod strings;
+mod theme;

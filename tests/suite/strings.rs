@@ -73,13 +73,14 @@ fn counts_take_the_plural_form_cldr_gives_the_language() {
 #[test]
 fn a_language_the_theme_has_no_table_for_falls_back_to_english_with_a_warning() {
     let site = shop();
-    let yaml = read(&site.path().join("site.yaml")).replace("language: en", "language: de");
+    // Portuguese: a language the default theme ships no table for.
+    let yaml = read(&site.path().join("site.yaml")).replace("language: en", "language: pt");
     std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
     let (report, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default()).unwrap();
     assert!(
         warnings
             .iter()
-            .any(|w| w.field.as_deref() == Some("language") && w.message.contains("`de`")),
+            .any(|w| w.field.as_deref() == Some("language") && w.message.contains("`pt`")),
         "{warnings:?}"
     );
     let home = html(&report.output.join("index.html"));
@@ -295,4 +296,242 @@ fn no_english_theme_word_remains_when_every_string_is_replaced() {
         }
     }
     assert!(marked > 100, "the markers are shown: {marked}");
+}
+
+/// The languages the default theme ships a table for, as site.yaml names them.
+const SHIPPED: &[&str] = &["de", "fr", "es", "ar", "ur", "tr", "zh-Hans"];
+
+fn shipped_table(language: &str) -> serde_yaml::Mapping {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/strings/{language}.yaml"));
+    serde_yaml::from_str(&read(&p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The CLDR plural categories ICU4X gives the language's cardinal numbers.
+fn cldr_categories(language: &str) -> BTreeSet<&'static str> {
+    use icu_plurals::PluralRules;
+    let locale: icu_locale_core::Locale = language.parse().unwrap();
+    let rules = PluralRules::try_new_cardinal((&locale).into()).unwrap();
+    rules.categories().map(category_name).collect()
+}
+
+fn category_name(c: icu_plurals::PluralCategory) -> &'static str {
+    use icu_plurals::PluralCategory;
+    match c {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+/// The CLDR plural category of `n` in the language, as a table names it.
+fn cldr_category(language: &str, n: u64) -> &'static str {
+    let locale: icu_locale_core::Locale = language.parse().unwrap();
+    let rules = icu_plurals::PluralRules::try_new_cardinal((&locale).into()).unwrap();
+    category_name(rules.category_for(n))
+}
+
+/// The `{name}`s of a text.
+fn placeholder_names(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for part in text.split('{').skip(1) {
+        if let Some((name, _)) = part.split_once('}') {
+            out.insert(name.to_string());
+        }
+    }
+    out
+}
+
+/// The texts of a string: itself, or its plural forms.
+fn forms(v: &serde_yaml::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    yaml_strings(v, &mut out);
+    out
+}
+
+fn keys(m: &serde_yaml::Value) -> BTreeSet<String> {
+    m.as_mapping()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_shipped_table_has_the_english_keys_placeholders_and_its_languages_plural_categories() {
+    let english = theme_table();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/strings");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().replace(".yaml", ""))
+        .collect();
+    let mut expected: BTreeSet<String> = SHIPPED.iter().map(|l| l.to_string()).collect();
+    expected.insert("en".into());
+    assert_eq!(on_disk, expected, "the tables in {}", dir.display());
+    let english_keys = keys(&serde_yaml::Value::Mapping(english.clone()));
+    for language in std::iter::once("en").chain(SHIPPED.iter().copied()) {
+        let table = if language == "en" {
+            english.clone()
+        } else {
+            shipped_table(language)
+        };
+        let categories = cldr_categories(language);
+        let value = serde_yaml::Value::Mapping(table.clone());
+        assert_eq!(keys(&value), english_keys, "{language}: the keys of en.yaml");
+        for (k, theirs) in &english {
+            let key = k.as_str().unwrap();
+            let ours = &table[key];
+            if key == "units" {
+                assert_eq!(keys(ours), keys(theirs), "{language}: the units of en.yaml");
+                for (unit, unit_forms) in ours.as_mapping().unwrap() {
+                    let got: BTreeSet<String> = keys(unit_forms);
+                    let want: BTreeSet<String> = categories.iter().map(|c| c.to_string()).collect();
+                    assert_eq!(got, want, "{language}: units.{}", unit.as_str().unwrap());
+                }
+                continue;
+            }
+            assert_eq!(
+                ours.is_mapping(),
+                theirs.is_mapping(),
+                "{language}: {key} has plural forms in one table only"
+            );
+            if ours.is_mapping() {
+                let want: BTreeSet<String> = categories.iter().map(|c| c.to_string()).collect();
+                assert_eq!(keys(ours), want, "{language}: {key}'s plural categories");
+            }
+            let names = |v: &serde_yaml::Value| -> BTreeSet<String> {
+                forms(v).iter().flat_map(|t| placeholder_names(t)).collect()
+            };
+            assert_eq!(names(ours), names(theirs), "{language}: {key}'s {{name}}s");
+        }
+    }
+}
+
+/// The pieces of an English text between its `{name}`s, trimmed of spaces and punctuation.
+fn fragments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    loop {
+        let (before, after) = match rest.split_once('{') {
+            Some((b, a)) => (b, a.split_once('}').map_or("", |(_, a)| a)),
+            None => (rest, ""),
+        };
+        let piece = before.trim_matches(|c: char| !c.is_alphanumeric());
+        if !piece.is_empty() {
+            out.push(piece.to_string());
+        }
+        if after.is_empty() {
+            return out;
+        }
+        rest = after;
+    }
+}
+
+/// A page's visible text without the addresses in it (a product URL in the prefilled message
+/// has English-looking words the seller chose: `/products/`).
+fn visible_words(doc: &Html) -> String {
+    visible(doc)
+        .join("\n")
+        .split_whitespace()
+        .filter(|w| !w.contains("://") && !w.starts_with("mailto:"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Everything the seller wrote, as text: a piece of English found here is theirs, not the theme's.
+fn seller_text(site: &Path) -> String {
+    let mut texts = Vec::new();
+    for f in files(site) {
+        let name = f.to_string_lossy();
+        if name.ends_with(".yaml") && !name.contains("/strings/") {
+            let v: serde_yaml::Value = serde_yaml::from_str(&read(&f)).unwrap();
+            yaml_strings(&v, &mut texts);
+        } else if name.ends_with(".md") {
+            texts.push(read(&f));
+        }
+    }
+    texts.join("\n")
+}
+
+#[test]
+fn each_shipped_language_builds_the_shop_with_no_english_theme_word_on_its_main_pages() {
+    let english = theme_table();
+    for language in SHIPPED {
+        let table = shipped_table(language);
+        let site = shop();
+        let yaml =
+            read(&site.path().join("site.yaml")).replace("language: en", &format!("language: {language}"));
+        std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
+        let (report, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default()).unwrap();
+        assert!(
+            !warnings.iter().any(|w| w.field.as_deref() == Some("language")),
+            "{language}: {warnings:?}"
+        );
+        let seller = seller_text(site.path());
+        let theirs: String = forms(&serde_yaml::Value::Mapping(table.clone())).join("\n");
+        // The English pieces a page in this language must not show: from the strings this
+        // table words differently, leaving out the language's name (a proper name the switcher
+        // shows in every language), short pieces (MOQ, SKU) and words the table itself or the
+        // seller uses too (OEM, WhatsApp, "Photo" in French).
+        let mut leftovers = BTreeSet::new();
+        for (k, v) in &english {
+            let key = k.as_str().unwrap();
+            let pairs: Vec<(&serde_yaml::Value, &serde_yaml::Value)> = if key == "units" {
+                v.as_mapping()
+                    .unwrap()
+                    .iter()
+                    .map(|(u, f)| (f, &table[key][u]))
+                    .collect()
+            } else if key == "language_name" {
+                continue;
+            } else {
+                vec![(v, &table[key])]
+            };
+            for (en, _) in pairs.into_iter().filter(|(en, ours)| en != ours) {
+                for text in forms(en) {
+                    for piece in fragments(&text) {
+                        if piece.chars().count() > 3 && !theirs.contains(&piece) && !seller.contains(&piece) {
+                            leftovers.insert(piece);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            leftovers.contains("Request a quote") && leftovers.contains("Previous"),
+            "{language}: the check needs English to look for: {leftovers:?}"
+        );
+        let out = report.output;
+        for page in [
+            "index.html",
+            "products/match-ball-pro-size-5/index.html",
+            "contact/index.html",
+            "404.html",
+        ] {
+            let doc = html(&out.join(page));
+            let shown = visible_words(&doc);
+            let found: Vec<&String> = leftovers.iter().filter(|p| shown.contains(p.as_str())).collect();
+            assert!(
+                found.is_empty(),
+                "{language} {page}: English {found:?} in {shown}"
+            );
+        }
+        // The seller wrote `unit: pieces`, the English plural: the language's word shows.
+        let ball = html(&out.join("products/match-ball-pro-size-5/index.html"));
+        let category = cldr_category(language, 300);
+        let piece = table["units"]["piece"][category].as_str().unwrap();
+        assert_eq!(
+            text(&ball, ".kf-moq strong"),
+            format!("300 {piece}"),
+            "{language}"
+        );
+        let home = html(&out.join("index.html"));
+        assert_eq!(
+            text(&home, ".header-cta"),
+            table["request_quote"].as_str().unwrap(),
+            "{language}"
+        );
+    }
 }

@@ -36,6 +36,10 @@ pub struct SiteConfig {
     pub contact: Contact,
     pub social: Vec<SocialLink>,
     pub images: ImageSettings,
+    /// Minify pages and CSS (see [`crate::minify`]).
+    pub minify: bool,
+    /// Write `.br` and `.gz` beside each text file (see [`crate::compress`]).
+    pub compress: bool,
     /// The text it was read from, to place problems found later (a logo outside the site).
     pub source: Source,
 }

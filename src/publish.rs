@@ -178,6 +178,7 @@ where
     let docs = Documents::new(site, logo.as_ref(), known);
     let files: Vec<String> = (0..docs.len()).map(|i| docs.file(i)).collect();
     let renderer_key = renderer.key();
+    let minify = site.config.minify;
     // Each print hashes the page's metadata and the views it shows: both cores, as rendering.
     let prints: Vec<blake3::Hash> = (0..docs.len())
         .into_par_iter()
@@ -187,6 +188,7 @@ where
                 // A page is made from its data *and* the templates: a new renderer renders anew.
                 let mut h = blake3::Hasher::new();
                 h.update(print.as_bytes()).update(renderer_key.as_bytes());
+                h.update(&[minify as u8]);
                 h.finalize()
             } else {
                 print
@@ -202,8 +204,15 @@ where
             if docs.is_page(i) {
                 rendered.fetch_add(1, Ordering::Relaxed);
             }
-            let _ = contents[i].set(blake3::hash(text.as_bytes()));
-            sink.put(&files[i], text.as_bytes())
+            let minified;
+            let bytes = if minify && docs.is_page(i) {
+                minified = crate::minify::html(text);
+                &minified[..]
+            } else {
+                text.as_bytes()
+            };
+            let _ = contents[i].set(blake3::hash(bytes));
+            sink.put(&files[i], bytes)
         },
     )?;
     if sink.stopping() {

@@ -228,7 +228,14 @@ impl Site {
             progress: opts.progress,
             old: &output,
         };
-        let done = publish::publish(input, &sink)?;
+        let done = if self.config.compress {
+            let packing = crate::compress::Compressing::new(&sink, last.as_ref());
+            let mut done = publish::publish(input, &packing)?;
+            packing.finish(&mut done.published);
+            done
+        } else {
+            publish::publish(input, &sink)?
+        };
         staging.write(output::MARKER, done.published.manifest().as_bytes())?;
         staging.commit()?;
         self.save_index();

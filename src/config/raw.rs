@@ -35,6 +35,16 @@ pub(super) struct RawSiteConfig {
     pub social: Vec<SocialLink>,
     #[serde(default)]
     pub images: RawImages,
+    /// Pages and CSS as small as they can be written; on unless the seller turns it off.
+    #[serde(default = "default_minify")]
+    pub minify: bool,
+    /// `.br` and `.gz` copies beside each text file, for hosts that serve them as they are.
+    #[serde(default)]
+    pub compress: bool,
+}
+
+fn default_minify() -> bool {
+    true
 }
 
 fn default_language() -> String {

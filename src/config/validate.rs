@@ -42,6 +42,8 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
         contact: raw.contact,
         social: raw.social,
         images,
+        minify: raw.minify,
+        compress: raw.compress,
         source,
     })
 }

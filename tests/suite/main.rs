@@ -14,6 +14,7 @@ mod cli;
 mod drafts;
 mod errors;
 mod feeds;
+mod hosting;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;

@@ -40,6 +40,8 @@ pub struct SiteConfig {
     pub minify: bool,
     /// Write `.br` and `.gz` beside each text file (see [`crate::compress`]).
     pub compress: bool,
+    /// The seller's analytics service; none unless they name one.
+    pub analytics: Option<crate::analytics::Analytics>,
     /// The text it was read from, to place problems found later (a logo outside the site).
     pub source: Source,
 }

@@ -19,6 +19,7 @@ pub mod contrast;
 
 // The pipeline, in order.
 pub mod config;
+pub mod analytics;
 pub mod theme;
 pub mod strings;
 pub mod catalog;

@@ -220,6 +220,8 @@ pub struct SiteView {
     pub categories: Vec<CategorySummary>,
     pub product_count: usize,
     pub has_inquiry: bool,
+    /// The seller's analytics service, when they turned one on.
+    pub analytics: Option<crate::analytics::Analytics>,
 }
 
 #[derive(Serialize)]
@@ -400,6 +402,7 @@ pub fn site_view(
             .collect(),
         product_count: catalog.products.len(),
         has_inquiry: contact.email.is_some() || contact.whatsapp.is_some() || contact.form_endpoint.is_some(),
+        analytics: config.analytics.clone(),
     }
 }
 

@@ -41,6 +41,8 @@ pub(super) struct RawSiteConfig {
     /// `.br` and `.gz` copies beside each text file, for hosts that serve them as they are.
     #[serde(default)]
     pub compress: bool,
+    #[serde(default)]
+    pub analytics: Option<crate::analytics::RawAnalytics>,
 }
 
 fn default_minify() -> bool {

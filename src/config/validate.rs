@@ -22,6 +22,16 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
     check.per_page(raw.per_page);
     let images = check.images(raw.images);
     check.social(&raw.social);
+    let analytics = match raw.analytics {
+        Some(a) => match crate::analytics::Analytics::check(a, host(&base_url), &source) {
+            Ok(a) => Some(a),
+            Err(d) => {
+                check.problems.extend(d);
+                None
+            }
+        },
+        None => None,
+    };
     let (Some(brand), Some(images), Some(base_url), true) =
         (brand, images, base_url, check.problems.is_empty())
     else {
@@ -44,6 +54,7 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
         images,
         minify: raw.minify,
         compress: raw.compress,
+        analytics,
         source,
     })
 }
@@ -244,6 +255,13 @@ impl Check<'_> {
             }
         }
     }
+}
+
+/// The host of a checked base_url (`https://shop.example/sub/` → `shop.example`).
+fn host(base_url: &Option<Option<BaseUrl>>) -> Option<&str> {
+    let url = base_url.as_ref()?.as_ref()?.as_str();
+    let rest = url.split_once("://")?.1;
+    rest.split(['/', ':']).next().filter(|h| !h.is_empty())
 }
 
 /// Font stacks reach a `<style>` element: allow only what font names need.

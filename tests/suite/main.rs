@@ -7,6 +7,7 @@
 mod common;
 
 mod addresses;
+mod analytics;
 mod bad_inputs;
 mod build;
 mod cache;

@@ -1,4 +1,5 @@
-//! Files published as they are: the theme's and the site's static files, and the logo.
+//! Files published as they are (style sheets minified, with `minify:`): the theme's and the
+//! site's static files, and the logo.
 
 use crate::error::{Error, Result};
 use crate::Site;
@@ -23,7 +24,14 @@ pub fn statics(site: &Site) -> Result<Vec<Asset>> {
         .into_iter()
         .map(|(path, file)| {
             let bytes = file.bytes().map_err(|e| Error::io(&path, e))?;
-            Ok((path, bytes))
+            let minified = site.config.minify && path.to_ascii_lowercase().ends_with(".css");
+            let small = minified
+                .then(|| std::str::from_utf8(&bytes).ok().and_then(crate::minify::css))
+                .flatten();
+            match small {
+                Some(css) => Ok((path, Cow::Owned(css.into_bytes()))),
+                None => Ok((path, bytes)),
+            }
         })
         .collect()
 }

@@ -42,6 +42,12 @@ pub struct SiteConfig {
     /// Where pages are in the output: `""`, or `de/` for a site's German version (see
     /// [`crate::localize`]). Files (photos, styles) are shared by every language, at the root.
     pub page_prefix: String,
+    /// Minify pages and CSS (see [`crate::minify`]).
+    pub minify: bool,
+    /// Write `.br` and `.gz` beside each text file (see [`crate::compress`]).
+    pub compress: bool,
+    /// The seller's analytics service; none unless they name one.
+    pub analytics: Option<crate::analytics::Analytics>,
     /// The text it was read from, to place problems found later (a logo outside the site).
     pub source: Source,
 }

@@ -21,6 +21,7 @@ pub mod locale;
 
 // The pipeline, in order.
 pub mod config;
+pub mod analytics;
 pub mod theme;
 pub mod strings;
 pub mod catalog;
@@ -35,9 +36,11 @@ pub mod routes;
 pub mod meta;
 pub mod paginate;
 pub mod documents;
+pub mod minify;
 pub mod assets;
 pub mod render;
 pub mod output;
+pub mod compress;
 pub mod publish;
 pub mod site;
 pub mod lint;

@@ -122,6 +122,9 @@ impl Staging {
     /// A failure names the file as it would be in the output, not in the hidden staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let (path, shown) = self.place(rel)?;
+        // A file kept (linked from the old output) and then made again after all must not be
+        // written through the link: that would change the old output before the swap.
+        let _ = std::fs::remove_file(&path);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&shown, e))
     }
 

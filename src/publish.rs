@@ -183,7 +183,7 @@ where
     for lang in site.languages() {
         let code = lang.lang.code.as_str();
         let docs = Documents::new(lang, logo.as_ref(), |p: &Product| known(code, p));
-        let done = publish_documents(&docs, renderer, last, sink, &mut published)?;
+        let done = publish_documents(&docs, renderer, last, sink, &mut published, site.config.minify)?;
         pages += docs.pages();
         rendered += done;
         memos.extend(
@@ -208,6 +208,7 @@ fn publish_documents(
     last: Option<&Published>,
     sink: &dyn Sink,
     published: &mut Published,
+    minify: bool,
 ) -> Result<usize> {
     let kept = |file: &str, print: &blake3::Hash| match last.and_then(|l| l.files.get(file)) {
         Some(e) if e.print == *print => sink.keep(file, &e.content),
@@ -224,6 +225,7 @@ fn publish_documents(
                 // A page is made from its data *and* the templates: a new renderer renders anew.
                 let mut h = blake3::Hasher::new();
                 h.update(print.as_bytes()).update(renderer_key.as_bytes());
+                h.update(&[minify as u8]);
                 h.finalize()
             } else {
                 print
@@ -239,8 +241,15 @@ fn publish_documents(
             if docs.is_page(i) {
                 rendered.fetch_add(1, Ordering::Relaxed);
             }
-            let _ = contents[i].set(blake3::hash(text.as_bytes()));
-            sink.put(&files[i], text.as_bytes())
+            let minified;
+            let bytes = if minify && docs.is_page(i) {
+                minified = crate::minify::html(text);
+                &minified[..]
+            } else {
+                text.as_bytes()
+            };
+            let _ = contents[i].set(blake3::hash(bytes));
+            sink.put(&files[i], bytes)
         },
     )?;
     if sink.stopping() {

@@ -182,6 +182,18 @@ impl Site {
             &mut warnings,
             std::iter::once(&config.source).chain(catalog.sources()),
         );
+        // The seller asked for it (a default is no request): say why pages are larger.
+        let asked = |l: &str| l.split('#').next().unwrap_or("").trim() == "minify: true";
+        if !cfg!(feature = "minify") && config.source.text().lines().any(asked) {
+            warnings.push(
+                Diagnostic::new(
+                    "site.yaml",
+                    "minify: true, but this minisite was built without its minifier: pages are written unminified",
+                )
+                .field("minify")
+                .help("install minisite with it: cargo install --path . --features minify"),
+            );
+        }
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(
@@ -283,7 +295,14 @@ impl Site {
             progress: opts.progress,
             old: &output,
         };
-        let done = publish::publish(input, &sink)?;
+        let done = if self.config.compress {
+            let packing = crate::compress::Compressing::new(&sink, last.as_ref());
+            let mut done = publish::publish(input, &packing)?;
+            packing.finish(&mut done.published);
+            done
+        } else {
+            publish::publish(input, &sink)?
+        };
         staging.write(output::MARKER, done.published.manifest().as_bytes())?;
         staging.commit()?;
         self.save_index();

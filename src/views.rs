@@ -266,6 +266,8 @@ pub struct SiteView {
     pub categories: Vec<CategorySummary>,
     pub product_count: usize,
     pub has_inquiry: bool,
+    /// The seller's analytics service, when they turned one on.
+    pub analytics: Option<crate::analytics::Analytics>,
 }
 
 #[derive(Serialize)]
@@ -448,6 +450,7 @@ pub fn site_view(site: &crate::Site, logo: Option<(String, Option<(u32, u32)>)>)
             .collect(),
         product_count: catalog.products.len(),
         has_inquiry: contact.email.is_some() || contact.whatsapp.is_some() || contact.form_endpoint.is_some(),
+        analytics: config.analytics.clone(),
     }
 }
 

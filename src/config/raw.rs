@@ -38,6 +38,18 @@ pub(super) struct RawSiteConfig {
     /// The site's other languages, in the order the seller wrote them.
     #[serde(default)]
     pub languages: crate::translations::Ordered<crate::translations::SiteTexts>,
+    /// Pages and CSS as small as they can be written; on unless the seller turns it off.
+    #[serde(default = "default_minify")]
+    pub minify: bool,
+    /// `.br` and `.gz` copies beside each text file, for hosts that serve them as they are.
+    #[serde(default)]
+    pub compress: bool,
+    #[serde(default)]
+    pub analytics: Option<crate::analytics::RawAnalytics>,
+}
+
+fn default_minify() -> bool {
+    true
 }
 
 fn default_language() -> String {

@@ -24,6 +24,16 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
     check.social(&raw.social);
     let language = check.language("language", &raw.language);
     let languages = check.languages(&language, raw.languages, &raw.company);
+    let analytics = match raw.analytics {
+        Some(a) => match crate::analytics::Analytics::check(a, host(&base_url), &source) {
+            Ok(a) => Some(a),
+            Err(d) => {
+                check.problems.extend(d);
+                None
+            }
+        },
+        None => None,
+    };
     let (Some(brand), Some(images), Some(base_url), true) =
         (brand, images, base_url, check.problems.is_empty())
     else {
@@ -46,6 +56,10 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
         images,
         languages,
         page_prefix: String::new(),
+        // Without the `minify` cargo feature there is no minifier: pages are written as made.
+        minify: raw.minify && cfg!(feature = "minify"),
+        compress: raw.compress,
+        analytics,
         source,
     })
 }
@@ -302,6 +316,13 @@ impl Check<'_> {
             }
         }
     }
+}
+
+/// The host of a checked base_url (`https://shop.example/sub/` → `shop.example`).
+fn host(base_url: &Option<Option<BaseUrl>>) -> Option<&str> {
+    let url = base_url.as_ref()?.as_ref()?.as_str();
+    let rest = url.split_once("://")?.1;
+    rest.split(['/', ':']).next().filter(|h| !h.is_empty())
 }
 
 /// Font stacks reach a `<style>` element: allow only what font names need.

@@ -146,6 +146,7 @@ fn srcset_files_exist_with_the_stated_widths() {
 #[test]
 fn home_hero_keeps_the_photo_focus_in_view() {
     let site = shop();
+    unminified(site.path());
     // Both featured products' photos get a focus point: whichever leads keeps it in view.
     for (file, path) in [
         ("products/match-ball.yaml", "  - path: images/bridge.jpg\n"),
@@ -218,6 +219,7 @@ fn footer_lists_social_links_apart_from_categories() {
 #[test]
 fn contact_email_breaks_at_its_at_sign_never_inside_the_domain() {
     let site = shop();
+    unminified(site.path());
     let out = build(site.path());
     let contact = read(&out.join("contact/index.html"));
     assert!(
@@ -796,6 +798,7 @@ fn brand_colours_reach_the_page() {
 #[test]
 fn amber_accent_gets_dark_button_text() {
     let site = shop();
+    unminified(site.path());
     let cfg = site.path().join("site.yaml");
     std::fs::write(
         &cfg,

@@ -32,6 +32,12 @@ pub fn shop() -> tempfile::TempDir {
     copy_site(&fixtures().join("shop"))
 }
 
+/// Turns `minify` off, for tests that read markup or CSS as the theme writes it.
+pub fn unminified(site: &Path) {
+    let yaml = site.join("site.yaml");
+    std::fs::write(&yaml, format!("{}minify: false\n", read(&yaml))).unwrap();
+}
+
 /// Builds with the library into `SITE/public`, returning the output folder.
 pub fn build(site: &Path) -> PathBuf {
     let opts = minisite::BuildOptions::default();

@@ -7,6 +7,7 @@
 mod common;
 
 mod addresses;
+mod analytics;
 mod bad_inputs;
 mod build;
 mod cache;
@@ -16,6 +17,7 @@ mod errors;
 mod feeds;
 mod languages;
 mod locale;
+mod hosting;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;

@@ -77,7 +77,7 @@ fn an_edit_between_two_builds_renders_exactly_the_pages_it_changes() {
     // every build; the manifest is always new.
     let made: Vec<&str> = after
         .iter()
-        .filter(|(f, ino)| before.get(*f) != Some(ino))
+        .filter(|(f, ino)| before.get(*f) != Some(*ino))
         .map(|(f, _)| f.as_str())
         .filter(|f| [".html", ".xml", ".txt", ".csv"].iter().any(|e| f.ends_with(e)))
         .collect();

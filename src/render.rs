@@ -141,11 +141,21 @@ impl Renderer {
                 word(tables(&strings, state), key, &args)
             },
         );
-        // ` lang="en"` on an element whose text is in another language than the page (text
-        // the seller did not translate); nothing when `code` is none.
+        // ` lang="en" dir="ltr"` on an element whose text is in another language than the page
+        // (text the seller did not translate): its language for screen readers and search
+        // engines, its direction so English on an Arabic page keeps its full stop at its end.
+        // Nothing when `code` is none.
         env.add_function("lang_attr", |code: Option<String>| -> Value {
             match code {
-                Some(c) if !c.is_empty() => Value::from_safe_string(format!(" lang=\"{}\"", escape_html(&c))),
+                Some(c) if !c.is_empty() => {
+                    let dir = crate::locale::parse_language(&c)
+                        .map_or(crate::locale::Direction::Ltr, |l| l.direction());
+                    Value::from_safe_string(format!(
+                        " lang=\"{}\" dir=\"{}\"",
+                        escape_html(&c),
+                        dir.as_str()
+                    ))
+                }
                 _ => Value::from_safe_string(String::new()),
             }
         });

@@ -150,11 +150,7 @@ impl Renderer {
                 Some(c) if !c.is_empty() => {
                     let dir = crate::locale::parse_language(&c)
                         .map_or(crate::locale::Direction::Ltr, |l| l.direction());
-                    Value::from_safe_string(format!(
-                        " lang=\"{}\" dir=\"{}\"",
-                        escape_html(&c),
-                        dir.as_str()
-                    ))
+                    Value::from_safe_string(format!(" lang=\"{}\" dir=\"{}\"", escape_html(&c), dir.as_str()))
                 }
                 _ => Value::from_safe_string(String::new()),
             }

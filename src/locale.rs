@@ -218,6 +218,9 @@ pub fn plain_amount(amount: f64, currency: &str) -> String {
 pub struct Formats {
     locale: Locale,
     integers: DecimalFormatter,
+    /// Year, month and day as the language writes them (`31.03.2030`, `Mar 31, 2030`), in its
+    /// default calendar.
+    dates: icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMD>,
     /// One formatter per currency, made when a page first asks for it: a catalogue uses few.
     currencies: RwLock<HashMap<String, Option<Arc<CurrencyFormatter<DecimalFormatter>>>>>,
 }
@@ -234,11 +237,27 @@ impl Formats {
     pub fn new(language: &Language) -> Result<Formats, DataError> {
         let locale = data_locale(language.locale());
         let integers = DecimalFormatter::try_new((&locale).into(), Default::default())?;
+        let dates = icu_datetime::DateTimeFormatter::try_new(
+            (&locale).into(),
+            icu_datetime::fieldsets::YMD::medium(),
+        )
+        .map_err(|e| match e {
+            icu_datetime::DateTimeFormatterLoadError::Data(d) => d,
+            _ => DataError::custom("date formats"),
+        })?;
         Ok(Formats {
             locale,
             integers,
+            dates,
             currencies: RwLock::new(HashMap::new()),
         })
+    }
+
+    /// A day as the language writes it: `31 Mar 2030` (en-001), `31.03.2030` (de); `None` for
+    /// a day that is no calendar date.
+    pub fn date(&self, day: time::Date) -> Option<String> {
+        let date = icu_datetime::input::Date::try_new_iso(day.year(), day.month() as u8, day.day()).ok()?;
+        Some(self.dates.format(&date).to_string())
     }
 
     /// `1250` → `1,250` (en), `1.250` (de), `1 250` with a narrow no-break space (fr).

@@ -182,33 +182,43 @@ pub struct CertificationView {
     pub name: String,
     pub issuer: Option<String>,
     pub number: Option<String>,
-    /// As the seller wrote it: an ISO 8601 date, which reads the same in every language (dates
-    /// in the page's language would need icu_datetime, some 20 s more of a clean build for this
-    /// one date).
+    /// The day as the page's language writes it (`31.03.2030` in German); as the seller wrote
+    /// it when it is no calendar day.
     pub valid_until: Option<String>,
+    /// The day in ISO 8601 (`2030-03-31`), for `<time datetime>`.
+    pub valid_until_iso: Option<String>,
     /// `valid_until` is before today: themes must not show it like a valid one.
     pub expired: bool,
 }
 
 impl CertificationView {
-    fn new(c: &Certification, today: time::Date) -> CertificationView {
+    fn new(c: &Certification, today: time::Date, formats: &crate::locale::Formats) -> CertificationView {
         CertificationView {
             name: c.name.clone(),
             issuer: c.issuer.clone(),
             number: c.number.clone(),
-            valid_until: c.valid_until.as_ref().map(|d| d.text().to_string()),
+            valid_until: c.valid_until.as_ref().map(|d| {
+                d.date()
+                    .and_then(|day| formats.date(day))
+                    .unwrap_or_else(|| d.text().to_string())
+            }),
+            valid_until_iso: c.valid_until.as_ref().map(|d| d.text().to_string()),
             expired: c.valid_until.as_ref().is_some_and(|d| d.is_before(today)),
         }
     }
 }
 
-fn certifications(config: &SiteConfig, today: time::Date) -> Vec<CertificationView> {
+fn certifications(
+    config: &SiteConfig,
+    today: time::Date,
+    formats: &crate::locale::Formats,
+) -> Vec<CertificationView> {
     let hide = config.company.expired_certifications == ExpiredCertifications::Hide;
     config
         .company
         .certifications
         .iter()
-        .map(|c| CertificationView::new(c, today))
+        .map(|c| CertificationView::new(c, today, formats))
         .filter(|c| !(hide && c.expired))
         .collect()
 }
@@ -398,7 +408,7 @@ pub fn site_view(site: &crate::Site, logo: Option<(String, Option<(u32, u32)>)>)
             location: c.location.clone(),
             export_markets: c.export_markets.clone(),
             production_capacity: c.production_capacity.clone(),
-            certifications: certifications(config, today),
+            certifications: certifications(config, today, site.strings.formats()),
             photos: c.photos.iter().map(|p| image(plan, p, &company_name)).collect(),
             about_html: c
                 .about

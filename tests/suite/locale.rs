@@ -93,3 +93,20 @@ fn pages_are_told_the_direction_of_the_languages_script() {
     assert_eq!(dir_of("ar"), ["rtl"]);
     assert_eq!(dir_of("de"), ["ltr"]);
 }
+
+#[test]
+fn certification_dates_are_written_the_pages_way_with_the_iso_day_for_machines() {
+    let site = german_shop();
+    let out = build(site.path());
+    let company = html(&out.join("company/index.html"));
+    let times: Vec<(String, String)> = company
+        .select(&sel("time"))
+        .map(|t| {
+            (
+                t.value().attr("datetime").unwrap().to_string(),
+                t.text().collect(),
+            )
+        })
+        .collect();
+    assert_eq!(times, [("2030-01-31".to_string(), "31.01.2030".to_string())]);
+}

@@ -178,18 +178,13 @@ fn translation_of(rel: &Path, config: &SiteConfig) -> Result<Option<(String, Str
 }
 
 fn parse_translation(text: &str, rel: &Path, config: &SiteConfig) -> Result<PageText, Diagnostic> {
-    let (front, body) = split_front_matter(text).ok_or_else(|| {
-        Diagnostic::new(rel, "the page has no front matter")
-            .at(1, 1)
-            .help("start the file with:\n---\ntitle: Page title in this language\n---")
-    })?;
-    let fm: TranslatedFrontMatter = yaml::parse(front, rel).map_err(|mut d| {
-        d.line = d.line.map(|l| l + 1);
-        d.help = d.help.or_else(|| {
-            Some("a translation has only title and description: its menu position and draft state are the page's".into())
-        });
-        d
-    })?;
+    let (fm, body): (TranslatedFrontMatter, _) = front_matter(text, rel, "Page title in this language")
+        .map_err(|mut d| {
+            d.help = d.help.or_else(|| {
+                Some("a translation has only title and description: its menu position and draft state are the page's".into())
+            });
+            d
+        })?;
     Ok(PageText {
         file: rel.to_path_buf(),
         title: fm.title,
@@ -259,16 +254,7 @@ fn check_statics(pages: &[Page], theme: &Theme, problems: &mut Problems) {
 /// Parses one page's text: front matter, then markdown. `rel` (e.g. `pages/faq.md`) names it in
 /// messages and gives its address. Public so the fuzz targets reach the same code as a build.
 pub fn parse_page(text: &str, rel: &Path, config: &SiteConfig) -> Result<Page, Diagnostic> {
-    let (front, body) = split_front_matter(text).ok_or_else(|| {
-        Diagnostic::new(rel, "the page has no front matter")
-            .at(1, 1)
-            .help("start the file with:\n---\ntitle: Page title\n---")
-    })?;
-    let fm: FrontMatter = yaml::parse(front, rel).map_err(|mut d| {
-        // The front matter starts on the line after the opening `---`.
-        d.line = d.line.map(|l| l + 1);
-        d
-    })?;
+    let (fm, body): (FrontMatter, _) = front_matter(text, rel, "Page title")?;
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let slug = slug::slugify(stem);
     if slug.is_empty() || RESERVED.contains(&slug.as_str()) {
@@ -292,6 +278,25 @@ pub fn parse_page(text: &str, rel: &Path, config: &SiteConfig) -> Result<Page, D
         translations: Default::default(),
         lang: None,
     })
+}
+
+/// A page's front matter read as `T`, and the markdown after it.
+fn front_matter<'t, T: serde::de::DeserializeOwned>(
+    text: &'t str,
+    rel: &Path,
+    title: &str,
+) -> Result<(T, &'t str), Diagnostic> {
+    let (front, body) = split_front_matter(text).ok_or_else(|| {
+        Diagnostic::new(rel, "the page has no front matter")
+            .at(1, 1)
+            .help(format!("start the file with:\n---\ntitle: {title}\n---"))
+    })?;
+    let fm = yaml::parse(front, rel).map_err(|mut d| {
+        // The front matter starts on the line after the opening `---`.
+        d.line = d.line.map(|l| l + 1);
+        d
+    })?;
+    Ok((fm, body))
 }
 
 /// Splits `---\nyaml\n---\nbody`; `None` when the file does not open with `---`.

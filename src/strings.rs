@@ -545,7 +545,7 @@ impl Strings {
 }
 
 /// The name a table gives the plural category `c`.
-fn name(c: PluralCategory) -> &'static str {
+pub fn name(c: PluralCategory) -> &'static str {
     match c {
         PluralCategory::Zero => "zero",
         PluralCategory::One => "one",

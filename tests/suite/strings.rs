@@ -311,26 +311,14 @@ fn cldr_categories(language: &str) -> BTreeSet<&'static str> {
     use icu_plurals::PluralRules;
     let locale: icu_locale_core::Locale = language.parse().unwrap();
     let rules = PluralRules::try_new_cardinal((&locale).into()).unwrap();
-    rules.categories().map(category_name).collect()
-}
-
-fn category_name(c: icu_plurals::PluralCategory) -> &'static str {
-    use icu_plurals::PluralCategory;
-    match c {
-        PluralCategory::Zero => "zero",
-        PluralCategory::One => "one",
-        PluralCategory::Two => "two",
-        PluralCategory::Few => "few",
-        PluralCategory::Many => "many",
-        PluralCategory::Other => "other",
-    }
+    rules.categories().map(minisite::strings::name).collect()
 }
 
 /// The CLDR plural category of `n` in the language, as a table names it.
 fn cldr_category(language: &str, n: u64) -> &'static str {
     let locale: icu_locale_core::Locale = language.parse().unwrap();
     let rules = icu_plurals::PluralRules::try_new_cardinal((&locale).into()).unwrap();
-    category_name(rules.category_for(n))
+    minisite::strings::name(rules.category_for(n))
 }
 
 /// The `{name}`s of a text.

@@ -2,10 +2,12 @@
 //! sites, where each one's output goes, building or checking them one after another, and the
 //! table that sums the run up.
 //!
-//! Sites are built one after another, not side by side: each build already keeps every core busy
-//! (photos and pages run on the one rayon pool), and measured on 2 cores two builds at once were
-//! no faster (docs/agency.md). One at a time also means two sites sharing a cache never encode the
-//! same variant at once: the second finds the first's in the cache.
+//! Sites are built one after another, not side by side: each build's photos and pages already run
+//! on the one rayon pool, and one at a time two sites sharing a cache never encode the same
+//! variant at once: the second finds the first's in the cache. Side by side would overlap one
+//! site's file-system waits with another's work (two processes at once were faster on 2 cores,
+//! docs/agency.md), but needs a claim on each variant that a rayon worker can wait on without
+//! deadlocking on a job it stole itself; not done yet.
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::report::count;

@@ -202,3 +202,20 @@ fn a_missing_folder_among_several_exits_2_and_builds_none() {
     );
     assert!(!acme.join("public").exists());
 }
+
+#[test]
+fn base_url_with_several_sites_exits_2_and_builds_none() {
+    let dir = sellers(&["acme", "bolt"]);
+    let (acme, bolt) = (dir.path().join("acme"), dir.path().join("bolt"));
+    let o = cli(&[
+        "build",
+        arg(&acme),
+        arg(&bolt),
+        "--base-url",
+        "https://one.example/",
+    ]);
+    let (_, stderr) = out(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("base_url in each site.yaml"), "{stderr}");
+    assert!(!acme.join("public").exists() && !bolt.join("public").exists());
+}

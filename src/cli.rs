@@ -19,16 +19,21 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into a folder any static web server can host
     Build {
-        /// The site folder (the one with site.yaml)
-        #[arg(default_value = ".")]
-        site_dir: PathBuf,
-        /// Where to write the site [default: SITE_DIR/public]
+        /// The site folder (the one with site.yaml). Several folders, or a folder whose
+        /// subfolders have a site.yaml (a folder of sites), build every site in one run, each
+        /// into its own output, with a table at the end; one that fails does not stop the others
+        #[arg(default_value = ".", value_name = "SITE_DIR")]
+        site_dirs: Vec<PathBuf>,
+        /// Where to write the site [default: SITE_DIR/public]; with several sites, the folder
+        /// that gets one subfolder per site, named like the site's folder (OUTPUT/NAME)
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// The address the site will live at, e.g. https://www.example.com/ (overrides site.yaml)
+        /// The address the site will live at, e.g. https://www.example.com/ (overrides site.yaml;
+        /// one site only)
         #[arg(long)]
         base_url: Option<String>,
-        /// Image cache folder, shareable between sites [default: SITE_DIR/.minisite-cache]
+        /// Image cache folder, shareable between sites [default: SITE_DIR/.minisite-cache];
+        /// with several sites, give one to share it: a photo two sites use is made once
         #[arg(long, env = "MINISITE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
         /// Replace the output folder even if minisite did not create it
@@ -40,9 +45,10 @@ pub enum Command {
     },
     /// Check the site for errors and warnings without writing anything
     Check {
-        /// The site folder (the one with site.yaml)
-        #[arg(default_value = ".")]
-        site_dir: PathBuf,
+        /// The site folder (the one with site.yaml); several folders, or a folder of sites,
+        /// check every site, with a table at the end
+        #[arg(default_value = ".", value_name = "SITE_DIR")]
+        site_dirs: Vec<PathBuf>,
     },
     /// Build the site, serve it on this computer, and rebuild it and reload open pages on every save
     Serve {

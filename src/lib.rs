@@ -45,6 +45,7 @@ pub mod publish;
 pub mod site;
 pub mod lint;
 pub mod report;
+pub mod many;
 
 // Commands around the pipeline.
 pub mod init;

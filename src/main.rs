@@ -3,25 +3,28 @@
 use clap::Parser;
 use minisite::cli::{CacheAction, Cli, Command};
 use minisite::report::{count, render, Level};
-use minisite::{BuildOptions, Diagnostic, Error};
+use minisite::{many, BuildOptions, Diagnostic, Error};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // clap exits with 2 on bad usage, as documented.
     let cli = Cli::parse();
-    let site_root = match &cli.command {
-        Command::Build { site_dir, .. }
-        | Command::Check { site_dir }
-        | Command::Serve { site_dir, .. }
+    if let Some(code) = many(&cli.command) {
+        return code;
+    }
+    let site_dir = match &cli.command {
+        Command::Build { site_dirs, .. } | Command::Check { site_dirs } => site_dirs.first(),
+        Command::Serve { site_dir, .. }
         | Command::Import { site_dir, .. }
         | Command::Export { site_dir, .. }
         | Command::Cache {
             action: CacheAction::Prune { site_dir, .. },
-        } => site_dir.canonicalize().ok(),
+        } => Some(site_dir),
         Command::Init { .. } => None,
     };
+    let site_root = site_dir.and_then(|d| d.canonicalize().ok());
     let building = matches!(cli.command, Command::Build { .. });
     let result = run(cli, site_root.as_deref());
     if building && result.is_err() && minisite::output::cancelled() {
@@ -53,6 +56,107 @@ fn main() -> ExitCode {
     }
 }
 
+/// The one site of a one-site `build` or `check` (clap gives at least one).
+fn one(site_dirs: Vec<PathBuf>) -> PathBuf {
+    site_dirs.into_iter().next().unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Ctrl-C or a termination signal: the unfinished copy is removed, the output kept.
+fn on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        minisite::output::cancel();
+        eprintln!(
+            "\nInterrupted: the build stopped. The published site was not changed; the unfinished copy was removed."
+        );
+        std::process::exit(130);
+    });
+}
+
+/// `build` or `check` of several sites (`None` for anything else): each site's problems as soon
+/// as it is done, headed by its folder so an agency knows whose they are, then a table of all.
+/// Exit 1 when any site failed; 2, before anything is built, on a usage error.
+fn many(command: &Command) -> Option<ExitCode> {
+    let outcomes = match command {
+        Command::Build {
+            site_dirs,
+            output,
+            base_url,
+            cache_dir,
+            force,
+            drafts,
+        } if many::is_many(site_dirs) => {
+            let opts = BuildOptions {
+                output: None,
+                base_url: None,
+                cache_dir: cache_dir.clone(),
+                force: *force,
+                drafts: *drafts,
+                progress: std::io::stderr().is_terminal(),
+            };
+            let planned = match base_url {
+                Some(_) => Err(Error::Usage(
+                    "--base-url sets one site's address: with several sites, set base_url in each site.yaml"
+                        .into(),
+                )),
+                None => {
+                    many::sites(site_dirs).and_then(|s| many::outputs(&s, output.as_deref()).map(|o| (s, o)))
+                }
+            };
+            planned.map(|(sites, outputs)| {
+                on_interrupt();
+                many::build_all(&sites, &outputs, &opts, report_site)
+            })
+        }
+        Command::Check { site_dirs } if many::is_many(site_dirs) => {
+            many::sites(site_dirs).map(|sites| many::check_all(&sites, report_site))
+        }
+        _ => return None,
+    };
+    Some(match outcomes {
+        Ok(outcomes) => {
+            print!("{}", many::table(&outcomes));
+            match outcomes.iter().any(many::Outcome::failed) {
+                true => ExitCode::from(1),
+                false => ExitCode::SUCCESS,
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    })
+}
+
+/// One site of several, as it is done: its warnings and errors as a one-site run shows them.
+fn report_site(o: &many::Outcome) {
+    if minisite::output::cancelled() {
+        // The handler is removing the unfinished copy and exits with 130.
+        loop {
+            std::thread::park();
+        }
+    }
+    if o.warnings.is_empty() && !o.failed() {
+        return;
+    }
+    eprintln!("== {} ==", o.site.display());
+    show(&o.warnings, Level::Warning, o.root.as_deref());
+    match &o.done {
+        Ok(_) => {}
+        Err(Error::Site(diags)) => {
+            // Not yet loaded: the folder itself is where its files are read from.
+            let root = o.root.clone().or_else(|| o.site.canonicalize().ok());
+            show(diags, Level::Error, root.as_deref());
+            eprintln!("{} found; nothing was written.", count(diags.len(), "problem"));
+        }
+        Err(Error::Io { path, source }) => {
+            eprintln!("error: {}: {source}", path.display());
+            eprintln!("  help: {}", io_help(source));
+            eprintln!("The published site was not changed.");
+        }
+        Err(e @ Error::Usage(_)) => eprintln!("error: {e}"),
+    }
+}
+
 /// What a seller can do about a file-system failure.
 fn io_help(e: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;
@@ -79,7 +183,7 @@ fn show(diags: &[Diagnostic], level: Level, root: Option<&Path>) {
 fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
     match cli.command {
         Command::Build {
-            site_dir,
+            site_dirs,
             output,
             base_url,
             cache_dir,
@@ -95,15 +199,8 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
                 // A bar on a terminal, nothing in logs and pipes.
                 progress: std::io::stderr().is_terminal(),
             };
-            // Ctrl-C or a termination signal: the unfinished copy is removed, the output kept.
-            let _ = ctrlc::set_handler(|| {
-                minisite::output::cancel();
-                eprintln!(
-                    "\nInterrupted: the build stopped. The published site was not changed; the unfinished copy was removed."
-                );
-                std::process::exit(130);
-            });
-            let (report, warnings) = minisite::build(&site_dir, &opts)?;
+            on_interrupt();
+            let (report, warnings) = minisite::build(&one(site_dirs), &opts)?;
             show(&warnings, Level::Warning, site_root);
             let unchanged = match report.pages.saturating_sub(report.rendered) {
                 0 => String::new(),
@@ -120,8 +217,8 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Check { site_dir } => {
-            let site = minisite::Site::load(&site_dir, &BuildOptions::default())?;
+        Command::Check { site_dirs } => {
+            let site = minisite::Site::load(&one(site_dirs), &BuildOptions::default())?;
             show(&site.warnings, Level::Warning, Some(&site.root));
             println!(
                 "No errors: {}, {}, {}, {}; {}.",

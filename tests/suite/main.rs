@@ -17,6 +17,7 @@ mod errors;
 mod feeds;
 mod languages;
 mod locale;
+mod many;
 mod hosting;
 #[cfg(unix)]
 mod nothing_lost;

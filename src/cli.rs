@@ -31,6 +31,10 @@ pub enum Command {
         /// Image cache folder, shareable between sites [default: SITE_DIR/.minisite-cache]
         #[arg(long, env = "MINISITE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
+        /// An object store shared by machines as a second image cache: s3://bucket/prefix,
+        /// gs://…, az://… or file:///path (credentials from the environment; docs/cache.md)
+        #[arg(long, env = "MINISITE_CACHE_URL")]
+        cache_url: Option<String>,
         /// Replace the output folder even if minisite did not create it
         #[arg(long)]
         force: bool,

@@ -83,6 +83,7 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             output,
             base_url,
             cache_dir,
+            cache_url,
             force,
             drafts,
         } => {
@@ -90,6 +91,7 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
                 output,
                 base_url,
                 cache_dir,
+                cache_url,
                 force,
                 drafts,
                 // A bar on a terminal, nothing in logs and pipes.
@@ -109,10 +111,14 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
                 0 => String::new(),
                 n => format!(" ({n} unchanged)"),
             };
+            let fetched = match report.images.fetched {
+                0 => String::new(),
+                n => format!(", {n} fetched"),
+            };
             println!(
-                "Built {} pages{unchanged}, {} images ({} made, {} reused) in {:.2} s → {}",
+                "Built {} pages{unchanged}, {} images ({} made, {} reused{fetched}) in {:.2} s → {}",
                 report.pages,
-                report.images.made + report.images.reused,
+                report.images.made + report.images.reused + report.images.fetched,
                 report.images.made,
                 report.images.reused,
                 report.elapsed.as_secs_f64(),

@@ -419,3 +419,34 @@ fn remote_warning(url: &str, error: &str) -> Diagnostic {
     )
     .help("check the URL and the store's credentials in the environment (AWS_ACCESS_KEY_ID, AWS_ENDPOINT, …); the build does not depend on it, it is only slower without it")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(not(feature = "remote-cache"))]
+    #[test]
+    fn a_cache_url_without_the_feature_is_a_usage_error_saying_how_to_install() {
+        let mut warnings = Vec::new();
+        match open_remote(Some("s3://bucket/prefix"), &mut warnings) {
+            Err(Error::Usage(m)) => assert!(m.contains("--features remote-cache"), "{m}"),
+            other => panic!("not a usage error: {:?}", other.map(|r| r.is_some())),
+        }
+    }
+
+    #[cfg(feature = "remote-cache")]
+    #[test]
+    fn a_cache_url_that_cannot_be_used_is_a_warning_naming_it() {
+        let mut warnings = Vec::new();
+        assert!(matches!(
+            open_remote(Some("ftp://host/x"), &mut warnings),
+            Ok(None)
+        ));
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].message.contains("ftp://host/x"),
+            "{}",
+            warnings[0].message
+        );
+    }
+}

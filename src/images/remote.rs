@@ -46,6 +46,7 @@ pub fn unpack(object: &[u8]) -> Option<&[u8]> {
 }
 
 /// The object name of an entry under the store's prefix: sharded like the local cache.
+#[cfg_attr(not(feature = "remote-cache"), allow(dead_code))]
 fn object_name(prefix: &str, key: &str, ext: &str) -> String {
     let shard = &key[..2.min(key.len())];
     let prefix = prefix.trim_matches('/');
@@ -97,10 +98,12 @@ impl Remote {
         self.trouble.lock().ok()?.clone()
     }
 
+    #[cfg_attr(not(feature = "remote-cache"), allow(dead_code))]
     fn down(&self) -> bool {
         self.trouble.lock().map_or(true, |t| t.is_some())
     }
 
+    #[cfg_attr(not(feature = "remote-cache"), allow(dead_code))]
     fn fail(&self, error: String) {
         if let Ok(mut t) = self.trouble.lock() {
             t.get_or_insert(error);

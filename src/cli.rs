@@ -36,6 +36,10 @@ pub enum Command {
         /// with several sites, give one to share it: a photo two sites use is made once
         #[arg(long, env = "MINISITE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
+        /// An object store shared by machines as a second image cache: s3://bucket/prefix,
+        /// gs://…, az://… or file:///path (credentials from the environment; docs/cache.md)
+        #[arg(long, env = "MINISITE_CACHE_URL")]
+        cache_url: Option<String>,
         /// Replace the output folder even if minisite did not create it
         #[arg(long)]
         force: bool,

@@ -62,5 +62,7 @@ pub use site::{BuildOptions, BuildReport, Site};
 pub fn build(dir: &std::path::Path, opts: &BuildOptions) -> Result<(BuildReport, Vec<Diagnostic>)> {
     let site = Site::load(dir, opts)?;
     let report = site.build(opts)?;
-    Ok((report, site.warnings))
+    let mut warnings = site.warnings.clone();
+    warnings.extend(site.remote_warnings());
+    Ok((report, warnings))
 }

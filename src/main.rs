@@ -82,6 +82,7 @@ fn many(command: &Command) -> Option<ExitCode> {
             output,
             base_url,
             cache_dir,
+            cache_url,
             force,
             drafts,
         } if many::is_many(site_dirs) => {
@@ -89,6 +90,7 @@ fn many(command: &Command) -> Option<ExitCode> {
                 output: None,
                 base_url: None,
                 cache_dir: cache_dir.clone(),
+                cache_url: cache_url.clone(),
                 force: *force,
                 drafts: *drafts,
                 progress: std::io::stderr().is_terminal(),
@@ -187,6 +189,7 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             output,
             base_url,
             cache_dir,
+            cache_url,
             force,
             drafts,
         } => {
@@ -194,6 +197,7 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
                 output,
                 base_url,
                 cache_dir,
+                cache_url,
                 force,
                 drafts,
                 // A bar on a terminal, nothing in logs and pipes.
@@ -206,10 +210,14 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
                 0 => String::new(),
                 n => format!(" ({n} unchanged)"),
             };
+            let fetched = match report.images.fetched {
+                0 => String::new(),
+                n => format!(", {n} fetched"),
+            };
             println!(
-                "Built {} pages{unchanged}, {} images ({} made, {} reused) in {:.2} s → {}",
+                "Built {} pages{unchanged}, {} images ({} made, {} reused{fetched}) in {:.2} s → {}",
                 report.pages,
-                report.images.made + report.images.reused,
+                report.images.made + report.images.reused + report.images.fetched,
                 report.images.made,
                 report.images.reused,
                 report.elapsed.as_secs_f64(),

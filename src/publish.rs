@@ -325,6 +325,7 @@ impl Sink for Folder<'_> {
             site.config.images.quality,
             site.background(),
             self.progress,
+            site.remote(),
         )
         .map(PhotoWork::Made)
         .map_err(|failures| self.failed(site, failures))

@@ -6,7 +6,7 @@ use crate::assets;
 use crate::catalog::{Catalog, Drafts, Product};
 use crate::config::{BaseUrl, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
-use crate::images::{self, cache::Cache, sources::SourceIndex, ImagePlan, ImageStats};
+use crate::images::{self, cache::Cache, remote::Remote, sources::SourceIndex, ImagePlan, ImageStats};
 use crate::localize::{self, Lang, LangLink};
 use crate::output::{self, Staging};
 use crate::pages::{self, Page};
@@ -46,6 +46,8 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     cache_dir: PathBuf,
     sources: SourceIndex,
+    /// The shared second tier of the image cache (`--cache-url`), when one was given and opens.
+    remote: Option<std::sync::Arc<Remote>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -56,6 +58,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Image cache folder; default `SITE/.minisite-cache`.
     pub cache_dir: Option<PathBuf>,
+    /// An object store shared as the image cache's second tier (`s3://bucket/prefix`, `gs://`,
+    /// `az://`, `file:///path`); needs the `remote-cache` feature (docs/cache.md).
+    pub cache_url: Option<String>,
     /// Show a progress bar while photos are made (for a terminal).
     pub progress: bool,
     /// Replace an output folder that minisite did not create.
@@ -159,6 +164,8 @@ impl Site {
             .clone()
             .unwrap_or_else(|| root.join(".minisite-cache"));
         let sources = SourceIndex::load(Some(&cache_dir));
+        let mut remote_warnings = Vec::new();
+        let remote = open_remote(opts.cache_url.as_deref(), &mut remote_warnings)?;
         let plan = ImagePlan::make(&root, &photos, &config.images, &sources).unwrap_or_else(|d| {
             problems.extend(d);
             ImagePlan::default()
@@ -177,6 +184,7 @@ impl Site {
         let mut warnings = crate::lint::warnings(&root, &config, &catalog, &plan, &today);
         warnings.extend(catalog.warnings.iter().cloned());
         warnings.extend(strings_warnings);
+        warnings.extend(remote_warnings);
         warnings.extend(localize::coverage(&config, &catalog, &pages));
         crate::error::place_all(
             &mut warnings,
@@ -228,6 +236,7 @@ impl Site {
                     warnings: Vec::new(),
                     cache_dir: cache_dir.clone(),
                     sources: SourceIndex::default(),
+                    remote: remote.clone(),
                 }
             })
             .collect();
@@ -248,6 +257,7 @@ impl Site {
             warnings,
             cache_dir,
             sources,
+            remote,
         })
     }
 
@@ -322,6 +332,24 @@ impl Site {
         Cache::new(self.cache_dir.clone())
     }
 
+    /// The image cache's shared second tier, if `--cache-url` gave one that opened.
+    pub fn remote(&self) -> Option<&Remote> {
+        self.remote.as_deref()
+    }
+
+    /// What the shared image cache did wrong during the build: one warning at most, since a
+    /// store that fails is not asked again.
+    pub fn remote_warnings(&self) -> Vec<Diagnostic> {
+        let Some(remote) = &self.remote else {
+            return Vec::new();
+        };
+        remote
+            .trouble()
+            .map(|e| remote_warning(remote.url(), &e))
+            .into_iter()
+            .collect()
+    }
+
     /// The colour transparent photos are flattened on.
     pub fn background(&self) -> [u8; 3] {
         self.config.brand.colors.background.rgb()
@@ -359,5 +387,66 @@ impl Site {
     /// speed-up, so failing to save is not an error.
     pub fn save_index(&self) {
         let _ = self.sources.save();
+    }
+}
+
+/// Opens `--cache-url`'s store. A store that cannot be used costs only speed: a warning (in
+/// `warnings`), and the build makes its photos here. Asking for one from a minisite built without
+/// the client is a usage error, since it was asked for by name.
+fn open_remote(url: Option<&str>, warnings: &mut Vec<Diagnostic>) -> Result<Option<std::sync::Arc<Remote>>> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    if !Remote::BUILT_IN {
+        return Err(Error::Usage(format!(
+            "--cache-url {url}: this minisite was built without the shared image cache; \
+             install it with: cargo install --path . --features remote-cache (or leave out --cache-url)"
+        )));
+    }
+    match Remote::open(url) {
+        Ok(r) => Ok(Some(std::sync::Arc::new(r))),
+        Err(e) => {
+            warnings.push(remote_warning(url, &e));
+            Ok(None)
+        }
+    }
+}
+
+fn remote_warning(url: &str, error: &str) -> Diagnostic {
+    Diagnostic::new(
+        "--cache-url",
+        format!("the shared image cache {url} could not be used ({error}); photos were made on this machine instead"),
+    )
+    .help("check the URL and the store's credentials in the environment (AWS_ACCESS_KEY_ID, AWS_ENDPOINT, …); the build does not depend on it, it is only slower without it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(not(feature = "remote-cache"))]
+    #[test]
+    fn a_cache_url_without_the_feature_is_a_usage_error_saying_how_to_install() {
+        let mut warnings = Vec::new();
+        match open_remote(Some("s3://bucket/prefix"), &mut warnings) {
+            Err(Error::Usage(m)) => assert!(m.contains("--features remote-cache"), "{m}"),
+            other => panic!("not a usage error: {:?}", other.map(|r| r.is_some())),
+        }
+    }
+
+    #[cfg(feature = "remote-cache")]
+    #[test]
+    fn a_cache_url_that_cannot_be_used_is_a_warning_naming_it() {
+        let mut warnings = Vec::new();
+        assert!(matches!(
+            open_remote(Some("ftp://host/x"), &mut warnings),
+            Ok(None)
+        ));
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].message.contains("ftp://host/x"),
+            "{}",
+            warnings[0].message
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! `run` decodes each photo at most once and fills the content-addressed `cache`.
 
 pub mod cache;
+pub mod remote;
 pub mod kind;
 pub mod ops;
 pub mod plan;

@@ -5,6 +5,7 @@ use crate::config::ImageFormat;
 use crate::images::cache::Cache;
 use crate::images::ops;
 use crate::images::plan::{ImagePlan, ImageSet, Variant};
+use crate::images::remote::Remote;
 use crate::images::sources::SourceIndex;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -16,6 +17,8 @@ pub struct ImageStats {
     pub made: usize,
     /// Variants taken from the cache.
     pub reused: usize,
+    /// Variants taken from the remote cache (`--cache-url`), not counted in `reused`.
+    pub fetched: usize,
 }
 
 /// A photo whose variants could not be made.
@@ -62,8 +65,15 @@ pub fn run(
     quality: u8,
     background: [u8; 3],
     progress: bool,
+    remote: Option<&Remote>,
 ) -> Result<ImageStats, Vec<PhotoFailure>> {
     let mut sets: Vec<&ImageSet> = plan.sets.values().collect();
+    // The second tier first: what another machine already made is not made here.
+    let wanted = remote.map(|_| missing_locally(&sets, cache)).unwrap_or_default();
+    let fetched = match remote {
+        Some(r) if !wanted.is_empty() => r.fetch(cache, &wanted),
+        _ => Vec::new(),
+    };
     sets.sort_by_key(|s| std::cmp::Reverse(s.width as u64 * s.height as u64));
     // A bar only when there is real work: a rebuild from the cache should stay silent.
     let todo = sets
@@ -93,7 +103,22 @@ pub fn run(
         })
         .collect();
     bar.finish_and_clear();
-    let mut stats = ImageStats::default();
+    if let Some(r) = remote {
+        // Uploaded is only what this build made, once whole in the local cache.
+        let fetched: std::collections::HashSet<_> = fetched.iter().collect();
+        let made: Vec<_> = wanted
+            .iter()
+            .filter(|e| !fetched.contains(e) && cache.has(&e.0, e.1))
+            .cloned()
+            .collect();
+        if !made.is_empty() {
+            r.upload(cache, &made);
+        }
+    }
+    let mut stats = ImageStats {
+        fetched: fetched.len(),
+        ..ImageStats::default()
+    };
     let mut problems = Vec::new();
     for r in results {
         match r {
@@ -104,11 +129,23 @@ pub fn run(
             Err(d) => problems.push(d),
         }
     }
+    // Fetched entries were then found in the local cache like any other.
+    stats.reused = stats.reused.saturating_sub(stats.fetched);
     if problems.is_empty() {
         Ok(stats)
     } else {
         Err(problems)
     }
+}
+
+/// The (key, extension) of every planned variant the local cache has no whole entry for, once each.
+fn missing_locally(sets: &[&ImageSet], cache: &Cache) -> Vec<(String, &'static str)> {
+    let mut seen = std::collections::BTreeSet::new();
+    sets.iter()
+        .flat_map(|s| s.all())
+        .map(|v| (v.key.clone(), v.format.extension()))
+        .filter(|(key, ext)| !cache.has(key, ext) && seen.insert((key.clone(), *ext)))
+        .collect()
 }
 
 fn make_set(
@@ -165,6 +202,7 @@ fn make_set(
     Ok(ImageStats {
         made: missing.len(),
         reused: set.all().count() - missing.len(),
+        fetched: 0,
     })
 }
 

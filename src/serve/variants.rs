@@ -200,6 +200,7 @@ impl Variants {
             task.quality,
             task.background,
             false,
+            None,
         )?;
         for v in task.set.all() {
             batch.adopt(&v.url);

@@ -1,7 +1,7 @@
 //! Output ready for fast hosting: minified pages, the `.br`/`.gz` copies of `compress: true`,
 //! and a real nginx serving a built shop with the configuration docs/hosting.md gives.
 
-use crate::common::{build, contents, files, html, read, sel, shop};
+use crate::common::{build, contents, files, html, read, shop};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -171,12 +171,17 @@ fn minified_pages_are_smaller_and_show_the_same_text_and_json_ld() {
         let (a, b) = (html(&out.join(page)), html(&plain.join(page)));
         // Spaces between blocks are not shown, so minify leaves them out: compare the rest.
         let words = |d: &scraper::Html| {
-            let body = d.select(&sel("body")).next().unwrap().text().collect::<String>();
+            let body = d
+                .select(&crate::common::sel("body"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
             body.split_whitespace().collect::<String>()
         };
         assert_eq!(words(&a), words(&b), "{page} shows other text");
         let ld = |d: &scraper::Html| {
-            d.select(&sel("script[type=\"application/ld+json\"]"))
+            d.select(&crate::common::sel("script[type=\"application/ld+json\"]"))
                 .map(|s| serde_json::from_str::<serde_json::Value>(&s.text().collect::<String>()).unwrap())
                 .collect::<Vec<_>>()
         };

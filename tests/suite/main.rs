@@ -22,6 +22,8 @@ mod hosting;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;
+#[cfg(feature = "remote-cache")]
+mod remote_cache;
 mod serve;
 mod sheets;
 mod strings;

@@ -135,6 +135,12 @@ impl Renderer {
         env.add_filter("thousands", move |state: &State, n: u64| {
             tables(&for_counts, state).formats().integer(n)
         });
+        // The direction of each of the site's languages, known from their tables: `lang_attr`
+        // runs for every untranslated text of every page.
+        let dirs: BTreeMap<String, &'static str> = strings
+            .iter()
+            .map(|s| (s.language().to_string(), s.tag().direction().as_str()))
+            .collect();
         env.add_function(
             "t",
             move |state: &State, key: &str, args: Kwargs| -> Result<String, Error> {
@@ -145,12 +151,15 @@ impl Renderer {
         // (text the seller did not translate): its language for screen readers and search
         // engines, its direction so English on an Arabic page keeps its full stop at its end.
         // Nothing when `code` is none.
-        env.add_function("lang_attr", |code: Option<String>| -> Value {
+        env.add_function("lang_attr", move |code: Option<String>| -> Value {
             match code {
                 Some(c) if !c.is_empty() => {
-                    let dir = crate::locale::parse_language(&c)
-                        .map_or(crate::locale::Direction::Ltr, |l| l.direction());
-                    Value::from_safe_string(format!(" lang=\"{}\" dir=\"{}\"", escape_html(&c), dir.as_str()))
+                    let dir = dirs.get(&c).copied().unwrap_or_else(|| {
+                        crate::locale::parse_language(&c)
+                            .map_or(crate::locale::Direction::Ltr, |l| l.direction())
+                            .as_str()
+                    });
+                    Value::from_safe_string(format!(" lang=\"{}\" dir=\"{dir}\"", escape_html(&c)))
                 }
                 _ => Value::from_safe_string(String::new()),
             }

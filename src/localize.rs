@@ -115,7 +115,8 @@ pub fn config(base: &SiteConfig, code: &str, texts: &SiteTexts) -> (SiteConfig, 
         }
     }
     c.language = code.to_string();
-    c.page_prefix = format!("{code}/");
+    // The one rule for where a language's pages are: its `Lang`'s.
+    c.page_prefix = Lang::new(code, &base.language).prefix;
     (c, lang_of)
 }
 

@@ -754,7 +754,7 @@ fn long_words_and_urls_wrap_at_phone_widths() {
     for long in [word, url] {
         assert!(ball.contains(long), "{long} is not on the page");
     }
-    let mut b = crate::serve::Browser::launch();
+    let mut b = crate::browser::Browser::launch();
     let renamed = format!("products/{}/index.html", word.to_lowercase());
     for page in [
         "products/match-ball-pro-size-5/index.html",

@@ -8,6 +8,7 @@ mod common;
 
 mod addresses;
 mod analytics;
+mod browser;
 mod bad_inputs;
 mod build;
 mod cache;

@@ -1,5 +1,6 @@
 //! `minisite serve` end to end: a real server process on loopback, real files, real HTTP.
 
+use crate::browser::Browser;
 use crate::common;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -1016,151 +1017,6 @@ fn editor_swap_and_backup_files_do_not_rebuild() {
     assert!(line.contains("pages rendered"), "{line}");
 }
 
-/// Headless Chromium driven over the DevTools protocol: the injected script in a real browser
-/// (and, from `build`, the theme's layout at phone widths).
-pub(crate) struct Browser {
-    ws: tungstenite::WebSocket<TcpStream>,
-    next: u64,
-    // Dropped after the socket: the browser is killed last, its profile removed after it.
-    _child: KillOnDrop,
-    _profile: tempfile::TempDir,
-}
-
-/// Owns the browser process from the moment it starts, so a failing step of `launch` (or of a
-/// test) never leaves a headless Chromium running after the tests.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Browser {
-    pub(crate) fn launch() -> Browser {
-        let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
-        let profile = tempfile::tempdir().unwrap();
-        let mut child = Command::new(&exe)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--remote-debugging-port=0",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start {exe} ({e}); .ci/run installs it: apt-get install -y chromium")
-            });
-        let stderr = child.stderr.take().unwrap();
-        let child = KillOnDrop(child);
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("DevTools listening on ") {
-                    let _ = tx.send(url.to_string());
-                }
-            }
-        });
-        let browser_ws = rx
-            .recv_timeout(WAIT)
-            .expect("Chromium did not open its DevTools port");
-        let port: u16 = browser_ws
-            .trim_start_matches("ws://127.0.0.1:")
-            .split('/')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        // The page target opened on about:blank.
-        let list = devtools_list(port);
-        let targets: serde_json::Value = serde_json::from_str(&list).unwrap();
-        let page = targets
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["type"] == "page")
-            .unwrap_or_else(|| panic!("no page target in {list}"));
-        let url = page["webSocketDebuggerUrl"].as_str().unwrap().to_string();
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_read_timeout(Some(WAIT)).unwrap();
-        let (ws, _) = tungstenite::client(url.as_str(), stream).unwrap();
-        Browser {
-            _child: child,
-            ws,
-            next: 0,
-            _profile: profile,
-        }
-    }
-
-    pub(crate) fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
-        self.try_call(method, params)
-            .unwrap_or_else(|e| panic!("{method}: {e}"))
-    }
-
-    /// The reply's result, or its error object.
-    fn try_call(
-        &mut self,
-        method: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, serde_json::Value> {
-        self.next += 1;
-        let id = self.next;
-        let msg = serde_json::json!({"id": id, "method": method, "params": params});
-        self.ws.send(tungstenite::Message::text(msg.to_string())).unwrap();
-        loop {
-            let reply = self.ws.read().unwrap();
-            let Ok(text) = reply.to_text() else { continue };
-            let v: serde_json::Value = serde_json::from_str(text).unwrap();
-            if v["id"] == id {
-                return match v.get("error") {
-                    Some(e) => Err(e.clone()),
-                    None => Ok(v["result"].clone()),
-                };
-            }
-        }
-    }
-
-    /// The value of a JavaScript expression in the page. A live reload can land between two
-    /// steps of a test; Chromium then answers "Inspected target navigated or closed" (or has no
-    /// context yet), so the expression is asked again in the new page until WAIT runs out.
-    pub(crate) fn eval(&mut self, expr: &str) -> serde_json::Value {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let params = serde_json::json!({"expression": expr, "returnByValue": true});
-            match self.try_call("Runtime.evaluate", params) {
-                Ok(r) => return r["result"]["value"].clone(),
-                Err(e) if Instant::now() < deadline && navigating(&e) => {
-                    std::thread::sleep(Duration::from_millis(50))
-                }
-                Err(e) => panic!("Runtime.evaluate {expr}: {e}"),
-            }
-        }
-    }
-
-    /// Waits until `expr` is true in the page.
-    pub(crate) fn wait(&mut self, expr: &str) {
-        let deadline = Instant::now() + WAIT;
-        while self.eval(expr) != serde_json::Value::Bool(true) {
-            assert!(Instant::now() < deadline, "never true in the browser: {expr}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-/// Chromium's errors for a page that is between two documents.
-fn navigating(error: &serde_json::Value) -> bool {
-    let message = error["message"].as_str().unwrap_or_default();
-    message.contains("navigated or closed") || message.contains("context")
-}
-
 #[test]
 fn the_reload_script_works_in_a_real_browser() {
     let site = common::shop();
@@ -1207,31 +1063,6 @@ fn the_reload_script_works_in_a_real_browser() {
     );
     std::fs::write(&file, product_yaml("Training Ball Mended")).unwrap();
     b.wait("window.__mark === undefined && !document.querySelector('[role=alert]') && document.querySelector('h1').textContent.includes('Training Ball Mended')");
-}
-
-/// The DevTools HTTP endpoint's list of targets (it keeps the connection open: read by length).
-fn devtools_list(port: u16) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(s, "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
-    let mut r = BufReader::new(s);
-    let mut len = 0;
-    loop {
-        let mut line = String::new();
-        r.read_line(&mut line).unwrap();
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                len = value.trim().parse().unwrap();
-            }
-        }
-    }
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).unwrap();
-    String::from_utf8(body).unwrap()
 }
 
 /// The served folder's files get the umask's ordinary permissions, like a build's: its photo

@@ -208,6 +208,9 @@ mod store {
     impl Store {
         pub(super) fn open(url: &str) -> Result<Store, String> {
             let parsed = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+            // reqwest is built without a TLS provider of its own (Cargo.toml); an error only
+            // says another was installed first, which serves as well.
+            let _ = rustls::crypto::ring::default_provider().install_default();
             let (scheme, prefix) = ObjectStoreScheme::parse(&parsed).map_err(|e| e.to_string())?;
             // Credentials and endpoints come from the environment, as each client reads them
             // (AWS_ACCESS_KEY_ID, AWS_ENDPOINT, GOOGLE_SERVICE_ACCOUNT, AZURE_STORAGE_ACCOUNT_KEY…).
@@ -295,5 +298,15 @@ mod tests {
             "shop/cache/ab/ab12.webp"
         );
         assert_eq!(object_name("", "ab12", "jpg"), "ab/ab12.jpg");
+    }
+
+    /// reqwest has no TLS provider of its own (Cargo.toml): opening an https store must install
+    /// one, or building its client panics. Nothing is sent: the client is only built.
+    #[cfg(feature = "remote-cache")]
+    #[test]
+    fn an_https_store_opens_with_the_ring_tls_provider() {
+        let store = store::Store::open("https://minisite-test.s3.us-east-1.amazonaws.com/cache");
+        assert!(store.is_ok(), "{:?}", store.err());
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
     }
 }

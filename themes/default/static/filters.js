@@ -231,22 +231,37 @@
     return el;
   }
 
+  // Matches are shown a few dozen at a time: a phone would not lay out thousands of cards.
+  var CHUNK = 48;
+
+  function more(list, from) {
+    list.slice(from, from + CHUNK).forEach(function (p) { results.grid.appendChild(card(p)); });
+    var rest = from + CHUNK < list.length;
+    results.more.hidden = !rest;
+    results.more.onclick = rest ? function () { more(list, from + CHUNK); } : null;
+  }
+
   function show(list, on) {
     if (grid) grid.hidden = on;
     if (pager) pager.hidden = on;
-    if (results) results.remove();
+    if (results) results.box.remove();
     results = null;
     if (!on) return;
-    results = document.createElement("div");
-    results.className = "grid";
-    results.setAttribute("data-filtered", "");
-    if (!list.length) results.appendChild(document.getElementById("filters-none").content.cloneNode(true));
-    list.forEach(function (p) { results.appendChild(card(p)); });
-    (grid || box).insertAdjacentElement("afterend", results);
+    var wrap = document.createElement("div");
+    var g = document.createElement("div");
+    g.className = "grid";
+    g.setAttribute("data-filtered", "");
+    wrap.appendChild(g);
+    var button = document.getElementById("filters-more").content.firstElementChild.cloneNode(true);
+    wrap.appendChild(button);
+    results = { box: wrap, grid: g, more: button };
+    if (!list.length) g.appendChild(document.getElementById("filters-none").content.cloneNode(true));
+    more(list, 0);
+    (grid || box).insertAdjacentElement("afterend", wrap);
   }
 
   function setCount(label, n) {
-    label.querySelector(".count").textContent = "(" + num.format(n) + ")";
+    label.querySelector(".count").textContent = num.format(n);
     label.querySelector("input").disabled = n === 0 && !label.querySelector("input").checked;
   }
 

@@ -104,6 +104,9 @@ fn tag_pages_list_their_products_paginated_and_the_index_counts_them() {
     assert_eq!(count, "3");
     let sitemap = read(&out.join("sitemap.xml"));
     assert!(sitemap.contains("/sub/tags/") && sitemap.contains("/sub/tags/leather/"));
+    // In ASCII, as sitemaps take them: `qualität` percent-encoded.
+    assert!(sitemap.contains("/sub/tags/qualit%C3%A4t/"), "{sitemap}");
+    assert!(!sitemap.contains("qualität"));
 }
 
 #[test]

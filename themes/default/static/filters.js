@@ -6,8 +6,16 @@
 (function () {
   "use strict";
   var box = document.querySelector("[data-filters]");
-  var tpl = document.getElementById("filters-card");
-  if (!box || !tpl || !window.fetch || !window.URLSearchParams) return;
+  if (!box || !window.fetch || !window.URLSearchParams || !("content" in document.createElement("template"))) return;
+  // The theme's markup for a card, the "no match" note and the "show more" button.
+  function markup(id) {
+    var t = document.createElement("template");
+    t.innerHTML = document.getElementById(id).textContent.trim();
+    return t.content.firstElementChild;
+  }
+  var cardMarkup = markup("filters-card");
+  var noneMarkup = markup("filters-none");
+  var moreMarkup = markup("filters-more");
   var form = box.querySelector("form");
   var toggle = box.querySelector(".filters-toggle");
   var countEl = box.querySelector("[data-count]");
@@ -199,7 +207,7 @@
   }
 
   function card(p) {
-    var el = tpl.content.firstElementChild.cloneNode(true);
+    var el = cardMarkup.cloneNode(true);
     el.querySelector("a").href = root + p.url + index;
     var img = el.querySelector("img");
     var t = p.thumb;
@@ -252,10 +260,10 @@
     g.className = "grid";
     g.setAttribute("data-filtered", "");
     wrap.appendChild(g);
-    var button = document.getElementById("filters-more").content.firstElementChild.cloneNode(true);
+    var button = moreMarkup.cloneNode(true);
     wrap.appendChild(button);
     results = { box: wrap, grid: g, more: button };
-    if (!list.length) g.appendChild(document.getElementById("filters-none").content.cloneNode(true));
+    if (!list.length) g.appendChild(noneMarkup.cloneNode(true));
     more(list, 0);
     (grid || box).insertAdjacentElement("afterend", wrap);
   }

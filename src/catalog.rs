@@ -58,6 +58,9 @@ pub struct ProductData {
     pub hs_code: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The product's own certificates (`CE`, `ISO 13485`), by name; the company's are in site.yaml.
+    #[serde(default)]
+    pub certifications: Vec<String>,
     /// Not published yet: left out of `build`, shown (marked) by `serve` and `build --drafts`.
     #[serde(default)]
     pub draft: bool,
@@ -191,6 +194,9 @@ pub struct Product {
     slug_line: Option<usize>,
     /// Its texts shown in another language than the page's (see [`crate::localize`]).
     pub lang_of: crate::localize::LangOf,
+    /// Its specs' labels as written in the default language, which `filters:` of site.yaml
+    /// names whatever language a page shows them in.
+    pub spec_labels: Vec<String>,
 }
 
 impl Product {
@@ -251,6 +257,8 @@ pub struct Catalog {
     /// Drafts left out of this catalogue (see [`Drafts`]): their photos are still the seller's,
     /// not forgotten files.
     pub drafts: Vec<Arc<Product>>,
+    /// The tags of the published products, each with its page's address.
+    pub tags: crate::tags::Tags,
 }
 
 /// What loading does with products marked `draft: true`.
@@ -382,8 +390,10 @@ impl Catalog {
             }
         }
         check_categories_used(&categories, &mut problems);
+        let tags = crate::tags::Tags::of(&products);
         match problems.finish() {
             Ok(()) => Ok(Catalog {
+                tags,
                 products,
                 categories,
                 warnings,
@@ -475,6 +485,7 @@ pub fn parse_product(
         source: source.clone(),
         slug_line: at.key("slug").or_else(|| at.key("name")).map(|l| l.0),
         lang_of: Default::default(),
+        spec_labels: data.specs.iter().map(|s| s.label.0.clone()).collect(),
         data,
     })
 }
@@ -531,6 +542,32 @@ fn check_texts(data: &ProductData, at: &Place, problems: &mut Vec<Diagnostic>) {
             "the category is empty".into(),
             "name the product's category, e.g. category: Footballs, or leave the line out",
         ));
+    }
+    // An empty tag would be a page without a name; an empty certification a blank filter option.
+    let lists = [
+        (
+            "tags",
+            &data.tags,
+            "write the tag, e.g. tags: [leather, winter], or remove the empty entry",
+        ),
+        (
+            "certifications",
+            &data.certifications,
+            "name the certificate, e.g. certifications: [CE, ISO 13485], or remove the empty entry",
+        ),
+    ];
+    for (field, list, help) in lists {
+        for (i, text) in list.iter().enumerate() {
+            if text.trim().is_empty() {
+                let f = format!("{field}[{i}]");
+                problems.push(
+                    Diagnostic::new(at.rel, format!("{field} entry {} is empty", i + 1))
+                        .field(f.clone())
+                        .help(help)
+                        .located(at.source.field(&f).or_else(|| at.source.key(field))),
+                );
+            }
+        }
     }
 }
 

@@ -48,6 +48,8 @@ pub struct SiteConfig {
     pub compress: bool,
     /// The seller's analytics service; none unless they name one.
     pub analytics: Option<crate::analytics::Analytics>,
+    /// The spec labels listings can be filtered by, as products write them (`Material`).
+    pub filters: Vec<String>,
     /// The text it was read from, to place problems found later (a logo outside the site).
     pub source: Source,
 }

@@ -24,6 +24,8 @@ pub struct ProductMemo {
     pub value: Value,
     /// Hash of the view, standing in for it in fingerprints.
     pub key: blake3::Hash,
+    /// The product's record for listings' filter data, as JSON (see [`crate::records`]).
+    pub record: Arc<str>,
 }
 
 /// Every file made from templates and data, in the order of [`routes::routes`].
@@ -132,6 +134,17 @@ impl<'a> Documents<'a> {
                     .update(text.as_bytes());
                 return h.finalize();
             }
+            // The records themselves: they hold words of the string table, which a product's
+            // key (its view's hash) does not cover.
+            Body::Records { head, items } => {
+                h.update(route.path.as_bytes())
+                    .update(&[0])
+                    .update(head.as_bytes());
+                for &i in items {
+                    h.update(&[0]).update(self.products[i].record.as_bytes());
+                }
+                return h.finalize();
+            }
             Body::Page { meta, extra, shows } => (meta, extra, shows),
         };
         h.update(self.site_key.as_bytes());
@@ -165,6 +178,7 @@ impl<'a> Documents<'a> {
         let route = &self.routes[i];
         let (meta, extra, shows) = match &route.body {
             Body::Text(text) => return Ok(Cow::Borrowed(text)),
+            Body::Records { head, items } => return Ok(Cow::Owned(self.records(head, items))),
             Body::Page { meta, extra, shows } => (meta, extra, shows),
         };
         let shown: BTreeMap<&str, Value> = shows
@@ -201,6 +215,21 @@ impl<'a> Documents<'a> {
         renderer
             .render(route.kind.template().unwrap_or_default(), ctx)
             .map(Cow::Owned)
+    }
+
+    /// A listing's filter data: its head, then the records of `items` in order.
+    fn records(&self, head: &str, items: &[usize]) -> String {
+        let size: usize = items.iter().map(|&i| self.products[i].record.len() + 1).sum();
+        let mut out = String::with_capacity(head.len() + size + 2);
+        out.push_str(head);
+        for (n, &i) in items.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(&self.products[i].record);
+        }
+        out.push_str("]}");
+        out
     }
 
     /// Renders the documents `want` picks, in parallel, and hands each to `write`; template errors
@@ -251,9 +280,11 @@ fn memo(site: &Site, p: &Product) -> ProductMemo {
         site.absolute(&url).as_deref(),
         &site.strings,
     );
+    let record = crate::records::product_record(p, &view, &site.config, &site.strings);
     ProductMemo {
         value: Value::from_serialize(&view),
         key: json_hash(&view),
+        record: serde_json::to_string(&record).unwrap_or_default().into(),
         view: Arc::new(view),
     }
 }

@@ -137,7 +137,7 @@ fn help() -> Vec<(String, String)> {
             "Packaging",
         ),
         ("customization, payment_terms", "One entry per line (Alt+Enter)"),
-        ("tags", "Separated by commas, or one per line"),
+        ("tags, certifications", "Separated by commas, or one per line"),
         (
             "name@de, summary@de, description@de, photo1_alt@de, …",
             "A translation into the language after @",

@@ -24,6 +24,7 @@ pub fn warnings(
     out.extend(prices(catalog, crate::feeds::written(config)));
     out.extend(feeds(config, catalog));
     out.extend(categories(catalog));
+    out.extend(filters(config, catalog));
     // Each photo with the text of the file that names it, to place its warnings.
     let mut photos: Vec<(&Source, &PhotoSpec)> = Vec::new();
     for p in &catalog.products {
@@ -39,6 +40,45 @@ pub fn warnings(
     out.extend(photo_files(root, &photos, plan, largest));
     out.extend(unused_images(config, catalog, plan, root));
     out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    out
+}
+
+/// A filter naming a spec no product has would offer buyers nothing to choose.
+fn filters(config: &SiteConfig, catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, name) in config.filters.iter().enumerate() {
+        let used = |p: &std::sync::Arc<crate::catalog::Product>| {
+            p.spec_labels.iter().any(|l| l.trim().eq_ignore_ascii_case(name))
+        };
+        if name.is_empty() || catalog.products.iter().any(used) {
+            continue;
+        }
+        let mut labels: Vec<&str> = catalog
+            .products
+            .iter()
+            .flat_map(|p| p.spec_labels.iter().map(|l| l.trim()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        labels.truncate(8);
+        let field = format!("filters[{i}]");
+        let help = match labels.is_empty() {
+            true => "no product has specs yet: add `specs:` to products, or remove the filter".to_string(),
+            false => format!(
+                "name a spec label products use ({}), or remove it",
+                labels.join(", ")
+            ),
+        };
+        out.push(
+            Diagnostic::new(
+                config.source.file(),
+                format!("filter `{name}`: no product has a spec labelled so, listings will not offer it"),
+            )
+            .field(field.clone())
+            .help(help)
+            .located(config.source.field(&field)),
+        );
+    }
     out
 }
 

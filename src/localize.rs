@@ -137,6 +137,8 @@ pub fn catalog(base: &Catalog, code: &str, config: &SiteConfig) -> Catalog {
         warnings: Vec::new(),
         categories_source: None,
         drafts: Vec::new(),
+        // Tags are not translated: the same tags, at the same addresses, in every language.
+        tags: base.tags.clone(),
     }
 }
 

@@ -21,6 +21,10 @@ pub enum PageKind {
     Categories,
     /// A page of one category's listing.
     Category,
+    /// The index of every tag.
+    Tags,
+    /// A page of one tag's listing.
+    Tag,
     Company,
     Contact,
     /// A markdown page of `pages/`.
@@ -33,6 +37,9 @@ pub enum PageKind {
     GoogleFeed,
     /// The Meta catalogue CSV.
     MetaFeed,
+    /// A listing's products as data for its filters (`products/filter.json`, see [`crate::records`]).
+    #[serde(rename = "filter-data")]
+    FilterData,
 }
 
 impl PageKind {
@@ -40,14 +47,19 @@ impl PageKind {
     pub fn template(self) -> Option<&'static str> {
         Some(match self {
             PageKind::Home => "home.html",
-            PageKind::Products | PageKind::Category => "list.html",
+            PageKind::Products | PageKind::Category | PageKind::Tag => "list.html",
+            PageKind::Tags => "tags.html",
             PageKind::Product => "product.html",
             PageKind::Categories => "categories.html",
             PageKind::Company => "company.html",
             PageKind::Contact => "contact.html",
             PageKind::Page => "page.html",
             PageKind::NotFound => "404.html",
-            PageKind::Sitemap | PageKind::Robots | PageKind::GoogleFeed | PageKind::MetaFeed => return None,
+            PageKind::Sitemap
+            | PageKind::Robots
+            | PageKind::GoogleFeed
+            | PageKind::MetaFeed
+            | PageKind::FilterData => return None,
         })
     }
 }
@@ -73,6 +85,9 @@ pub enum Body {
     },
     /// A file made without a template (sitemap.xml, robots.txt).
     Text(String),
+    /// A listing's products as filter data: the records of these products, in this order
+    /// (see [`crate::records`]). Made from the product views, like the pages that list them.
+    Records { head: String, items: Vec<usize> },
 }
 
 /// Products a page shows, by index in the catalogue.
@@ -121,6 +136,7 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
     routes.extend(all_products(site));
     routes.extend(product_pages(site));
     routes.extend(categories(site, view));
+    routes.extend(tags(site));
     routes.push(company(site, view));
     routes.push(contact(site));
     routes.extend(markdown_pages(site));
@@ -132,6 +148,7 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         .collect();
     routes.push(not_found(site, view));
     routes.extend(feeds(site));
+    routes.extend(filter_data(site));
     // Every language's pages are at the same paths under its prefix (`de/products/x/`).
     if !site.lang.prefix.is_empty() {
         for r in &mut routes {
@@ -283,6 +300,60 @@ fn categories(site: &Site, view: &SiteView) -> Vec<Route> {
     routes
 }
 
+/// The tags index and each tag's listing, paginated like categories.
+fn tags(site: &Site) -> Vec<Route> {
+    let tags = &site.catalog.tags.list;
+    let words = &site.strings;
+    let company = site.config.company_name();
+    let mut routes = Vec::new();
+    if tags.is_empty() {
+        return routes;
+    }
+    let heading = words.text("tags", &[]);
+    let index_crumbs = vec![home_crumb(site), (heading.clone(), "tags/".to_string())];
+    let desc = words.text("tags_description", &[("company", company)]);
+    let m = meta::page(
+        site,
+        PageKind::Tags,
+        &heading,
+        &desc,
+        "tags/",
+        index_crumbs.clone(),
+    );
+    let list: Vec<Value> = tags
+        .iter()
+        .map(|t| context! { name => t.name, url => crate::tags::tag_url(t), count => t.products.len() })
+        .collect();
+    routes.push(Route::page(
+        PageKind::Tags,
+        m,
+        context! { tags => list },
+        Vec::new(),
+    ));
+    for t in tags {
+        let url = crate::tags::tag_url(t);
+        let mut crumbs = index_crumbs.clone();
+        crumbs.push((t.name.clone(), url.clone()));
+        let desc = words.count(
+            "tag_description",
+            t.products.len(),
+            &[("tag", &t.name), ("company", company)],
+        );
+        let tag = context! { name => t.name, slug => t.slug, count => t.products.len() };
+        routes.extend(listing(
+            site,
+            PageKind::Tag,
+            &t.name,
+            &desc,
+            &url,
+            &t.products,
+            &crumbs,
+            context! { tag },
+        ));
+    }
+    routes
+}
+
 fn company(site: &Site, view: &SiteView) -> Route {
     let cfg = &site.config;
     let about = view
@@ -371,7 +442,13 @@ fn listing(
             };
             let mut m = meta::page(site, kind, &numbered, desc, &slice.path, crumbs.clone());
             m.heading = heading.to_string();
-            let extra = context! { pager => Value::from_serialize(&slice.pager), ..extra.clone() };
+            // The listing's filter data is in the page's language, so under its prefix.
+            let filter_data = format!("{}{base}{}", site.lang.prefix, crate::records::FILE);
+            let extra = context! {
+                pager => Value::from_serialize(&slice.pager),
+                filter_data,
+                ..extra.clone()
+            };
             Route::page(kind, m, extra, vec![("products", Shown::Many(slice.items))])
         })
         .collect()
@@ -385,6 +462,34 @@ fn draft_paths(site: &Site) -> std::collections::HashSet<String> {
     products
         .map(|p| views::product_url(p))
         .chain(pages.map(|p| format!("{}/", p.slug)))
+        .collect()
+}
+
+/// Each listing's filter data, next to its first page: all products, each category, each tag.
+fn filter_data(site: &Site) -> Vec<Route> {
+    let cat = &site.catalog;
+    let all: Vec<usize> = (0..cat.products.len()).collect();
+    let listings = std::iter::once(("products/".to_string(), all))
+        .chain(
+            cat.categories
+                .iter()
+                .map(|c| (views::category_url(c), c.products.clone())),
+        )
+        .chain(
+            cat.tags
+                .list
+                .iter()
+                .map(|t| (crate::tags::tag_url(t), t.products.clone())),
+        );
+    listings
+        .map(|(base, items)| Route {
+            kind: PageKind::FilterData,
+            path: format!("{base}{}", crate::records::FILE),
+            body: Body::Records {
+                head: crate::records::head(cat, &site.config, &site.strings, &items),
+                items,
+            },
+        })
         .collect()
 }
 

@@ -203,6 +203,11 @@ pub fn breadcrumbs(crumbs: &[(String, String)], config: &SiteConfig) -> Value {
     json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items})
 }
 
+/// `path` with every byte outside ASCII percent-encoded (`tags/%D8%AC…/`), the rest as it is.
+fn ascii_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, percent_encoding::CONTROLS).to_string()
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -223,9 +228,11 @@ pub fn sitemap(paths: &[String], base: Option<&str>, languages: &[(&str, &str)])
     }
     out.push_str(">\n");
     let root = base.unwrap_or("/");
+    // Sitemaps take URLs in ASCII: a tag's address in Arabic letters is percent-encoded.
+    let paths: Vec<String> = paths.iter().map(|p| ascii_path(p)).collect();
     let single = [("", "")];
     let languages = if several { languages } else { &single };
-    for p in paths {
+    for p in &paths {
         for (_, prefix) in languages {
             out.push_str("  <url><loc>");
             out.push_str(&xml_escape(&format!("{root}{prefix}{p}")));

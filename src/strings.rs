@@ -445,6 +445,16 @@ impl Strings {
         self.rules.category_for(n)
     }
 
+    /// Every form of `key` by plural category (`other` alone for a string without forms),
+    /// unfilled: for scripts that count on the page with `Intl.PluralRules`.
+    pub fn forms(&self, key: &str) -> BTreeMap<&str, &str> {
+        match self.entries.get(key) {
+            Some(Entry::Text(t)) => BTreeMap::from([("other", t.as_str())]),
+            Some(Entry::Forms(forms)) => forms.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            None => BTreeMap::new(),
+        }
+    }
+
     /// The text of `key` for `count` (its plural form, when it has forms), unfilled.
     fn raw(&self, key: &str, count: Option<u64>) -> Result<&str, String> {
         let entry = self.entries.get(key).ok_or_else(|| {

@@ -301,6 +301,15 @@ pub struct InquiryView {
 pub struct CategoryRef {
     pub title: String,
     pub url: String,
+    pub slug: String,
+}
+
+/// A tag as a link to its page: its text exactly as written, and its page's site path.
+#[derive(Serialize, Clone, PartialEq, Debug)]
+pub struct TagLink {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
 }
 
 #[derive(Serialize)]
@@ -337,6 +346,9 @@ pub struct ProductView {
     pub payment_terms: Vec<String>,
     pub hs_code: Option<String>,
     pub tags: Vec<String>,
+    /// The tags with their pages, in the product's order (one per tag that differs by more than case).
+    pub tag_links: Vec<TagLink>,
+    pub certifications: Vec<String>,
     pub inquiry: InquiryView,
     pub lang_of: LangOfView,
     /// Not published by `build`: themes mark it (only `serve` and `build --drafts` show it).
@@ -500,6 +512,7 @@ pub fn product_view(
             CategoryRef {
                 title: c.title.clone(),
                 url: category_url(c),
+                slug: c.slug.clone(),
             }
         }),
         featured: d.featured,
@@ -543,6 +556,8 @@ pub fn product_view(
         payment_terms: d.payment_terms.clone(),
         hs_code: d.hs_code.clone(),
         tags: d.tags.clone(),
+        tag_links: tag_links(p, catalog),
+        certifications: d.certifications.clone(),
         inquiry: InquiryView {
             mailto: contact.email.as_ref().map(|e| {
                 format!(
@@ -561,6 +576,23 @@ pub fn product_view(
         lang_of: lang_of_view(&p.lang_of, PRODUCT_TEXTS),
         draft: d.draft,
     }
+}
+
+/// The links to the pages of `p`'s tags.
+pub fn tag_links(p: &Product, catalog: &Catalog) -> Vec<TagLink> {
+    let mut out: Vec<TagLink> = Vec::with_capacity(p.data.tags.len());
+    for t in &p.data.tags {
+        if let Some(tag) = catalog.tags.get(t) {
+            if !out.iter().any(|l| l.slug == tag.slug) {
+                out.push(TagLink {
+                    name: t.trim().to_string(),
+                    slug: tag.slug.clone(),
+                    url: crate::tags::tag_url(tag),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The message a buyer's email or WhatsApp starts with: it names the product (the seller reads

@@ -46,6 +46,9 @@ pub(super) struct RawSiteConfig {
     pub compress: bool,
     #[serde(default)]
     pub analytics: Option<crate::analytics::RawAnalytics>,
+    /// Spec labels listings can be filtered by (`filters: [Material, Size]`).
+    #[serde(default)]
+    pub filters: Vec<String>,
 }
 
 fn default_minify() -> bool {

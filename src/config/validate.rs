@@ -22,6 +22,7 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
     check.per_page(raw.per_page);
     let images = check.images(raw.images);
     check.social(&raw.social);
+    check.filters(&raw.filters);
     let language = check.language("language", &raw.language);
     let languages = check.languages(&language, raw.languages, &raw.company);
     let analytics = match raw.analytics {
@@ -60,6 +61,7 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
         minify: raw.minify && cfg!(feature = "minify"),
         compress: raw.compress,
         analytics,
+        filters: raw.filters.iter().map(|f| f.trim().to_string()).collect(),
         source,
     })
 }
@@ -148,6 +150,21 @@ impl Check<'_> {
                 format!("there is no theme `{theme}`"),
                 &format!("built-in themes: {}", names.join(", ")),
             );
+        }
+    }
+
+    /// A filter names a spec: an empty name names none.
+    fn filters(&mut self, filters: &[String]) {
+        for (i, f) in filters.iter().enumerate() {
+            if f.trim().is_empty() {
+                let field = format!("filters[{i}]");
+                self.problems.push(
+                    Diagnostic::new(self.source.file(), format!("filter {} is empty", i + 1))
+                        .field(field.clone())
+                        .help("name a spec label products use, e.g. filters: [Material, Size]")
+                        .located(self.source.field(&field).or_else(|| self.source.key("filters"))),
+                );
+            }
         }
     }
 

@@ -273,7 +273,12 @@ impl Rebuilder {
                 }
                 // Its address also depends on the other products' names (see catalog::assign_slugs).
                 let key = (lang.to_string(), p.file.clone());
-                memos.get(&key).filter(|m| m.view.slug == p.slug).cloned()
+                // Its tags' addresses too (see tags::Tags::of).
+                let tags = crate::views::tag_links(p, &site.catalog);
+                memos
+                    .get(&key)
+                    .filter(|m| m.view.slug == p.slug && m.view.tag_links == tags)
+                    .cloned()
             },
         };
         // A failure publishes nothing: the batch is dropped and the last good build stays.

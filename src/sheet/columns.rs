@@ -31,6 +31,7 @@ pub enum Field {
     PaymentTerms,
     HsCode,
     Tags,
+    Certifications,
 }
 
 /// Every one-cell field with its header, in the order export writes them (photos, specs and
@@ -63,6 +64,7 @@ pub const FIELDS: &[(Field, &str)] = &[
     (Field::PaymentTerms, "payment_terms"),
     (Field::HsCode, "hs_code"),
     (Field::Tags, "tags"),
+    (Field::Certifications, "certifications"),
 ];
 
 /// The fields that have a translation column (`name@de`).

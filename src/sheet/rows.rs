@@ -106,6 +106,12 @@ pub fn cells(p: &ProductData, named_specs: bool) -> Vec<(Column, String)> {
         ", "
     };
     put(f(Field::Tags), None, p.tags.join(sep));
+    let sep = if p.certifications.iter().any(|t| t.contains(',')) {
+        "\n"
+    } else {
+        ", "
+    };
+    put(f(Field::Certifications), None, p.certifications.join(sep));
     for (code, t) in &p.translations {
         translated_cells(&mut put, p, code, t, named_specs);
     }
@@ -265,15 +271,18 @@ pub fn product(sheet: &str, row: usize, cells: &[Cell]) -> Result<ProductData, V
     );
     let photos = r.photos(&filled);
     let specs = r.specs(&filled);
-    let tags = match field(&filled, Field::Tags) {
+    // Comma-separated in one line, or one per line when an entry has a comma.
+    let names = |f: Field| match field(&filled, f) {
         Some(c) if !c.text.contains('\n') => c
             .text
             .split(',')
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect(),
-        _ => lines_of(Field::Tags),
+        _ => lines_of(f),
     };
+    let tags = names(Field::Tags);
+    let certifications = names(Field::Certifications);
     let data = ProductData {
         sku: Text(sku),
         name,
@@ -295,6 +304,7 @@ pub fn product(sheet: &str, row: usize, cells: &[Cell]) -> Result<ProductData, V
         payment_terms: lines_of(Field::PaymentTerms),
         hs_code: text(Field::HsCode),
         tags,
+        certifications,
         draft,
         translations: r.translations(&filled, &specs, photos.len()),
         photos,

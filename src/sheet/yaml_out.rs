@@ -82,6 +82,10 @@ pub fn product_yaml(p: &ProductData) -> String {
         let tags: Vec<String> = p.tags.iter().map(|t| flow(t)).collect();
         let _ = writeln!(o, "tags: [{}]", tags.join(", "));
     }
+    if !p.certifications.is_empty() {
+        let names: Vec<String> = p.certifications.iter().map(|t| flow(t)).collect();
+        let _ = writeln!(o, "certifications: [{}]", names.join(", "));
+    }
     if p.draft {
         o.push_str("draft: true\n");
     }

@@ -621,9 +621,11 @@ fn edits_rewrite_only_the_pages_they_change() {
     assert_eq!(
         rewritten(&before, &after),
         [
+            "categories/footballs/filter.json",
             "categories/footballs/page/2/index.html",
             "feeds/google.xml",
             "feeds/meta.csv",
+            "products/filter.json",
             "products/futsal-ball/index.html",
             "products/match-ball-pro-size-5/index.html",
             "products/page/2/index.html",
@@ -631,7 +633,7 @@ fn edits_rewrite_only_the_pages_they_change() {
         ]
     );
     assert!(get(port, "/products/training-ball/").body.contains("US$3.95"));
-    assert!(server.wait_line("Rebuilt").contains("5 of 16 pages rendered"));
+    assert!(server.wait_line("Rebuilt").contains("5 of 19 pages rendered"));
 
     // A new URL: the old page goes, the new one comes, and so does the sitemap; still nothing
     // about the other category.

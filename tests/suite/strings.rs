@@ -218,6 +218,10 @@ fn visible(doc: &Html) -> Vec<String> {
             Node::Text(t) => out.push(t.to_string()),
             Node::Element(e) => {
                 for a in ["alt", "aria-label", "title", "placeholder", "value"] {
+                    // An option shows its text, not its value (`sort=price` in the address).
+                    if a == "value" && e.name() == "option" {
+                        continue;
+                    }
                     out.extend(e.attr(a).map(str::to_string));
                 }
                 let preview = e.attr("name").or(e.attr("property")).unwrap_or("");

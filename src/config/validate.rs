@@ -15,7 +15,7 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
     // In the order the fields are usually written, so the list reads down the file.
     check.title(&raw.title);
     let brand = check.brand(raw.brand);
-    check.theme(&raw.theme);
+    // Whether the theme exists depends on the site's own `themes/`: `Theme::load` says.
     let base_url = check.base_url(raw.base_url);
     check.contact(&raw.contact);
     check.company(&raw.company);
@@ -137,17 +137,6 @@ impl Check<'_> {
     fn title(&mut self, title: &str) {
         if title.trim().is_empty() {
             self.bad("title", "the title is empty".into(), "give the shop's name");
-        }
-    }
-
-    fn theme(&mut self, theme: &str) {
-        let names = crate::theme::names();
-        if !names.contains(&theme) {
-            self.bad(
-                "theme",
-                format!("there is no theme `{theme}`"),
-                &format!("built-in themes: {}", names.join(", ")),
-            );
         }
     }
 

@@ -29,3 +29,4 @@ mod serve;
 mod sheets;
 mod strings;
 mod theme;
+mod themes;

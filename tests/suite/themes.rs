@@ -1,0 +1,298 @@
+//! A site's own themes (`SITE/themes/NAME/`): inheritance, `theme:` extends, eject, the lists.
+
+use crate::common::*;
+use std::path::Path;
+
+const PRODUCT: &str = "products/match-ball-pro-size-5/index.html";
+
+/// The shop with the fixture theme `tests/fixtures/themes/mine` (extends default) chosen.
+fn shop_with_mine() -> tempfile::TempDir {
+    let site = shop();
+    let mine = copy_site(&fixtures().join("themes/mine"));
+    copy_into(mine.path(), &site.path().join("themes/mine"));
+    set_theme(site.path(), "mine");
+    site
+}
+
+fn copy_into(from: &Path, to: &Path) {
+    for p in files(from) {
+        let dest = to.join(p.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&p, &dest).unwrap();
+    }
+}
+
+fn set_theme(site: &Path, name: &str) {
+    let yaml = site.join("site.yaml");
+    let text = read(&yaml).replace("theme: default\n", &format!("theme: {name}\n"));
+    std::fs::write(&yaml, text).unwrap();
+}
+
+fn write(site: &Path, rel: &str, text: &str) {
+    let p = site.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Every built file but the build's own bookkeeping (`.minisite`), by path.
+fn published(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut all = contents(out);
+    all.retain(|path, _| path != ".minisite");
+    all
+}
+
+#[test]
+fn a_local_theme_replaces_only_the_partial_and_static_file_it_has() {
+    let site = shop_with_mine();
+    let out = build(site.path());
+    let product = html(&out.join(PRODUCT));
+    // The theme's own partial, with its own string and one string it changes.
+    assert_eq!(
+        text(&product, ".mine-form .mine-note"),
+        "We reply within one working day."
+    );
+    assert_eq!(text(&product, ".mine-form button"), "Ask for a quote");
+    assert!(attrs(&product, "input[name=company]", "name").is_empty());
+    // Its static file replaces the parent's (minified as any stylesheet).
+    let css = read(&out.join("style.css"));
+    assert!(css.ends_with(".mine-note{font-weight:700}"), "{css}");
+    assert!(!css.contains(".pager"), "{css}");
+    // Every other template and string is the parent's.
+    assert_eq!(
+        text(&product, ".mine-form label:first-of-type").trim(),
+        "Your name"
+    );
+    let default_build = shop();
+    let theirs = build(default_build.path());
+    assert_eq!(
+        text(&html(&theirs.join("contact/index.html")), "h1"),
+        text(&html(&out.join("contact/index.html")), "h1")
+    );
+    assert_eq!(text(&html(&theirs.join(PRODUCT)), "h1"), text(&product, "h1"));
+}
+
+#[test]
+fn a_site_template_extending_theme_base_changes_only_that_block() {
+    let plain = shop();
+    let before = published(&build(plain.path()));
+    let site = shop();
+    let mark = " · Hand-stitched in Sialkot";
+    write(
+        site.path(),
+        "templates/base.html",
+        &format!("{{% extends \"theme:base.html\" %}}{{% block credits %}}{mark}{{% endblock %}}"),
+    );
+    let after = published(&build(site.path()));
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let mut pages = 0;
+    for (path, bytes) in &after {
+        let (now, was) = (
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&before[path]),
+        );
+        if path.ends_with(".html") {
+            assert_eq!(now.matches(mark).count(), 1, "{path}");
+            pages += 1;
+        }
+        assert_eq!(now.replace(mark, ""), was, "{path}");
+    }
+    assert!(pages > 10, "{pages} pages");
+}
+
+#[test]
+fn theme_extends_reach_down_a_chain_of_three_layers() {
+    let site = shop_with_mine();
+    write(
+        site.path(),
+        "themes/mine/templates/base.html",
+        "{% extends \"theme:base.html\" %}{% block credits %} · theme{% endblock %}",
+    );
+    write(
+        site.path(),
+        "templates/base.html",
+        "{% extends \"theme:base.html\" %}{% block credits %}{{ super() }} · site{% endblock %}",
+    );
+    let out = build(site.path());
+    let home = html(&out.join("index.html"));
+    assert_eq!(
+        text(&home, ".fineprint"),
+        "© Fixture Sports (Pvt) Ltd · theme · site"
+    );
+    // The theme's partial is still used below the site's own base.html.
+    assert_eq!(
+        text(&html(&out.join(PRODUCT)), ".mine-note"),
+        "We reply within one working day."
+    );
+}
+
+#[test]
+fn an_edit_to_a_local_theme_template_reaches_the_next_build() {
+    let site = shop_with_mine();
+    build(site.path());
+    let partial = site
+        .path()
+        .join("themes/mine/templates/partials/inquiry-form.html");
+    std::fs::write(&partial, read(&partial).replace("mine-note", "mine-edited")).unwrap();
+    let out = build(site.path());
+    assert_eq!(
+        text(&html(&out.join(PRODUCT)), ".mine-edited"),
+        "We reply within one working day."
+    );
+}
+
+#[test]
+fn a_theme_extending_a_missing_theme_names_its_file_and_field() {
+    let site = shop_with_mine();
+    let meta = site.path().join("themes/mine/theme.yaml");
+    std::fs::write(&meta, read(&meta).replace("extends: default", "extends: fancy")).unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, Path::new("themes/mine/theme.yaml"));
+    assert_eq!(d.field.as_deref(), Some("extends"));
+    assert_eq!(d.line, Some(4));
+    assert!(d.message.contains("there is no theme `fancy` to extend"), "{d}");
+    let help = d.help.unwrap();
+    assert!(help.contains("built-in themes: default"), "{help}");
+    assert!(help.contains("the site's own (themes/): mine"), "{help}");
+}
+
+#[test]
+fn themes_extending_each_other_in_a_loop_name_the_loop() {
+    let site = shop_with_mine();
+    let meta = site.path().join("themes/mine/theme.yaml");
+    std::fs::write(&meta, read(&meta).replace("extends: default", "extends: other")).unwrap();
+    write(
+        site.path(),
+        "themes/other/theme.yaml",
+        "name: other\nextends: mine\n",
+    );
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, Path::new("themes/other/theme.yaml"));
+    assert_eq!(d.field.as_deref(), Some("extends"));
+    assert_eq!(d.line, Some(2));
+    assert!(d.message.contains("in a loop: mine → other → mine"), "{d}");
+}
+
+#[test]
+fn an_unknown_theme_in_site_yaml_lists_the_sites_own_too() {
+    let site = shop_with_mine();
+    let yaml = site.path().join("site.yaml");
+    std::fs::write(&yaml, read(&yaml).replace("theme: mine\n", "theme: mien\n")).unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, Path::new("site.yaml"));
+    assert_eq!(d.field.as_deref(), Some("theme"));
+    assert!(d.message.contains("there is no theme `mien`"), "{d}");
+    assert!(d.help.unwrap().contains("the site's own (themes/): mine"));
+}
+
+/// `extends: default` in `themes/default/` is the built-in default, not a loop.
+#[test]
+fn a_local_theme_of_a_built_in_name_extends_the_built_in() {
+    let site = shop();
+    let mine = copy_site(&fixtures().join("themes/mine"));
+    copy_into(mine.path(), &site.path().join("themes/default"));
+    let out = build(site.path());
+    assert_eq!(
+        text(&html(&out.join(PRODUCT)), ".mine-form button"),
+        "Ask for a quote"
+    );
+}
+
+#[test]
+fn a_theme_file_linking_outside_the_site_is_refused() {
+    let site = shop_with_mine();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("form.html");
+    std::fs::write(&target, "<p>elsewhere</p>").unwrap();
+    let partial = site
+        .path()
+        .join("themes/mine/templates/partials/inquiry-form.html");
+    std::fs::remove_file(&partial).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&target, &partial).unwrap();
+    #[cfg(unix)]
+    {
+        let e = build_err(site.path()).to_string();
+        assert!(e.contains("outside the site folder"), "{e}");
+    }
+}
+
+#[test]
+fn an_ejected_theme_builds_byte_identical_to_the_built_in() {
+    let site = shop();
+    let before = published(&build(site.path()));
+    let dir = site.path().to_str().unwrap();
+    let run = cli(&["theme", "eject", "default", dir]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let ejected = site.path().join("themes/default");
+    for rel in [
+        "theme.yaml",
+        "templates/base.html",
+        "static/style.css",
+        "strings/ar.yaml",
+    ] {
+        assert!(ejected.join(rel).is_file(), "{rel}");
+    }
+    let after = published(&build(site.path()));
+    assert!(before == after, "the ejected theme's site differs");
+    // An edit to the copy is used: it is the copy that is built, not the built-in.
+    let css = ejected.join("static/style.css");
+    std::fs::write(&css, "body{color:red}").unwrap();
+    assert_eq!(read(&build(site.path()).join("style.css")), "body{color:red}");
+}
+
+#[test]
+fn eject_never_overwrites_a_theme_folder() {
+    let site = shop();
+    write(site.path(), "themes/default/theme.yaml", "name: default\n");
+    let run = cli(&["theme", "eject", "default", site.path().to_str().unwrap()]);
+    assert!(!run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(
+        read(&site.path().join("themes/default/theme.yaml")),
+        "name: default\n"
+    );
+    let run = cli(&["theme", "eject", "fancy", site.path().to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("no built-in theme `fancy`") && err.contains("default"),
+        "{err}"
+    );
+}
+
+#[test]
+fn themes_lists_the_built_in_ones_and_the_sites_own() {
+    let site = shop_with_mine();
+    let run = cli(&["themes", site.path().to_str().unwrap()]);
+    assert!(run.status.success());
+    let out = String::from_utf8_lossy(&run.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("default ") && lines[0].contains("built-in"),
+        "{out}"
+    );
+    assert!(lines[0].contains("Clean, fast, mobile-first storefront"), "{out}");
+    assert!(
+        lines[1].starts_with("mine ") && lines[1].contains("themes/"),
+        "{out}"
+    );
+    assert!(lines[1].contains("shorter inquiry form"), "{out}");
+}
+
+#[test]
+fn init_with_an_unknown_theme_lists_the_themes() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("new");
+    let run = cli(&["init", target.to_str().unwrap(), "--theme", "fancy"]);
+    assert!(!run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("there is no theme `fancy`") && err.contains("default"),
+        "{err}"
+    );
+    assert!(!target.exists());
+}

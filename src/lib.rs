@@ -37,6 +37,7 @@ pub mod meta;
 pub mod paginate;
 pub mod documents;
 pub mod minify;
+pub mod fonts;
 pub mod assets;
 pub mod render;
 pub mod output;

@@ -296,3 +296,124 @@ fn init_with_an_unknown_theme_lists_the_themes() {
     );
     assert!(!target.exists());
 }
+
+// Brand beyond colours: the site's own font files, the corner radius, the density.
+
+/// The shop with `brand_yaml` (indented two spaces) added under `brand:`, minify off.
+fn shop_with_brand(brand_yaml: &str) -> tempfile::TempDir {
+    let site = shop();
+    unminified(site.path());
+    let yaml = site.path().join("site.yaml");
+    std::fs::write(
+        &yaml,
+        read(&yaml).replace("brand:\n", &format!("brand:\n{brand_yaml}")),
+    )
+    .unwrap();
+    site
+}
+
+/// A stand-in WOFF2 file: the signature, then bytes no browser is asked to read here.
+fn woff2(site: &Path, rel: &str) -> Vec<u8> {
+    let bytes = [b"wOF2".as_slice(), &[0, 1, 0, 0], rel.as_bytes()].concat();
+    write(site, rel, "");
+    std::fs::write(site.join(rel), &bytes).unwrap();
+    bytes
+}
+
+const INTER: &str = "  fonts:
+    heading: Georgia, serif
+    body:
+      family: Inter
+      files:
+        - fonts/inter-400.woff2
+        - {path: fonts/inter-700.woff2, weight: 700}
+";
+
+#[test]
+fn brand_font_files_get_a_swapping_font_face_each_and_one_preload() {
+    let site = shop_with_brand(INTER);
+    let regular = woff2(site.path(), "static/fonts/inter-400.woff2");
+    woff2(site.path(), "static/fonts/inter-700.woff2");
+    let out = build(site.path());
+    assert_eq!(std::fs::read(out.join("fonts/inter-400.woff2")).unwrap(), regular);
+    let page = html(&out.join(PRODUCT));
+    let preload = attrs(&page, "link[rel=preload][as=font]", "href");
+    assert_eq!(preload.len(), 1, "{preload:?}");
+    assert!(
+        preload[0].starts_with("../../fonts/inter-400.woff2?v="),
+        "{preload:?}"
+    );
+    assert_eq!(attrs(&page, "link[rel=preload]", "type"), ["font/woff2"]);
+    assert_eq!(attrs(&page, "link[rel=preload][crossorigin]", "as"), ["font"]);
+    let style = text(&page, "head style");
+    assert!(style.contains("--font-body:\"Inter\", system-ui"), "{style}");
+    assert!(style.contains("--font-heading:Georgia, serif"), "{style}");
+    assert_eq!(style.matches("@font-face").count(), 2, "{style}");
+    assert!(
+        style.contains(&format!(
+            "@font-face{{font-family:\"Inter\";src:url({}) format(\"woff2\");font-weight:400;font-style:normal;font-display:swap}}",
+            preload[0]
+        )),
+        "{style}"
+    );
+    assert!(
+        style.contains("font-weight:700;font-style:normal;font-display:swap}"),
+        "{style}"
+    );
+}
+
+#[test]
+fn a_missing_or_other_font_file_is_an_error_on_its_line() {
+    let site = shop_with_brand(INTER);
+    // inter-400 missing; inter-700 a TrueType file renamed.
+    write(site.path(), "static/fonts/inter-700.woff2", "\0\x01\0\0true type");
+    let e = build_err(site.path());
+    let d = e.diagnostics();
+    assert_eq!(d.len(), 2, "{e}");
+    assert_eq!(d[0].file, Path::new("site.yaml"));
+    assert_eq!(d[0].field.as_deref(), Some("brand.fonts.body.files[0]"));
+    assert_eq!(d[0].line, Some(13));
+    assert!(
+        d[0].message
+            .contains("`static/fonts/inter-400.woff2` does not exist"),
+        "{e}"
+    );
+    assert_eq!(d[1].field.as_deref(), Some("brand.fonts.body.files[1]"));
+    assert_eq!(d[1].line, Some(14));
+    assert!(d[1].message.contains("is not a WOFF2 font file"), "{e}");
+}
+
+#[test]
+fn brand_radius_and_density_reach_the_css() {
+    let site = shop_with_brand("  radius: 0\n  density: compact\n");
+    let out = build(site.path());
+    let style = text(&html(&out.join("index.html")), "head style");
+    assert!(style.contains(";--radius:0;--density:0.75}"), "{style}");
+    let css = read(&out.join("style.css"));
+    assert!(css.contains("border-radius: var(--radius)"));
+    assert!(
+        css.contains(".section { padding-top: calc(2rem * var(--density))"),
+        "{css}"
+    );
+    // Unset, the theme's own values stay: nothing added to the page.
+    let plain = shop();
+    unminified(plain.path());
+    let style = text(&html(&build(plain.path()).join("index.html")), "head style");
+    assert!(
+        !style.contains("--radius") && !style.contains("--density") && !style.contains("@font-face"),
+        "{style}"
+    );
+}
+
+#[test]
+fn a_radius_or_density_that_is_not_one_is_placed() {
+    let site = shop_with_brand("  radius: 6 px\n  density: roomy\n");
+    let e = build_err(site.path());
+    let text = e.to_string();
+    assert!(text.contains("roomy"), "{text}");
+    let site = shop_with_brand("  radius: 6 px\n");
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.field.as_deref(), Some("brand.radius"));
+    assert_eq!(d.line, Some(8));
+    assert!(d.message.contains("`6 px` is not a length"), "{d}");
+}

@@ -22,6 +22,7 @@ pub mod locale;
 // The pipeline, in order.
 pub mod config;
 pub mod analytics;
+pub mod layout;
 pub mod theme;
 pub mod strings;
 pub mod catalog;

@@ -71,6 +71,8 @@ impl Renderer {
             };
             out.write_str(&escape_html(s)).map_err(Error::from)
         });
+        // The grids' CSS and the `sizes` of the photos in them, from one set of numbers.
+        env.add_global("layout", Value::from_serialize(theme.layout().view()));
         let join_theme = theme.clone();
         env.set_path_join_callback(move |name, parent| join_theme.join(name, parent).into());
         let loader_theme = theme.clone();

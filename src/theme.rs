@@ -32,6 +32,9 @@ struct ThemeMeta {
     /// The theme this one starts from: its files are used where this one has none.
     #[serde(default)]
     extends: Option<String>,
+    /// Page width, gutters and grids (see [`crate::layout`]); a theme without it has its parent's.
+    #[serde(default)]
+    layout: Option<crate::layout::Layout>,
 }
 
 /// A static file to publish, from the site or the theme.
@@ -156,6 +159,19 @@ impl Theme {
         self.layers.iter().map(|l| l.name.as_str()).collect()
     }
 
+    /// The layout numbers of the nearest theme of the chain that has them, else the built-in
+    /// default theme's.
+    pub fn layout(&self) -> crate::layout::Layout {
+        self.layers
+            .iter()
+            .find_map(|l| l.meta.layout.clone())
+            .or_else(|| chain::builtin_meta("default").and_then(|m| m.layout))
+            .unwrap_or_else(|| crate::layout::Layout {
+                max_width: 1160,
+                steps: Vec::new(),
+            })
+    }
+
     /// The chosen theme's description, from its theme.yaml.
     pub fn description(&self) -> Option<&str> {
         self.layers.first()?.meta.description.as_deref()
@@ -232,6 +248,8 @@ impl Theme {
             layer.files_under("templates", &mut files);
             hash_files(&mut h, &files);
         }
+        // The layout's sizes and CSS are in every page, like a template's text.
+        h.update(format!("{:?}", self.layout()).as_bytes());
         h.update(b"site templates\0");
         let mut own = BTreeMap::new();
         collect_local(&self.site_root.join("templates"), &mut own);

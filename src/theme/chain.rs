@@ -48,7 +48,7 @@ pub fn available(site_root: Option<&Path>) -> Vec<Listed> {
     out
 }
 
-fn builtin_meta(name: &str) -> Option<ThemeMeta> {
+pub(super) fn builtin_meta(name: &str) -> Option<ThemeMeta> {
     let text = THEMES.get_file(format!("{name}/theme.yaml"))?.contents_utf8()?;
     serde_yaml::from_str(text).ok()
 }
@@ -119,6 +119,14 @@ pub(super) fn resolve(name: &str, site_root: &Path) -> Result<Vec<Layer>, Diagno
             (LayerFiles::Builtin(dir), shown, text.to_string())
         };
         let meta: ThemeMeta = yaml::parse(&text, Path::new(&shown))?;
+        if let Some(Err((field, message))) = meta.layout.as_ref().map(|l| l.check()) {
+            let field = format!("layout.{field}");
+            let source = Source::new(&shown, text.as_str());
+            return Err(Diagnostic::new(&shown, message)
+                .located(source.field(&field))
+                .field(field)
+                .help("see docs/themes.md for the layout numbers"));
+        }
         if let Some(at) = layers
             .iter()
             .position(|l| l.name == wanted && l.is_local() == local)

@@ -417,3 +417,42 @@ fn a_radius_or_density_that_is_not_one_is_placed() {
     assert_eq!(d.line, Some(8));
     assert!(d.message.contains("`6 px` is not a length"), "{d}");
 }
+
+// The layout numbers: one place for the grids' CSS and the photos' sizes.
+
+#[test]
+fn a_themes_layout_numbers_set_both_its_grid_css_and_its_photo_sizes() {
+    let site = shop_with_mine();
+    let meta = site.path().join("themes/mine/theme.yaml");
+    let layout = "layout:\n  max_width: 900\n  steps:\n    - {gutter: 1, gap: 1, columns: {grid: 1, grid_cats: 1}}\n    - {from: 600, gutter: 2, gap: 1, columns: {grid: 2}}\n";
+    std::fs::write(&meta, format!("{}{layout}", read(&meta))).unwrap();
+    unminified(site.path());
+    let out = build(site.path());
+    let list = html(&out.join("products/index.html"));
+    let sizes = attrs(&list, ".grid img", "sizes");
+    assert!(!sizes.is_empty());
+    let want = "(min-width: 900px) calc((900px - 5rem) / 2), (min-width: 600px) calc((100vw - 5rem) / 2), calc((100vw - 2rem) / 1)";
+    assert!(sizes.iter().all(|s| s == want), "{sizes:?}");
+    let style = text(&list, "head style");
+    assert!(style.contains(":root{--wrap:900px}.wrap{padding:0 1rem}.grid{grid-template-columns:repeat(1,minmax(0,1fr));gap:1rem}"), "{style}");
+    assert!(style.contains("@media (min-width:600px){.wrap{padding:0 2rem}.grid{grid-template-columns:repeat(2,minmax(0,1fr));gap:1rem}}"), "{style}");
+    // Without the numbers the theme has its parent's: the default grid of four.
+    let plain = shop_with_mine();
+    let list = html(&build(plain.path()).join("products/index.html"));
+    assert!(
+        attrs(&list, ".grid img", "sizes")[0].starts_with("(min-width: 1160px) calc((1160px - 6.75rem) / 4)")
+    );
+}
+
+#[test]
+fn layout_steps_out_of_order_are_placed_in_theme_yaml() {
+    let site = shop_with_mine();
+    let meta = site.path().join("themes/mine/theme.yaml");
+    let layout = "layout:\n  max_width: 900\n  steps:\n    - {from: 600, gutter: 1, gap: 1, columns: {grid: 1}}\n    - {from: 300, gutter: 1, gap: 1, columns: {grid: 2}}\n";
+    std::fs::write(&meta, format!("{}{layout}", read(&meta))).unwrap();
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, Path::new("themes/mine/theme.yaml"));
+    assert_eq!(d.field.as_deref(), Some("layout.steps[1].from"));
+    assert_eq!(d.line, Some(9));
+    assert!(d.message.contains("from narrow to wide"), "{d}");
+}

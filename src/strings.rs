@@ -750,6 +750,46 @@ mod tests {
         assert_eq!(e[0].field.as_deref(), Some("home"));
     }
 
+    /// A child theme's tables change their keys only; a key it adds in English alone is English
+    /// on German pages; a German key its English does not have is refused.
+    #[test]
+    fn a_child_themes_tables_layer_key_by_key() {
+        const DE: &str = include_str!("../themes/default/strings/de.yaml");
+        let en_path = Path::new("themes/default/strings/en.yaml");
+        let de_path = Path::new("themes/default/strings/de.yaml");
+        let child_en = "send_inquiry: Ask for a quote\nmine_note: We reply in a day.\n";
+        let child_de = "send_inquiry: Angebot anfordern\n";
+        let german = Strings::from_texts(
+            "de",
+            &[
+                Some((EN, en_path)),
+                Some((child_en, Path::new("themes/mine/strings/en.yaml"))),
+            ],
+            &[
+                Some((DE, de_path)),
+                Some((child_de, Path::new("themes/mine/strings/de.yaml"))),
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(german.text("send_inquiry", &[]), "Angebot anfordern");
+        assert_eq!(german.text("home", &[]), "Startseite");
+        assert_eq!(german.text("mine_note", &[]), "We reply in a day.");
+        let e = Strings::from_texts(
+            "de",
+            &[Some((EN, en_path)), None],
+            &[
+                Some((DE, de_path)),
+                Some(("mine_nte: Antwort\n", Path::new("themes/mine/strings/de.yaml"))),
+            ],
+            None,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e[0].file, Path::new("themes/mine/strings/de.yaml"));
+        assert_eq!(e[0].field.as_deref(), Some("mine_nte"));
+    }
+
     #[test]
     fn counts_are_written_the_languages_way() {
         let s = english(None).unwrap();

@@ -145,6 +145,28 @@ fn split_layer(name: &str) -> (usize, &str) {
     }
 }
 
+/// `text` with each loader name `"@N/x.html"` written as the `"theme:x.html"` it stands for.
+pub fn shown_name(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\"@") {
+        out.push_str(&rest[..at + 1]);
+        let after = &rest[at + 2..];
+        match after.split_once('/') {
+            Some((n, tail)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
+                out.push_str(PARENT_PREFIX);
+                rest = tail;
+            }
+            _ => {
+                out.push('@');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Theme {
     pub fn load(name: &str, site_root: &Path) -> Result<Theme, Diagnostic> {
         Ok(Theme {

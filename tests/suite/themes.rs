@@ -456,3 +456,21 @@ fn layout_steps_out_of_order_are_placed_in_theme_yaml() {
     assert_eq!(d.line, Some(9));
     assert!(d.message.contains("from narrow to wide"), "{d}");
 }
+
+#[test]
+fn a_theme_template_no_layer_below_has_is_named_as_written() {
+    let site = shop();
+    write(
+        site.path(),
+        "templates/base.html",
+        "{% extends \"theme:bsae.html\" %}",
+    );
+    let d = first(&build_err(site.path()));
+    assert_eq!(d.file, Path::new("templates/base.html"));
+    assert_eq!(d.line, Some(1));
+    assert!(d.message.contains("\"theme:bsae.html\" does not exist"), "{d}");
+    assert!(d
+        .help
+        .unwrap()
+        .contains("`theme:NAME` is NAME in the themes below this file"));
+}

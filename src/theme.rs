@@ -89,6 +89,13 @@ impl Layer {
         }
     }
 
+    fn has(&self, rel: &str) -> bool {
+        match &self.files {
+            LayerFiles::Builtin(dir) => dir.get_file(format!("{}/{rel}", self.name)).is_some(),
+            LayerFiles::Local(dir) => dir.join(rel).is_file(),
+        }
+    }
+
     /// Every file under `sub` (`static`), keyed by its path below it.
     fn files_under(&self, sub: &str, out: &mut BTreeMap<String, StaticFile>) {
         match &self.files {
@@ -234,12 +241,23 @@ impl Theme {
         let Some(rel) = name.strip_prefix(PARENT_PREFIX) else {
             return name.to_string();
         };
-        let found = match self.find(parent) {
-            Ok(Some((_, layer, _))) => layer,
-            // The parent was loaded, so it is found; if it vanished, the search starts below the site.
-            _ => 0,
-        };
-        format!("@{}/{rel}", found + 1)
+        format!("@{}/{rel}", self.layer_of(parent) + 1)
+    }
+
+    /// The layer template `name` is found in, without reading it (this runs at every render of
+    /// a `theme:` name). One that vanished since it was loaded counts as the site's.
+    fn layer_of(&self, name: &str) -> usize {
+        let (from, rel) = split_layer(name);
+        if from == 0 && self.site_root.join("templates").join(rel).is_file() {
+            return 0;
+        }
+        let sub = format!("templates/{rel}");
+        self.layers
+            .iter()
+            .enumerate()
+            .skip(from.max(1) - 1)
+            .find(|(_, layer)| layer.has(&sub))
+            .map_or(0, |(i, _)| i + 1)
     }
 
     /// The string tables for `language` of every layer, the last theme of the chain first

@@ -1,4 +1,5 @@
-//! The command line: `init`, `build`, `check`, `serve`, `cache prune`, `import`, `export`.
+//! The command line: `init`, `build`, `check`, `serve`, `cache prune`, `import`, `export`,
+//! `themes`, `theme eject`.
 
 use clap::{Parser, Subcommand};
 use std::net::IpAddr;
@@ -100,9 +101,33 @@ pub enum Command {
     Init {
         /// A new or empty folder
         dir: PathBuf,
-        /// Built-in theme to use
+        /// Built-in theme to use (`minisite themes` lists them)
         #[arg(long, default_value = "default")]
         theme: String,
+    },
+    /// List the themes a site can pick: the built-in ones and the site's own (SITE/themes/)
+    Themes {
+        /// The site folder, for its own themes
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+    },
+    /// Work on a site's own themes
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ThemeAction {
+    /// Copy a built-in theme into SITE/themes/NAME/ as a starting point: the site builds the
+    /// same until its files are edited (a site's own theme wins over the built-in of its name)
+    Eject {
+        /// The built-in theme (`minisite themes` lists them)
+        name: String,
+        /// The site folder (the one with site.yaml)
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
     },
 }
 

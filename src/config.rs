@@ -158,6 +158,9 @@ pub struct Brand {
     pub logo: Option<String>,
     pub colors: Colors,
     pub fonts: Fonts,
+    /// The corner radius of buttons, cards and photos (`0`, `6px`), when site.yaml sets one.
+    pub radius: Option<String>,
+    pub density: Density,
 }
 
 #[derive(Debug, Clone)]
@@ -174,16 +177,136 @@ pub struct Colors {
 #[serde(deny_unknown_fields)]
 pub struct Fonts {
     #[serde(default = "f_heading")]
-    pub heading: String,
+    pub heading: Font,
     #[serde(default = "f_body")]
-    pub body: String,
+    pub body: Font,
 }
 
-fn f_heading() -> String {
+/// A brand font: a CSS font list (`Georgia, serif`, fonts the visitor has), or a family of the
+/// site's own WOFF2 files in `static/` which the theme loads with `@font-face`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Font {
+    Stack(String),
+    Files(FontFiles),
+}
+
+// By hand rather than `#[serde(untagged)]`, whose only message is "did not match any variant":
+// a mapping is read as font files, so a missing `files:` or a misspelt key is named.
+impl<'de> Deserialize<'de> for Font {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Font, D::Error> {
+        struct FontVisitor;
+        impl<'de> serde::de::Visitor<'de> for FontVisitor {
+            type Value = Font;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a font list such as `Georgia, serif`, or {family: …, files: […]}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Font, E> {
+                Ok(Font::Stack(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Font, A::Error> {
+                FontFiles::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Font::Files)
+            }
+        }
+        d.deserialize_any(FontVisitor)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontFiles {
+    /// The name the files are given in CSS (`Inter`).
+    pub family: String,
+    /// Below `static/`: `fonts/inter-400.woff2`, or `{path, weight, style}` for each face.
+    pub files: Vec<FontFile>,
+    /// What shows while the files load and for the characters they lack [default: system fonts].
+    #[serde(default)]
+    pub fallback: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum FontFile {
+    Path(String),
+    Face {
+        path: String,
+        /// `400`, `700`, or a range `100 900` for a variable font [default: 400].
+        #[serde(default)]
+        weight: Option<FontWeight>,
+        /// `normal` or `italic` [default: normal].
+        #[serde(default)]
+        style: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum FontWeight {
+    Number(u16),
+    Range(String),
+}
+
+impl fmt::Display for FontWeight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FontWeight::Number(n) => write!(f, "{n}"),
+            FontWeight::Range(r) => f.write_str(r),
+        }
+    }
+}
+
+impl FontFile {
+    pub fn path(&self) -> &str {
+        match self {
+            FontFile::Path(p) | FontFile::Face { path: p, .. } => p,
+        }
+    }
+
+    pub fn weight(&self) -> String {
+        match self {
+            FontFile::Face { weight: Some(w), .. } => w.to_string(),
+            _ => "400".into(),
+        }
+    }
+
+    pub fn style(&self) -> &str {
+        match self {
+            FontFile::Face { style: Some(s), .. } => s,
+            _ => "normal",
+        }
+    }
+}
+
+impl Font {
+    /// The CSS font list the theme sets text in: the family of the site's files first.
+    pub fn stack(&self) -> String {
+        match self {
+            Font::Stack(s) => s.clone(),
+            Font::Files(f) => format!(
+                "\"{}\", {}",
+                f.family,
+                f.fallback.clone().unwrap_or_else(system_fonts)
+            ),
+        }
+    }
+
+    /// The site's own font files of this font (none for a font list).
+    pub fn files(&self) -> &[FontFile] {
+        match self {
+            Font::Stack(_) => &[],
+            Font::Files(f) => &f.files,
+        }
+    }
+}
+
+fn system_fonts() -> String {
     "system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif".into()
 }
-fn f_body() -> String {
-    "system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif".into()
+fn f_heading() -> Font {
+    Font::Stack(system_fonts())
+}
+fn f_body() -> Font {
+    Font::Stack(system_fonts())
 }
 
 impl Default for Fonts {
@@ -191,6 +314,27 @@ impl Default for Fonts {
         Fonts {
             heading: f_heading(),
             body: f_body(),
+        }
+    }
+}
+
+/// How much room the theme leaves around things: `brand.density`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Density {
+    Compact,
+    #[default]
+    Comfortable,
+    Spacious,
+}
+
+impl Density {
+    /// The factor the theme's spacing is multiplied by (`--density`).
+    pub fn factor(self) -> &'static str {
+        match self {
+            Density::Compact => "0.75",
+            Density::Comfortable => "1",
+            Density::Spacious => "1.3",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod locale;
 // The pipeline, in order.
 pub mod config;
 pub mod analytics;
+pub mod layout;
 pub mod theme;
 pub mod strings;
 pub mod catalog;
@@ -39,6 +40,7 @@ pub mod meta;
 pub mod paginate;
 pub mod documents;
 pub mod minify;
+pub mod fonts;
 pub mod assets;
 pub mod render;
 pub mod output;

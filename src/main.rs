@@ -1,7 +1,7 @@
 //! The `minisite` binary: parse the command line, call the library, print the outcome, set the exit code.
 
 use clap::Parser;
-use minisite::cli::{CacheAction, Cli, Command};
+use minisite::cli::{CacheAction, Cli, Command, ThemeAction};
 use minisite::report::{count, render, Level};
 use minisite::{many, BuildOptions, Diagnostic, Error};
 use std::io::IsTerminal;
@@ -21,6 +21,10 @@ fn main() -> ExitCode {
         | Command::Export { site_dir, .. }
         | Command::Cache {
             action: CacheAction::Prune { site_dir, .. },
+        } => Some(site_dir),
+        Command::Themes { site_dir } => Some(site_dir),
+        Command::Theme {
+            action: ThemeAction::Eject { site_dir, .. },
         } => Some(site_dir),
         Command::Init { .. } => None,
     };
@@ -289,6 +293,28 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
         Command::Export { site_dir, sheet } => {
             let n = minisite::export::export(&site_dir, &sheet)?;
             println!("Exported {} to {}.", count(n, "product"), sheet.display());
+            Ok(())
+        }
+        Command::Themes { site_dir } => {
+            let root = site_dir
+                .join("site.yaml")
+                .is_file()
+                .then(|| site_dir.canonicalize().ok())
+                .flatten();
+            for t in minisite::theme::available(root.as_deref()) {
+                let kind = if t.local { "themes/" } else { "built-in" };
+                println!("{:<16} {kind:<9} {}", t.name, t.description);
+            }
+            Ok(())
+        }
+        Command::Theme {
+            action: ThemeAction::Eject { name, site_dir },
+        } => {
+            let at = minisite::theme::eject(&name, &site_dir)?;
+            println!(
+                "Copied the built-in theme `{name}` to {}: with `theme: {name}` the site uses this copy now; edit its files, or set `extends: {name}` in its theme.yaml and keep only the files you change.",
+                at.display()
+            );
             Ok(())
         }
         Command::Init { dir, theme } => {

@@ -71,6 +71,10 @@ impl Renderer {
             };
             out.write_str(&escape_html(s)).map_err(Error::from)
         });
+        // The grids' CSS and the `sizes` of the photos in them, from one set of numbers.
+        env.add_global("layout", Value::from_serialize(theme.layout().view()));
+        let join_theme = theme.clone();
+        env.set_path_join_callback(move |name, parent| join_theme.join(name, parent).into());
         let loader_theme = theme.clone();
         env.set_loader(move |name| {
             loader_theme
@@ -196,6 +200,11 @@ impl Renderer {
         if err.detail().is_some() {
             msg = format!("{}: {msg}", err.kind());
         }
+        // The loader's `@N/x.html` is the `theme:x.html` the designer wrote.
+        let below = msg.contains("\"@");
+        if below {
+            msg = crate::theme::shown_name(&msg);
+        }
         let mut d = Diagnostic::new(origin, msg);
         let spot = err.template_source().zip(err.range()).and_then(|(src, range)| {
             let expr = src.get(range.clone())?;
@@ -212,6 +221,9 @@ impl Renderer {
                 "no such variable or field here: check its spelling against the theme's templates and docs/site-format.md"
             }
             ErrorKind::SyntaxError => "fix the tag: every {% if %}/{% for %}/{% block %} needs its end tag, every {{ its }}",
+            ErrorKind::TemplateNotFound if below => {
+                "`theme:NAME` is NAME in the themes below this file; none of them has it: fix the name"
+            }
             ErrorKind::TemplateNotFound => "create the template in templates/, or fix the name",
             ErrorKind::UnknownFilter | ErrorKind::UnknownFunction | ErrorKind::UnknownMethod | ErrorKind::UnknownTest => {
                 "no filter, function or method by that name: check its spelling against the theme's templates"

@@ -154,6 +154,7 @@ impl Site {
             },
             None => None,
         };
+        problems.extend(crate::fonts::check(&root, &config));
         let refs = photo_refs::collect(&root, &config, &catalog, &mut problems);
         let photos: Vec<_> = refs
             .iter()

@@ -50,6 +50,19 @@ pub const USED_BY_CODE: &[&str] = &[
     "feed_incoterm",
 ];
 
+/// A theme's tables as [`Strings::from_texts`] takes them.
+fn as_layers<'a>(
+    tables: &'a [Option<(std::borrow::Cow<'static, str>, String)>],
+) -> Vec<Option<(&'a str, &'a Path)>> {
+    tables
+        .iter()
+        .map(|t| {
+            t.as_ref()
+                .map(|(text, shown)| (text.as_ref(), Path::new(shown.as_str())))
+        })
+        .collect()
+}
+
 /// The CLDR plural categories, as a table names them.
 const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
@@ -297,85 +310,97 @@ impl Strings {
         } else {
             None
         };
-        let reference = theme.strings(FALLBACK).ok_or_else(|| {
-            vec![Diagnostic::new(
-                format!("themes/{}/strings/{FALLBACK}.yaml", theme.name),
+        let reference = theme.strings(FALLBACK).map_err(|d| vec![d])?;
+        if reference.first().is_none_or(Option::is_none) {
+            let root = theme.chain().last().copied().unwrap_or(&theme.name).to_string();
+            return Err(vec![Diagnostic::new(
+                format!("themes/{root}/strings/{FALLBACK}.yaml"),
                 "the theme has no English string table",
-            )]
-        })?;
-        let mut warnings = Vec::new();
-        let chosen = match theme.strings(language) {
-            Some(t) => Some(t),
-            None => {
-                warnings.push(
-                    Diagnostic::new(
-                        "site.yaml",
-                        format!(
-                            "the theme `{}` has no words in `{language}`: pages show its English words{}",
-                            theme.name,
-                            if own.is_some() {
-                                format!(" where strings/{language}.yaml gives none")
-                            } else {
-                                String::new()
-                            }
-                        ),
-                    )
-                    .field("language")
-                    .help(format!(
-                        "translate the theme's strings/{FALLBACK}.yaml into strings/{language}.yaml in the site folder"
-                    )),
-                );
-                None
-            }
+            )]);
+        }
+        let chosen = if language == FALLBACK {
+            Vec::new()
+        } else {
+            theme.strings(language).map_err(|d| vec![d])?
         };
+        let mut warnings = Vec::new();
+        if language != FALLBACK && chosen.iter().all(Option::is_none) {
+            warnings.push(
+                Diagnostic::new(
+                    "site.yaml",
+                    format!(
+                        "the theme `{}` has no words in `{language}`: pages show its English words{}",
+                        theme.name,
+                        if own.is_some() {
+                            format!(" where strings/{language}.yaml gives none")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                )
+                .field("language")
+                .help(format!(
+                    "translate the theme's strings/{FALLBACK}.yaml into strings/{language}.yaml in the site folder"
+                )),
+            );
+        }
+        let own_words = chosen.iter().any(Option::is_some) || own.is_some() || language == FALLBACK;
         let own = own.as_ref().map(|(t, p)| (t.as_str(), p.as_path()));
-        let chosen = chosen.as_ref().map(|(t, p)| (*t, Path::new(p.as_str())));
-        let own_words = chosen.is_some() || own.is_some() || language == FALLBACK;
-        let mut strings = Strings::from_texts(language, (reference.0, Path::new(&reference.1)), chosen, own)?;
+        let mut strings = Strings::from_texts(language, &as_layers(&reference), &as_layers(&chosen), own)?;
         strings.own_words = own_words;
         Ok((strings, warnings))
     }
 
-    /// The table made from the texts of the English reference table, the language's own table
-    /// (none: the reference is used) and the site's overrides.
+    /// The table made from the texts of the English reference tables, the language's own
+    /// tables and the site's overrides. A theme's tables are layered, the last theme of the
+    /// chain first (`None` where a layer has no table): each layer's keys replace its parent's
+    /// one by one, a child's English may add keys, and a key the language's tables lack is the
+    /// English text (the root theme's own table in the language must be complete).
     fn from_texts(
         language: &str,
-        reference: (&str, &Path),
-        chosen: Option<(&str, &Path)>,
+        reference: &[Option<(&str, &Path)>],
+        chosen: &[Option<(&str, &Path)>],
         own: Option<(&str, &Path)>,
     ) -> Result<Strings, Vec<Diagnostic>> {
-        let reference = Table::parse(reference.0, reference.1).map_err(|d| vec![d])?;
-        let english_units = reference
-            .raw
-            .units
-            .iter()
-            .flat_map(|(unit, forms)| forms.values().map(move |f| (f.clone(), unit.clone())))
-            .collect();
+        let Some(Some(root)) = reference.first() else {
+            return Err(vec![Diagnostic::new(
+                "strings/en.yaml",
+                "the theme has no English string table",
+            )]);
+        };
+        let mut reference_table = Table::parse(root.0, root.1).map_err(|d| vec![d])?;
         let mut problems = Vec::new();
-        reference.check_forms(&mut problems);
+        reference_table.check_forms(&mut problems);
         for key in USED_BY_CODE {
-            if !reference.raw.strings.contains_key(*key) {
+            if !reference_table.raw.strings.contains_key(*key) {
                 problems.push(
-                    Diagnostic::new(reference.file(), format!("the table has no string `{key}`"))
+                    Diagnostic::new(reference_table.file(), format!("the table has no string `{key}`"))
                         .field(*key)
                         .help("minisite writes this string into page titles or inquiries: add it"),
                 );
             }
         }
-        let base = match chosen {
-            Some((text, path)) if path != reference.source.file() => {
+        let mut base: Option<Table> = match chosen.first() {
+            Some(Some((text, path))) => {
                 let table = Table::parse(text, path).map_err(|d| vec![d])?;
                 table.check_forms(&mut problems);
-                check_keys(&table, &reference, true, &mut problems);
-                table
+                check_keys(&table, &reference_table, true, &mut problems);
+                Some(table)
             }
-            _ => reference,
+            _ => None,
         };
+        layer_children(reference, chosen, &mut reference_table, &mut base, &mut problems)?;
+        let english_units = reference_table
+            .raw
+            .units
+            .iter()
+            .flat_map(|(unit, forms)| forms.values().map(move |f| (f.clone(), unit.clone())))
+            .collect();
         let own = match own {
             Some((text, path)) => {
                 let table = Table::parse(text, path).map_err(|d| vec![d])?;
                 table.check_forms(&mut problems);
-                check_keys(&table, &base, false, &mut problems);
+                check_keys(&table, &reference_table, false, &mut problems);
                 Some(table)
             }
             None => None,
@@ -387,9 +412,14 @@ impl Strings {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let table = base.file().to_string_lossy().replace('\\', "/");
-        let mut entries = base.raw.strings;
-        let mut units = base.raw.units;
+        let table = base.as_ref().unwrap_or(&reference_table).file();
+        let table = table.to_string_lossy().replace('\\', "/");
+        let mut entries = reference_table.raw.strings;
+        let mut units = reference_table.raw.units;
+        if let Some(base) = base {
+            entries.extend(base.raw.strings);
+            units.extend(base.raw.units);
+        }
         if let Some(own) = own {
             entries.extend(own.raw.strings);
             units.extend(own.raw.units);
@@ -592,6 +622,38 @@ fn plural_rules(language: &str) -> Result<PluralRules, Diagnostic> {
     language_data(language).map(|(_, rules, _)| rules)
 }
 
+/// Merges the child themes' tables (all but the first of each list) over the root's, key by
+/// key: English into `reference`, the language's into `base`.
+fn layer_children(
+    reference: &[Option<(&str, &Path)>],
+    chosen: &[Option<(&str, &Path)>],
+    reference_table: &mut Table,
+    base: &mut Option<Table>,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<(), Vec<Diagnostic>> {
+    for i in 1..reference.len().max(chosen.len()) {
+        if let Some(Some((text, path))) = reference.get(i) {
+            let child = Table::parse(text, path).map_err(|d| vec![d])?;
+            child.check_forms(problems);
+            reference_table.raw.strings.extend(child.raw.strings);
+            reference_table.raw.units.extend(child.raw.units);
+        }
+        if let Some(Some((text, path))) = chosen.get(i) {
+            let child = Table::parse(text, path).map_err(|d| vec![d])?;
+            child.check_forms(problems);
+            check_keys(&child, reference_table, false, problems);
+            match base {
+                Some(b) => {
+                    b.raw.strings.extend(child.raw.strings);
+                    b.raw.units.extend(child.raw.units);
+                }
+                None => *base = Some(child),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `table`'s keys are those of `reference`: none unknown (with the nearest known one suggested),
 /// and, when `complete`, none missing. The `{name}`s a string fills in must be ones the
 /// reference's string fills in, since the code gives only those.
@@ -651,8 +713,8 @@ mod tests {
     fn english(own: Option<&str>) -> Result<Strings, Vec<Diagnostic>> {
         Strings::from_texts(
             "en",
-            (EN, Path::new("themes/default/strings/en.yaml")),
-            None,
+            &[Some((EN, Path::new("themes/default/strings/en.yaml")))],
+            &[],
             own.map(|t| (t, Path::new("strings/en.yaml"))),
         )
     }
@@ -686,11 +748,56 @@ mod tests {
     #[test]
     fn a_string_the_code_uses_missing_from_the_theme_is_named() {
         let table = EN.replace("\nhome: Home\n", "\n");
-        let e = Strings::from_texts("en", (&table, Path::new("themes/x/strings/en.yaml")), None, None)
-            .err()
-            .unwrap();
+        let e = Strings::from_texts(
+            "en",
+            &[Some((&table, Path::new("themes/x/strings/en.yaml")))],
+            &[],
+            None,
+        )
+        .err()
+        .unwrap();
         assert_eq!(e[0].file, Path::new("themes/x/strings/en.yaml"));
         assert_eq!(e[0].field.as_deref(), Some("home"));
+    }
+
+    /// A child theme's tables change their keys only; a key it adds in English alone is English
+    /// on German pages; a German key its English does not have is refused.
+    #[test]
+    fn a_child_themes_tables_layer_key_by_key() {
+        const DE: &str = include_str!("../themes/default/strings/de.yaml");
+        let en_path = Path::new("themes/default/strings/en.yaml");
+        let de_path = Path::new("themes/default/strings/de.yaml");
+        let child_en = "send_inquiry: Ask for a quote\nmine_note: We reply in a day.\n";
+        let child_de = "send_inquiry: Angebot anfordern\n";
+        let german = Strings::from_texts(
+            "de",
+            &[
+                Some((EN, en_path)),
+                Some((child_en, Path::new("themes/mine/strings/en.yaml"))),
+            ],
+            &[
+                Some((DE, de_path)),
+                Some((child_de, Path::new("themes/mine/strings/de.yaml"))),
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(german.text("send_inquiry", &[]), "Angebot anfordern");
+        assert_eq!(german.text("home", &[]), "Startseite");
+        assert_eq!(german.text("mine_note", &[]), "We reply in a day.");
+        let e = Strings::from_texts(
+            "de",
+            &[Some((EN, en_path)), None],
+            &[
+                Some((DE, de_path)),
+                Some(("mine_nte: Antwort\n", Path::new("themes/mine/strings/de.yaml"))),
+            ],
+            None,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e[0].file, Path::new("themes/mine/strings/de.yaml"));
+        assert_eq!(e[0].field.as_deref(), Some("mine_nte"));
     }
 
     #[test]
@@ -699,8 +806,8 @@ mod tests {
         assert_eq!(s.count("products_count", 1250, &[]), "1,250 products");
         let german = Strings::from_texts(
             "de",
-            (EN, Path::new("themes/default/strings/en.yaml")),
-            None,
+            &[Some((EN, Path::new("themes/default/strings/en.yaml")))],
+            &[],
             None,
         )
         .unwrap();

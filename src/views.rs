@@ -240,6 +240,58 @@ pub struct BrandView {
     pub on_text: String,
     pub font_heading: String,
     pub font_body: String,
+    /// The site's own font files, one `@font-face` each (`family`, `path` below static/,
+    /// `weight`, `style`).
+    pub font_faces: Vec<FontFace>,
+    /// The one font file worth fetching before the stylesheet asks: the body font's first
+    /// (navigation, headings' neighbours and the first paragraph above the fold are body text),
+    /// else the heading font's first.
+    pub font_preload: Option<String>,
+    /// `brand.radius`, when site.yaml sets one (else the theme's own).
+    pub radius: Option<String>,
+    /// The spacing factor of `brand.density` (`0.75`, `1.3`), none for the theme's own spacing.
+    pub density: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct FontFace {
+    pub family: String,
+    pub path: String,
+    pub weight: String,
+    pub style: String,
+}
+
+/// One face per file: a heading and body font of the same files load them once.
+fn font_faces(fonts: &crate::config::Fonts) -> Vec<FontFace> {
+    let mut faces: Vec<FontFace> = Vec::new();
+    for face in [&fonts.heading, &fonts.body]
+        .into_iter()
+        .filter_map(|f| match f {
+            crate::config::Font::Files(files) => Some(files),
+            crate::config::Font::Stack(_) => None,
+        })
+        .flat_map(|f| {
+            f.files.iter().map(|file| FontFace {
+                family: f.family.clone(),
+                path: file.path().to_string(),
+                weight: file.weight(),
+                style: file.style().to_string(),
+            })
+        })
+    {
+        if !faces
+            .iter()
+            .any(|f| f.path == face.path && f.family == face.family)
+        {
+            faces.push(face);
+        }
+    }
+    faces
+}
+
+fn preloaded_font(fonts: &crate::config::Fonts) -> Option<String> {
+    let first = |f: &crate::config::Font| f.files().first().map(|f| f.path().to_string());
+    first(&fonts.body).or_else(|| first(&fonts.heading))
 }
 
 #[derive(Serialize)]
@@ -408,8 +460,13 @@ pub fn site_view(site: &crate::Site, logo: Option<(String, Option<(u32, u32)>)>)
             on_primary: text_on(&config.brand.colors.primary, &config.brand.colors.text),
             on_accent: text_on(&config.brand.colors.accent, &config.brand.colors.text),
             on_text: text_on(&config.brand.colors.text, &config.brand.colors.background),
-            font_heading: config.brand.fonts.heading.clone(),
-            font_body: config.brand.fonts.body.clone(),
+            font_heading: config.brand.fonts.heading.stack(),
+            font_body: config.brand.fonts.body.stack(),
+            font_faces: font_faces(&config.brand.fonts),
+            font_preload: preloaded_font(&config.brand.fonts),
+            radius: config.brand.radius.clone(),
+            density: (config.brand.density != crate::config::Density::Comfortable)
+                .then(|| config.brand.density.factor().to_string()),
         },
         company: CompanyView {
             name: company_name.clone(),

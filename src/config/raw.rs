@@ -77,6 +77,28 @@ pub(super) struct RawBrand {
     pub colors: RawColors,
     #[serde(default)]
     pub fonts: Fonts,
+    #[serde(default)]
+    pub radius: Option<RawLength>,
+    #[serde(default)]
+    pub density: super::Density,
+}
+
+/// A CSS length as written: `6px`, or a bare number (`0`, `6`: pixels).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawLength {
+    Number(f64),
+    Text(String),
+}
+
+impl RawLength {
+    pub fn css(&self) -> String {
+        match self {
+            RawLength::Number(n) if *n == 0.0 => "0".into(),
+            RawLength::Number(n) => format!("{n}px"),
+            RawLength::Text(t) => t.trim().to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

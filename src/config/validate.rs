@@ -3,7 +3,7 @@
 
 use super::raw::{RawBrand, RawImages, RawSiteConfig};
 use super::{BaseUrl, Brand, Color, Colors, Company, Contact, ImageFormat, ImageSettings, Ratio, SiteConfig};
-use super::{SocialLink, Thumbnails};
+use super::{Font, SocialLink, Thumbnails};
 use crate::error::Diagnostic;
 use crate::source::Source;
 
@@ -15,7 +15,7 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
     // In the order the fields are usually written, so the list reads down the file.
     check.title(&raw.title);
     let brand = check.brand(raw.brand);
-    check.theme(&raw.theme);
+    // Whether the theme exists depends on the site's own `themes/`: `Theme::load` says.
     let base_url = check.base_url(raw.base_url);
     check.contact(&raw.contact);
     check.company(&raw.company);
@@ -142,17 +142,6 @@ impl Check<'_> {
         }
     }
 
-    fn theme(&mut self, theme: &str) {
-        let names = crate::theme::names();
-        if !names.contains(&theme) {
-            self.bad(
-                "theme",
-                format!("there is no theme `{theme}`"),
-                &format!("built-in themes: {}", names.join(", ")),
-            );
-        }
-    }
-
     /// A filter names a spec: an empty name names none.
     fn filters(&mut self, filters: &[String]) {
         for (i, f) in filters.iter().enumerate() {
@@ -197,12 +186,16 @@ impl Check<'_> {
             color("background", c.background),
             color("text", c.text),
         );
-        for (name, value) in [("heading", &raw.fonts.heading), ("body", &raw.fonts.body)] {
-            if !is_font_stack(value) {
+        for (name, font) in [("heading", &raw.fonts.heading), ("body", &raw.fonts.body)] {
+            self.font(name, font);
+        }
+        let radius = raw.radius.as_ref().map(|r| r.css());
+        if let Some(radius) = &radius {
+            if !is_css_length(radius) {
                 self.bad(
-                    &format!("brand.fonts.{name}"),
-                    format!("`{value}` is not a font list"),
-                    "use font names separated by commas, e.g. Georgia, \"Times New Roman\", serif",
+                    "brand.radius",
+                    format!("`{radius}` is not a length"),
+                    "write a length such as 0, 6px or .5rem",
                 );
             }
         }
@@ -218,7 +211,68 @@ impl Check<'_> {
                 text,
             },
             fonts: raw.fonts,
+            radius,
+            density: raw.density,
         })
+    }
+
+    /// A font list, or a family of WOFF2 files (whether they exist is checked with the site's
+    /// files, in `Site::load`).
+    fn font(&mut self, name: &str, font: &Font) {
+        let field = format!("brand.fonts.{name}");
+        match font {
+            Font::Stack(stack) => {
+                if !is_font_stack(stack) {
+                    self.bad(
+                        &field,
+                        format!("`{stack}` is not a font list"),
+                        "use font names separated by commas, e.g. Georgia, \"Times New Roman\", serif",
+                    );
+                }
+            }
+            Font::Files(f) => {
+                if f.family.trim().is_empty()
+                    || f.family.contains(['"', '\'', ','])
+                    || !is_font_stack(&f.family)
+                {
+                    self.bad(
+                        &format!("{field}.family"),
+                        format!("`{}` is not a font name", f.family),
+                        "name the family with letters, digits, spaces and dashes, e.g. Inter",
+                    );
+                }
+                if let Some(fallback) = f.fallback.as_deref().filter(|s| !is_font_stack(s)) {
+                    self.bad(
+                        &format!("{field}.fallback"),
+                        format!("`{fallback}` is not a font list"),
+                        "use font names separated by commas, e.g. system-ui, sans-serif",
+                    );
+                }
+                if f.files.is_empty() {
+                    self.bad(
+                        &format!("{field}.files"),
+                        "no font files".into(),
+                        "name the WOFF2 files in static/, e.g. files: [fonts/inter-400.woff2]",
+                    );
+                }
+                for (i, file) in f.files.iter().enumerate() {
+                    let weight_ok = file
+                        .weight()
+                        .split(' ')
+                        .all(|w| w.parse::<u16>().is_ok_and(|n| (1..=1000).contains(&n)));
+                    if !weight_ok {
+                        self.bad(&format!("{field}.files[{i}].weight"), format!("`{}` is not a font weight", file.weight()), "write a weight from 1 to 1000 (400 regular, 700 bold), or a range such as 100 900");
+                    }
+                    if !matches!(file.style(), "normal" | "italic") {
+                        self.bad(
+                            &format!("{field}.files[{i}].style"),
+                            format!("`{}` is not a font style", file.style()),
+                            "write normal or italic",
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// `None` when the URL is refused; `Some(None)` when there is none.
@@ -340,6 +394,17 @@ fn host(base_url: &Option<Option<BaseUrl>>) -> Option<&str> {
     let url = base_url.as_ref()?.as_ref()?.as_str();
     let rest = url.split_once("://")?.1;
     rest.split(['/', ':']).next().filter(|h| !h.is_empty())
+}
+
+/// A corner radius reaches a `<style>` element: a number and a unit, nothing else.
+fn is_css_length(s: &str) -> bool {
+    let unit_at = s
+        .find(|c: char| c.is_ascii_alphabetic() || c == '%')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(unit_at);
+    number.parse::<f64>().is_ok_and(|n| n >= 0.0)
+        && (matches!(unit, "px" | "rem" | "em" | "%")
+            || (unit.is_empty() && number.parse::<f64>() == Ok(0.0)))
 }
 
 /// Font stacks reach a `<style>` element: allow only what font names need.

@@ -64,6 +64,16 @@ impl Todo {
             if rel.starts_with("templates") {
                 self.templates = true;
             }
+            // The site's own themes (`themes/NAME/…`): their templates are templates; their
+            // theme.yaml (which one it extends) and strings change what every page is made of.
+            if let Ok(inner) = rel.strip_prefix("themes") {
+                let mut parts = inner.components().skip(1);
+                match parts.next().map(|c| c.as_os_str()) {
+                    Some(c) if c == "templates" => self.templates = true,
+                    Some(c) if c == "static" => {}
+                    _ => self.everything = true,
+                }
+            }
             self.paths.insert(p.clone());
         }
     }
@@ -425,6 +435,24 @@ mod tests {
         t.add(root, &changes(&["/s/strings/en.yaml"], false));
         assert!(t.everything);
 
+        // A local theme's templates are templates; which theme it extends and its words are
+        // in every page.
+        let mut t = Todo::default();
+        t.add(
+            root,
+            &changes(&["/s/themes/mine/templates/partials/x.html"], false),
+        );
+        assert!(t.templates && !t.everything);
+        for changed in [
+            "/s/themes/mine/theme.yaml",
+            "/s/themes/mine/strings/de.yaml",
+            "/s/themes/mine",
+        ] {
+            let mut t = Todo::default();
+            t.add(root, &changes(&[changed], false));
+            assert!(t.everything, "{changed}");
+        }
+
         // An overflow or rescan: everything, once.
         let mut t = Todo::default();
         t.add(root, &changes(&[], true));
@@ -440,6 +468,11 @@ mod tests {
     fn stylesheets_alone_swap_without_a_reload() {
         let mut t = Todo::default();
         t.add(Path::new("/s"), &changes(&["/s/static/style.css"], false));
+        assert!(t.css_only());
+        t.add(
+            Path::new("/s"),
+            &changes(&["/s/themes/mine/static/theme.css"], false),
+        );
         assert!(t.css_only());
         t.add(Path::new("/s"), &changes(&["/s/products/a.yaml"], false));
         assert!(!t.css_only());

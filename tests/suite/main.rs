@@ -31,3 +31,4 @@ mod sheets;
 mod strings;
 mod tags;
 mod theme;
+mod themes;

@@ -1129,3 +1129,49 @@ fn editing_a_german_text_rewrites_german_pages_only() {
         .contains("Handgenähter Spielball aus PU"));
     assert!(server.wait_line("Rebuilt").contains("pages rendered"));
 }
+
+/// The shop with the fixture theme `themes/mine` (extends default) as its theme.
+fn shop_with_local_theme() -> tempfile::TempDir {
+    let site = common::shop();
+    let from = common::fixtures().join("themes/mine");
+    for p in common::files(&from) {
+        let dest = site
+            .path()
+            .join("themes/mine")
+            .join(p.strip_prefix(&from).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&p, &dest).unwrap();
+    }
+    let yaml = site.path().join("site.yaml");
+    let text = common::read(&yaml).replace("theme: default\n", "theme: mine\n");
+    std::fs::write(&yaml, text).unwrap();
+    site
+}
+
+#[test]
+fn a_local_theme_css_change_swaps_stylesheets() {
+    let site = shop_with_local_theme();
+    let server = start(site.path());
+    let port = server.port;
+    let rx = events(port);
+    let css = site.path().join("themes/mine/static/style.css");
+    std::fs::write(&css, ".mine-note { color: red }\n").unwrap();
+    wait_event(&rx, "css");
+    let served = get(port, "/style.css");
+    assert!(served.body.contains(".mine-note{color:red}"), "{}", served.body);
+}
+
+#[test]
+fn a_local_theme_template_edit_reloads_pages() {
+    let site = shop_with_local_theme();
+    let server = start(site.path());
+    let port = server.port;
+    let rx = events(port);
+    let partial = site
+        .path()
+        .join("themes/mine/templates/partials/inquiry-form.html");
+    let text = common::read(&partial).replace("mine-note", "mine-note edited");
+    std::fs::write(&partial, text).unwrap();
+    wait_event(&rx, "reload");
+    wait_page(port, PRODUCT, "mine-note edited");
+}

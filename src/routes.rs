@@ -25,6 +25,9 @@ pub enum PageKind {
     Contact,
     /// A markdown page of `pages/`.
     Page,
+    /// The buyer's inquiry list (several products in one request for quotation): a tool page,
+    /// filled in the browser, so in no sitemap.
+    Inquiry,
     #[serde(rename = "404")]
     NotFound,
     Sitemap,
@@ -46,6 +49,7 @@ impl PageKind {
             PageKind::Company => "company.html",
             PageKind::Contact => "contact.html",
             PageKind::Page => "page.html",
+            PageKind::Inquiry => "inquiry.html",
             PageKind::NotFound => "404.html",
             PageKind::Sitemap | PageKind::Robots | PageKind::GoogleFeed | PageKind::MetaFeed => return None,
         })
@@ -130,6 +134,8 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         .map(|r| r.path.clone())
         .filter(|p| !drafts.contains(p))
         .collect();
+    // After `paths`: the inquiry list holds nothing a search engine could show.
+    routes.extend(inquiry(site));
     routes.push(not_found(site, view));
     routes.extend(feeds(site));
     // Every language's pages are at the same paths under its prefix (`de/products/x/`).
@@ -309,6 +315,23 @@ fn contact(site: &Site) -> Route {
     let heading = words.text("contact_us", &[]);
     let m = meta::page(site, PageKind::Contact, &heading, &desc, "contact/", crumbs);
     Route::page(PageKind::Contact, m, Value::from(()), Vec::new())
+}
+
+/// The inquiry list, when the site has a way to receive one (email, WhatsApp or a form).
+fn inquiry(site: &Site) -> Option<Route> {
+    let contact = &site.config.contact;
+    if contact.email.is_none() && contact.whatsapp.is_none() && contact.form_endpoint.is_none() {
+        return None;
+    }
+    let words = &site.strings;
+    let heading = words.text("inquiry_list", &[]);
+    let desc = words.text(
+        "inquiry_list_description",
+        &[("company", site.config.company_name())],
+    );
+    let crumbs = vec![home_crumb(site), (heading.clone(), "inquiry/".into())];
+    let m = meta::page(site, PageKind::Inquiry, &heading, &desc, "inquiry/", crumbs);
+    Some(Route::page(PageKind::Inquiry, m, Value::from(()), Vec::new()))
 }
 
 fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {

@@ -206,7 +206,7 @@ fn three_products_added_from_pages_and_cards_build_the_expected_mailto_and_wa_me
     type_into(&mut b, "[name=company]", "Haddad Trading");
     type_into(&mut b, "[name=country]", "Jordan");
     type_into(&mut b, "[name=port]", "Aqaba");
-    type_into(&mut b, "[name=incoterm]", "CIF");
+    type_into(&mut b, "[name=incoterm]", "CIF – Cost, Insurance and Freight");
     type_into(&mut b, "[name=notes]", "One mixed container, please.");
     let expected = [
         "Hello Fixture Sports (Pvt) Ltd,",
@@ -263,6 +263,10 @@ fn three_products_added_from_pages_and_cards_build_the_expected_mailto_and_wa_me
     assert_eq!(
         string(&mut b, "document.querySelector('[name=port]').value"),
         "Aqaba"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('[name=incoterm]').selectedIndex"),
+        5
     );
 }
 

@@ -290,10 +290,14 @@
       rows.appendChild(row);
     });
 
+    // A choice is kept by its place in the list, the same in every language.
     fields.forEach(function (f) {
-      if (typeof state.buyer[f.name] === "string") f.value = state.buyer[f.name];
+      var kept = state.buyer[f.name];
+      if (typeof kept !== "string") kept = "";
+      else if (f.tagName === "SELECT") f.selectedIndex = Math.min(count(kept), f.options.length - 1);
+      else f.value = kept;
       f.oninput = f.onchange = function () {
-        state.buyer[f.name] = f.value;
+        state.buyer[f.name] = f.tagName === "SELECT" ? String(f.selectedIndex) : f.value;
         keep();
       };
     });
@@ -335,7 +339,7 @@
       if (sums.length) lines.push.apply(lines, [""].concat(sums));
       var filled = [];
       fields.forEach(function (f) {
-        var value = f.tagName === "SELECT" ? (f.value ? f.options[f.selectedIndex].text : "") : f.value.trim();
+        var value = f.tagName === "SELECT" ? (f.selectedIndex > 0 ? f.options[f.selectedIndex].text : "") : f.value.trim();
         if (value) filled.push(fill(d.field, { label: label(f), value: value }));
       });
       if (filled.length) lines.push.apply(lines, [""].concat(filled));

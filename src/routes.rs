@@ -9,6 +9,7 @@ use crate::views::{self, SiteView};
 use crate::Site;
 use minijinja::{context, Value};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// What a route is, which decides its template and where it is written.
 #[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -331,7 +332,22 @@ fn inquiry(site: &Site) -> Option<Route> {
     );
     let crumbs = vec![home_crumb(site), (heading.clone(), "inquiry/".into())];
     let m = meta::page(site, PageKind::Inquiry, &heading, &desc, "inquiry/", crumbs);
-    Some(Route::page(PageKind::Inquiry, m, Value::from(()), Vec::new()))
+    // The list is kept across languages: the page names each product and counts its unit in
+    // its own language, whichever language the buyer added it in.
+    let mut names = BTreeMap::new();
+    let mut units = BTreeMap::new();
+    for p in site.catalog.products.iter().filter(|p| !p.data.draft) {
+        let lang = p.lang_of.get("name").unwrap_or(&site.lang.code);
+        names.insert(p.data.sku.0.as_str(), [p.data.name.as_str(), lang.as_str()]);
+        let unit = p.data.moq.as_ref().map_or("piece", |m| m.unit.as_str());
+        units.entry(unit).or_insert_with(|| words.unit_forms(unit));
+    }
+    Some(Route::page(
+        PageKind::Inquiry,
+        m,
+        context! { names, units },
+        Vec::new(),
+    ))
 }
 
 fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {

@@ -282,8 +282,8 @@ fn a_eur_and_a_usd_product_get_two_totals_never_one_sum() {
     assert_eq!(
         b.eval("[...document.querySelectorAll('.inquiry-totals p')].map(p => p.textContent)"),
         serde_json::json!([
-            "Total at target prices (USD): $4,700.00",
-            "Total at target prices (EUR): €550.00"
+            "Total at target prices (USD): \u{2068}$4,700.00\u{2069}",
+            "Total at target prices (EUR): \u{2068}€550.00\u{2069}"
         ])
     );
     let body = param(
@@ -319,12 +319,12 @@ fn a_quantity_below_the_moq_shows_a_warning() {
             &mut b,
             "document.querySelector('.inquiry-list-price').textContent"
         ),
-        "List price at this quantity: $9.80 per unit"
+        "List price at this quantity: \u{2068}$9.80\u{2069} per unit"
     );
     type_into(&mut b, "#inquiry-qty-0", "250");
     assert_eq!(
         string(&mut b, "document.querySelector('.inquiry-warning').textContent"),
-        "Below the minimum order of 300 pieces: the seller may not accept this quantity."
+        "Below the minimum order of \u{2068}300 pieces\u{2069}: the seller may not accept this quantity."
     );
     assert_eq!(
         string(
@@ -343,7 +343,7 @@ fn a_quantity_below_the_moq_shows_a_warning() {
             &mut b,
             "document.querySelector('.inquiry-list-price').textContent"
         ),
-        "List price at this quantity: $8.90 per unit"
+        "List price at this quantity: \u{2068}$8.90\u{2069} per unit"
     );
 }
 
@@ -405,31 +405,37 @@ fn the_german_inquiry_page_writes_the_message_in_german() {
     );
 }
 
+/// Amounts and quantities inside a sentence on screen are isolated (U+2068 … U+2069), so an
+/// Arabic page keeps `US$ 9.80` in order; the message itself carries no invisible characters.
 #[test]
-fn one_list_serves_every_language_and_names_follow_the_page_once_seen() {
+fn one_list_serves_every_language_and_names_each_product_in_the_pages_language() {
     let site = crate::languages::multilingual();
     let out = build(site.path());
     let server = StaticServer::start(&out, "/");
     let mut b = Browser::launch();
     b.goto(&format!("{}{BALL}", server.base));
     click(&mut b, ".buybox .inquiry-add");
-    // Added in English: the German list has it, named as it was added, marked as English.
+    click(&mut b, ".card .inquiry-add[data-sku='FX-FB-002']");
+    let rows = "[...document.querySelectorAll('.inquiry-row')].map(r => [r.querySelector('.inquiry-name a').textContent, r.querySelector('.inquiry-name a').lang, r.querySelector('.inquiry-unit').textContent])";
+    // Added in English, named in German on the German list; the training ball has no German
+    // name, and says which language its name is in.
     b.goto(&format!("{}de/inquiry/", server.base));
     assert_eq!(
-        b.eval("[document.querySelector('.inquiry-name a').textContent, document.querySelector('.inquiry-name a').lang]"),
-        serde_json::json!(["Match Ball \"Pro\" <Size 5>", "en"])
+        b.eval(rows),
+        serde_json::json!([
+            ["Spielball „Pro“ Größe 5", "", "Stück"],
+            ["Training Ball", "en", "Stück"]
+        ])
     );
-    // Seen on its German page, it is named in German from then on.
-    b.goto(&format!("{}de/{BALL}", server.base));
-    assert_eq!(
-        string(&mut b, "document.querySelector('.inquiry-count').textContent"),
-        "1"
+    b.goto(&format!("{}ar/inquiry/", server.base));
+    assert_eq!(b.eval(rows)[0][0], "كرة مباراة برو مقاس 5");
+    assert_eq!(b.eval(rows)[1][1], "en");
+    let body = param(
+        &string(&mut b, "document.querySelector('[data-send=email]').href"),
+        "body",
     );
-    b.goto(&format!("{}de/inquiry/", server.base));
-    assert_eq!(
-        b.eval("[document.querySelector('.inquiry-name a').textContent, document.querySelector('.inquiry-name a').lang]"),
-        serde_json::json!(["Spielball „Pro“ Größe 5", ""])
-    );
+    assert!(body.contains("FX-FB-001 — كرة مباراة برو مقاس 5 — "), "{body}");
+    assert!(!body.contains('\u{2068}') && !body.contains('\u{2069}'), "{body}");
 }
 
 #[test]

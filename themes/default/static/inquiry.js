@@ -61,6 +61,7 @@
       qty: count(e.qty) || count(e.moq) || 1,
       target: e.target !== null && e.target !== "" && isFinite(target) && target >= 0 ? target : null,
       currency: typeof e.currency === "string" ? e.currency : "",
+      unit: typeof e.unit === "string" ? e.unit : "",
       thumb: sitePath(e.thumb),
       tiers: tiers.map(function (t) { return { min_qty: count(t.min_qty), unit_price: Number(t.unit_price) }; }),
       names: names,
@@ -109,6 +110,12 @@
     return langs.length ? map[langs[0]] : null;
   }
 
+  // Amounts and quantities shown inside a sentence keep their own direction (on an Arabic page
+  // `US$ 9.80` stays in order). Only on screen: a message's text gets no invisible characters.
+  function iso(text) {
+    return "\u2068" + text + "\u2069";
+  }
+
   function number(n) {
     return new Intl.NumberFormat(lang).format(n);
   }
@@ -121,9 +128,18 @@
     }
   }
 
+  // What the inquiry page knows of every product in its language: names and unit words.
+  var known = { names: {}, units: {} };
+
+  // The product's name in this page's language when the page knows it, else as it was added.
+  function nameOf(item) {
+    var n = known.names[item.sku];
+    return Array.isArray(n) && typeof n[0] === "string" ? { text: n[0], lang: String(n[1]) } : mine(item.names);
+  }
+
   // The product's unit in the form the number asks for in this language (`1 set`, `40 sets`).
   function unit(item, n) {
-    var forms = mine(item.units) || {};
+    var forms = known.units[item.unit] || mine(item.units) || {};
     return forms[new Intl.PluralRules(lang).select(n)] || forms.other || "";
   }
 
@@ -136,7 +152,7 @@
     names[lang] = { text: d.name, lang: d.nameLang || lang };
     units[lang] = parse(d.units, {});
     return clean({
-      sku: d.sku, path: d.path, moq: d.moq, currency: d.currency, thumb: d.thumb,
+      sku: d.sku, path: d.path, moq: d.moq, unit: d.unit, currency: d.currency, thumb: d.thumb,
       tiers: parse(d.tiers, []), names: names, units: units,
     });
   }
@@ -165,22 +181,6 @@
     });
   }
 
-  // A product seen on this page in this language: its words in this language, for the list.
-  function learn(state) {
-    var changed = false;
-    document.querySelectorAll(".inquiry-add").forEach(function (b) {
-      var i = find(state, b.dataset.sku), item = i >= 0 && fromButton(b);
-      if (!item) return;
-      var had = state.items[i];
-      if (JSON.stringify(had.names[lang]) !== JSON.stringify(item.names[lang])) {
-        had.names[lang] = item.names[lang];
-        had.units[lang] = item.units[lang];
-        changed = true;
-      }
-    });
-    if (changed) save(state);
-  }
-
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest(".inquiry-add");
     if (!b) return;
@@ -194,7 +194,6 @@
   });
 
   var state = load();
-  learn(state);
   showButtons(state);
   var app = document.querySelector(".inquiry-app");
   if (app) page(app);
@@ -209,6 +208,8 @@
   // The inquiry page.
   function page(app) {
     var d = app.dataset;
+    known.names = isObject(parse(d.names, {})) ? parse(d.names, {}) : {};
+    known.units = isObject(parse(d.units, {})) ? parse(d.units, {}) : {};
     var form = app.querySelector(".inquiry-form");
     var rows = app.querySelector(".inquiry-rows");
     var tmpl = document.getElementById("inquiry-row");
@@ -227,7 +228,7 @@
     rows.textContent = "";
     state.items.forEach(function (item, n) {
       var row = tmpl.content.firstElementChild.cloneNode(true);
-      var name = mine(item.names);
+      var name = nameOf(item);
       var link = row.querySelector(".inquiry-name a");
       link.textContent = name.text;
       link.href = d.pages + item.path + d.index;
@@ -260,10 +261,10 @@
       remove.setAttribute("aria-label", fill(d.removeItem, { name: name.text }));
       function terms() {
         row.querySelector(".inquiry-unit").textContent = unit(item, item.qty);
-        warning.textContent = item.qty < item.moq ? fill(d.belowMoq, { moq: quantity(item, item.moq) }) : "";
+        warning.textContent = item.qty < item.moq ? fill(d.belowMoq, { moq: iso(quantity(item, item.moq)) }) : "";
         var tier = item.tiers.filter(function (t) { return t.min_qty <= item.qty; }).pop();
         row.querySelector(".inquiry-list-price").textContent = tier
-          ? fill(d.listPrice, { price: money(tier.unit_price, item.currency) })
+          ? fill(d.listPrice, { price: iso(money(tier.unit_price, item.currency)) })
           : "";
       }
       qty.addEventListener("input", function () {
@@ -317,7 +318,8 @@
     }
 
     // Totals of target prices, one per currency: EUR is never added to USD.
-    function totals() {
+    function totals(shown) {
+      var as = shown ? iso : String;
       var sums = {}, order = [];
       state.items.forEach(function (i) {
         if (i.target === null || !i.currency) return;
@@ -325,14 +327,14 @@
         sums[i.currency] += i.qty * i.target;
       });
       return order.map(function (c) {
-        return fill(d.total, { currency: c, amount: money(sums[c], c) });
+        return fill(d.total, { currency: c, amount: as(money(sums[c], c)) });
       });
     }
 
     function message() {
       var lines = [d.greeting, "", d.intro, ""];
       state.items.forEach(function (i) {
-        lines.push(fill(d.line, { sku: i.sku, name: mine(i.names).text, quantity: quantity(i, i.qty), url: absolute(i.path) }));
+        lines.push(fill(d.line, { sku: i.sku, name: nameOf(i).text, quantity: quantity(i, i.qty), url: absolute(i.path) }));
         if (i.target !== null) lines.push(fill(d.target, { price: money(i.target, i.currency) }));
       });
       var sums = totals();
@@ -350,7 +352,7 @@
       var text = message();
       var shown = app.querySelector(".inquiry-totals");
       shown.textContent = "";
-      totals().forEach(function (t) {
+      totals(true).forEach(function (t) {
         var p = document.createElement("p");
         p.textContent = t;
         shown.appendChild(p);
@@ -378,7 +380,7 @@
         input.type = "hidden";
         input.className = "inquiry-line";
         input.name = "product_" + (n + 1);
-        input.value = fill(d.line, { sku: i.sku, name: mine(i.names).text, quantity: quantity(i, i.qty), url: absolute(i.path) });
+        input.value = fill(d.line, { sku: i.sku, name: nameOf(i).text, quantity: quantity(i, i.qty), url: absolute(i.path) });
         post.appendChild(input);
       });
     }

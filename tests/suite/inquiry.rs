@@ -282,8 +282,8 @@ fn a_eur_and_a_usd_product_get_two_totals_never_one_sum() {
     assert_eq!(
         b.eval("[...document.querySelectorAll('.inquiry-totals p')].map(p => p.textContent)"),
         serde_json::json!([
-            "Total at target prices (USD): \u{2068}$4,700.00\u{2069}",
-            "Total at target prices (EUR): \u{2068}€550.00\u{2069}"
+            "Total at target prices (USD): \u{2066}$4,700.00\u{2069}",
+            "Total at target prices (EUR): \u{2066}€550.00\u{2069}"
         ])
     );
     let body = param(
@@ -319,7 +319,7 @@ fn a_quantity_below_the_moq_shows_a_warning() {
             &mut b,
             "document.querySelector('.inquiry-list-price').textContent"
         ),
-        "List price at this quantity: \u{2068}$9.80\u{2069} per unit"
+        "List price at this quantity: \u{2066}$9.80\u{2069} per unit"
     );
     type_into(&mut b, "#inquiry-qty-0", "250");
     assert_eq!(
@@ -343,7 +343,7 @@ fn a_quantity_below_the_moq_shows_a_warning() {
             &mut b,
             "document.querySelector('.inquiry-list-price').textContent"
         ),
-        "List price at this quantity: \u{2068}$8.90\u{2069} per unit"
+        "List price at this quantity: \u{2066}$8.90\u{2069} per unit"
     );
 }
 
@@ -405,8 +405,8 @@ fn the_german_inquiry_page_writes_the_message_in_german() {
     );
 }
 
-/// Amounts and quantities inside a sentence on screen are isolated (U+2068 … U+2069), so an
-/// Arabic page keeps `US$ 9.80` in order; the message itself carries no invisible characters.
+/// Amounts and quantities inside a sentence on screen are isolated (U+2066/U+2068 … U+2069), so
+/// an Arabic page keeps `US$ 9.80` in order; the message itself carries no invisible characters.
 #[test]
 fn one_list_serves_every_language_and_names_each_product_in_the_pages_language() {
     let site = crate::languages::multilingual();

@@ -110,10 +110,15 @@
     return langs.length ? map[langs[0]] : null;
   }
 
-  // Amounts and quantities shown inside a sentence keep their own direction (on an Arabic page
-  // `US$ 9.80` stays in order). Only on screen: a message's text gets no invisible characters.
+  // Quantities shown inside a sentence keep their own direction, and amounts read left to right
+  // as the theme's prices do (`<bdi dir="ltr">`), so an Arabic page keeps `US$ 9.80` in order.
+  // Only on screen: a message's text gets no invisible characters.
   function iso(text) {
     return "\u2068" + text + "\u2069";
+  }
+
+  function ltr(text) {
+    return "\u2066" + text + "\u2069";
   }
 
   function number(n) {
@@ -264,7 +269,7 @@
         warning.textContent = item.qty < item.moq ? fill(d.belowMoq, { moq: iso(quantity(item, item.moq)) }) : "";
         var tier = item.tiers.filter(function (t) { return t.min_qty <= item.qty; }).pop();
         row.querySelector(".inquiry-list-price").textContent = tier
-          ? fill(d.listPrice, { price: iso(money(tier.unit_price, item.currency)) })
+          ? fill(d.listPrice, { price: ltr(money(tier.unit_price, item.currency)) })
           : "";
       }
       qty.addEventListener("input", function () {
@@ -319,7 +324,7 @@
 
     // Totals of target prices, one per currency: EUR is never added to USD.
     function totals(shown) {
-      var as = shown ? iso : String;
+      var as = shown ? ltr : String;
       var sums = {}, order = [];
       state.items.forEach(function (i) {
         if (i.target === null || !i.currency) return;

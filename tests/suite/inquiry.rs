@@ -545,3 +545,31 @@ fn without_javascript_the_add_buttons_are_hidden_and_the_product_keeps_its_mailt
         true
     );
 }
+
+#[test]
+fn the_inquiry_pages_send_buttons_are_counted_as_inquiry_events() {
+    let site = shop();
+    let yaml = site.path().join("site.yaml");
+    std::fs::write(
+        &yaml,
+        format!("{}analytics:\n  provider: plausible\n", read(&yaml)),
+    )
+    .unwrap();
+    let out = build(site.path());
+    let server = StaticServer::start(&out, "/");
+    let mut b = Browser::launch();
+    b.goto(&format!("{}{GLOVES}", server.base));
+    click(&mut b, ".buybox .inquiry-add");
+    b.goto(&format!("{}inquiry/", server.base));
+    type_into(&mut b, "[name=name]", "Amira Haddad");
+    type_into(&mut b, "[name=email]", "amira@example.org");
+    // Counted, not followed: the test stays on the page.
+    b.eval("window.addEventListener('click', e => e.preventDefault(), true); window.addEventListener('submit', e => e.preventDefault(), true)");
+    click(&mut b, "[data-send=email]");
+    click(&mut b, "[data-send=whatsapp]");
+    b.eval("document.querySelector('.inquiry-form').requestSubmit()");
+    assert_eq!(
+        b.eval("(window.plausible.q || []).map(a => a[0] + ':' + a[1].props.via)"),
+        serde_json::json!(["Inquiry:email", "Inquiry:whatsapp", "Inquiry:form"])
+    );
+}

@@ -9,6 +9,7 @@ use crate::views::{self, SiteView};
 use crate::Site;
 use minijinja::{context, Value};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// What a route is, which decides its template and where it is written.
 #[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -29,6 +30,9 @@ pub enum PageKind {
     Contact,
     /// A markdown page of `pages/`.
     Page,
+    /// The buyer's inquiry list (several products in one request for quotation): a tool page,
+    /// filled in the browser, so in no sitemap.
+    Inquiry,
     #[serde(rename = "404")]
     NotFound,
     Sitemap,
@@ -54,6 +58,7 @@ impl PageKind {
             PageKind::Company => "company.html",
             PageKind::Contact => "contact.html",
             PageKind::Page => "page.html",
+            PageKind::Inquiry => "inquiry.html",
             PageKind::NotFound => "404.html",
             PageKind::Sitemap
             | PageKind::Robots
@@ -146,6 +151,8 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         .map(|r| r.path.clone())
         .filter(|p| !drafts.contains(p))
         .collect();
+    // After `paths`: the inquiry list holds nothing a search engine could show.
+    routes.extend(inquiry(site));
     routes.push(not_found(site, view));
     routes.extend(feeds(site));
     routes.extend(filter_data(site));
@@ -380,6 +387,38 @@ fn contact(site: &Site) -> Route {
     let heading = words.text("contact_us", &[]);
     let m = meta::page(site, PageKind::Contact, &heading, &desc, "contact/", crumbs);
     Route::page(PageKind::Contact, m, Value::from(()), Vec::new())
+}
+
+/// The inquiry list, when the site has a way to receive one (email, WhatsApp or a form).
+fn inquiry(site: &Site) -> Option<Route> {
+    let contact = &site.config.contact;
+    if contact.email.is_none() && contact.whatsapp.is_none() && contact.form_endpoint.is_none() {
+        return None;
+    }
+    let words = &site.strings;
+    let heading = words.text("inquiry_list", &[]);
+    let desc = words.text(
+        "inquiry_list_description",
+        &[("company", site.config.company_name())],
+    );
+    let crumbs = vec![home_crumb(site), (heading.clone(), "inquiry/".into())];
+    let m = meta::page(site, PageKind::Inquiry, &heading, &desc, "inquiry/", crumbs);
+    // The list is kept across languages: the page names each product and counts its unit in
+    // its own language, whichever language the buyer added it in.
+    let mut names = BTreeMap::new();
+    let mut units = BTreeMap::new();
+    for p in site.catalog.products.iter().filter(|p| !p.data.draft) {
+        let lang = p.lang_of.get("name").unwrap_or(&site.lang.code);
+        names.insert(p.data.sku.0.as_str(), [p.data.name.as_str(), lang.as_str()]);
+        let unit = p.data.moq.as_ref().map_or("piece", |m| m.unit.as_str());
+        units.entry(unit).or_insert_with(|| words.unit_forms(unit));
+    }
+    Some(Route::page(
+        PageKind::Inquiry,
+        m,
+        context! { names, units },
+        Vec::new(),
+    ))
 }
 
 fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {

@@ -37,6 +37,8 @@ pub const USED_BY_CODE: &[&str] = &[
     "contact",
     "contact_us",
     "not_found",
+    "inquiry_list",
+    "inquiry_list_description",
     "inquiry_subject",
     "product_subject",
     "inquiry_greeting",
@@ -567,6 +569,14 @@ impl Strings {
     /// The unit's form for counting in general, for headings such as "Quantity (sets)".
     pub fn units(&self, unit: &str) -> String {
         self.unit_form(unit, "other")
+    }
+
+    /// The unit in every plural category (a form the table lacks is its `other` form).
+    pub fn unit_forms(&self, unit: &str) -> BTreeMap<&'static str, String> {
+        ["zero", "one", "two", "few", "many", "other"]
+            .into_iter()
+            .map(|c| (c, self.unit_form(unit, c)))
+            .collect()
     }
 
     fn unit_form(&self, unit: &str, category: &str) -> String {

@@ -381,6 +381,9 @@ pub struct ProductView {
     pub moq_text: Option<String>,
     /// The MOQ's unit in the plural (`sets`), for headings such as "Quantity (sets)".
     pub units: Option<String>,
+    /// The MOQ's unit (pieces without one) in each plural form of the page's language (`one:
+    /// set, other: sets`), for scripts that count it: the inquiry list says `1 set` or `40 sets`.
+    pub unit_forms: BTreeMap<&'static str, String>,
     pub price_tiers: Vec<TierView>,
     pub price_from: Option<String>,
     pub currency: String,
@@ -581,6 +584,7 @@ pub fn product_view(
         moq: d.moq.clone(),
         moq_text,
         units: d.moq.as_ref().map(|m| words.units(&m.unit)),
+        unit_forms: words.unit_forms(d.moq.as_ref().map_or("piece", |m| m.unit.as_str())),
         price_tiers: d
             .price_tiers
             .iter()

@@ -606,8 +606,8 @@ fn seo_titles_are_unique_and_urls_use_base_url() {
     assert!(sitemap.contains("<loc>https://shop.example.com/sub/</loc>"));
     assert_eq!(
         sitemap.matches("<loc>").count(),
-        html_files(&out).len() - 1,
-        "every page but 404 is listed"
+        html_files(&out).len() - 2,
+        "every page but 404 and the inquiry list is listed"
     );
     assert!(read(&out.join("robots.txt")).contains("Sitemap: https://shop.example.com/sub/sitemap.xml"));
     // 404.html is served at any depth: its links start at the base URL's path.

@@ -21,6 +21,7 @@ mod languages;
 mod locale;
 mod many;
 mod hosting;
+mod inquiry;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;

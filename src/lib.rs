@@ -32,6 +32,7 @@ pub mod photo_refs;
 pub mod views;
 pub mod seo;
 pub mod feeds;
+pub mod search;
 pub mod routes;
 pub mod meta;
 pub mod paginate;

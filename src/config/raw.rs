@@ -44,11 +44,18 @@ pub(super) struct RawSiteConfig {
     /// `.br` and `.gz` copies beside each text file, for hosts that serve them as they are.
     #[serde(default)]
     pub compress: bool,
+    /// The search page and box, with their index; on unless the seller turns it off.
+    #[serde(default = "default_search")]
+    pub search: bool,
     #[serde(default)]
     pub analytics: Option<crate::analytics::RawAnalytics>,
 }
 
 fn default_minify() -> bool {
+    true
+}
+
+fn default_search() -> bool {
     true
 }
 

@@ -25,6 +25,8 @@ pub enum PageKind {
     Contact,
     /// A markdown page of `pages/`.
     Page,
+    /// The product search page (see [`crate::search`]).
+    Search,
     #[serde(rename = "404")]
     NotFound,
     Sitemap,
@@ -46,6 +48,7 @@ impl PageKind {
             PageKind::Company => "company.html",
             PageKind::Contact => "contact.html",
             PageKind::Page => "page.html",
+            PageKind::Search => "search.html",
             PageKind::NotFound => "404.html",
             PageKind::Sitemap | PageKind::Robots | PageKind::GoogleFeed | PageKind::MetaFeed => return None,
         })
@@ -130,6 +133,10 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         .map(|r| r.path.clone())
         .filter(|p| !drafts.contains(p))
         .collect();
+    // Not in sitemap.xml: a search page without a query is no page for search engines.
+    if site.config.search {
+        routes.push(search(site));
+    }
     routes.push(not_found(site, view));
     routes.extend(feeds(site));
     // Every language's pages are at the same paths under its prefix (`de/products/x/`).
@@ -327,6 +334,21 @@ fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
             Vec::new(),
         )
     })
+}
+
+fn search(site: &Site) -> Route {
+    let words = &site.strings;
+    let heading = words.text("search", &[]);
+    let desc = words.text("search_description", &[("company", site.config.company_name())]);
+    let crumbs = vec![home_crumb(site), (heading.clone(), "search/".into())];
+    let m = meta::page(site, PageKind::Search, &heading, &desc, "search/", crumbs);
+    // The script counts results in the page's language: every plural form, `{count}` unfilled.
+    let result_forms: Vec<(String, String)> = words
+        .forms("search_results")
+        .into_iter()
+        .map(|(c, t)| (c.to_string(), t.to_string()))
+        .collect();
+    Route::page(PageKind::Search, m, context! { result_forms }, Vec::new())
 }
 
 fn not_found(site: &Site, view: &SiteView) -> Route {

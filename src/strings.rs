@@ -48,6 +48,10 @@ pub const USED_BY_CODE: &[&str] = &[
     "inquiry_page",
     "minimum_order",
     "feed_incoterm",
+    // The search page and its index (src/search.rs).
+    "search",
+    "search_description",
+    "search_results",
 ];
 
 /// The CLDR plural categories, as a table names them.
@@ -473,6 +477,17 @@ impl Strings {
                     .map_or("", String::as_str)
             }
         })
+    }
+
+    /// Each plural form of `key` by category name (`one`, `other`, …), unfilled, or its one text
+    /// as `other`: for scripts that count on the page (search results), with `Intl.PluralRules`
+    /// choosing among the forms this table gives.
+    pub fn forms(&self, key: &str) -> Vec<(&str, &str)> {
+        match self.entries.get(key) {
+            Some(Entry::Forms(f)) => f.iter().map(|(c, t)| (c.as_str(), t.as_str())).collect(),
+            Some(Entry::Text(t)) => vec![("other", t.as_str())],
+            None => Vec::new(),
+        }
     }
 
     /// String `key` filled in with `args`, for templates: a key the table lacks, a plural string

@@ -309,9 +309,14 @@ fn publish_search(
             .extend(old.into_iter().map(|(p, e)| (p.clone(), *e)));
         return Ok(());
     }
+    // Most files of the new bundle are often the last one's (Pagefind names its index files by
+    // their content, and an edit changes a few): those are kept, not written again.
+    let last_content = |path: &str| last.and_then(|l| l.files.get(path)).map(|e| e.content);
     for (path, bytes) in sink.search(indexes)? {
-        sink.put(&path, &bytes)?;
         let content = blake3::hash(&bytes);
+        if last_content(&path) != Some(content) || !sink.keep(&path, &content) {
+            sink.put(&path, &bytes)?;
+        }
         published.files.insert(path, Entry { print, content });
     }
     Ok(())

@@ -184,14 +184,22 @@ pub fn bundle(indexes: &[Index]) -> Result<Vec<(String, Vec<u8>)>> {
 #[derive(Default)]
 pub struct Indexer {
     state: Option<(pagefind::api::PagefindIndex, Fed)>,
+    /// How many records the last update read.
+    read: usize,
 }
 
 /// The records an index was fed, by URL, with their language.
 type Fed = BTreeMap<String, (String, Record)>;
 
 impl Indexer {
+    /// How many records the last [`Indexer::update`] read (the others were kept).
+    pub fn last_read(&self) -> usize {
+        self.read
+    }
+
     /// The bundle's files for `indexes`.
     pub fn update(&mut self, indexes: &[Index]) -> Result<Vec<(String, Vec<u8>)>> {
+        self.read = 0;
         let wanted: BTreeMap<&str, (&str, &Record)> = indexes
             .iter()
             .flat_map(|i| {
@@ -239,6 +247,7 @@ impl Indexer {
                     .await
                     .map_err(failed)?;
                     fed.insert(r.url.clone(), (index.lang.clone(), r.clone()));
+                    self.read += 1;
                 }
             }
             pf.get_files().await.map_err(failed)
@@ -271,6 +280,38 @@ mod tests {
     fn a_sku_is_searchable_whole_joined_and_by_parts() {
         assert_eq!(sku_forms("FX-FB-002"), "FX-FB-002 FXFB002 FX FB 002");
         assert_eq!(sku_forms("ABC123"), "ABC123");
+    }
+
+    fn shop(names: &[&str]) -> Vec<Index> {
+        let records = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Record {
+                url: format!("/products/p{i}/"),
+                content: format!("{name} SKU-{i}"),
+                meta: BTreeMap::from([("title".to_string(), name.to_string())]),
+            })
+            .collect();
+        vec![Index {
+            lang: "en".into(),
+            records,
+        }]
+    }
+
+    #[test]
+    fn an_edit_reads_only_the_changed_record_and_gives_the_files_of_a_fresh_index() {
+        let mut indexer = Indexer::default();
+        indexer.update(&shop(&["ball", "gloves", "net"])).unwrap();
+        assert_eq!(indexer.last_read(), 3);
+        let edited = shop(&["ball", "keeper gloves", "net"]);
+        let files = indexer.update(&edited).unwrap();
+        assert_eq!(indexer.last_read(), 1);
+        assert_eq!(files, bundle(&edited).unwrap());
+        // A product gone: Pagefind cannot drop its record, so every record is read again.
+        let fewer = shop(&["ball", "keeper gloves"]);
+        let files = indexer.update(&fewer).unwrap();
+        assert_eq!(indexer.last_read(), 2);
+        assert_eq!(files, bundle(&fewer).unwrap());
     }
 
     #[test]

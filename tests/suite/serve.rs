@@ -618,8 +618,25 @@ fn edits_rewrite_only_the_pages_they_change() {
     );
     wait_event(&rx, "reload");
     let after = snapshot(&out);
+    let (search, pages): (Vec<String>, Vec<String>) = rewritten(&before, &after)
+        .into_iter()
+        .partition(|f| f.starts_with("pagefind/"));
+    // The search index: the product's record (its fragment), the language's index and metadata
+    // that list it, and the entry naming them; its other files are kept.
+    assert_eq!(search.len(), 4, "{search:?}");
+    assert!(
+        search.contains(&"pagefind/pagefind-entry.json".to_string()),
+        "{search:?}"
+    );
     assert_eq!(
-        rewritten(&before, &after),
+        search
+            .iter()
+            .filter(|f| f.starts_with("pagefind/fragment/"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        pages,
         [
             "categories/footballs/page/2/index.html",
             "feeds/google.xml",
@@ -631,7 +648,7 @@ fn edits_rewrite_only_the_pages_they_change() {
         ]
     );
     assert!(get(port, "/products/training-ball/").body.contains("US$3.95"));
-    assert!(server.wait_line("Rebuilt").contains("5 of 16 pages rendered"));
+    assert!(server.wait_line("Rebuilt").contains("5 of 17 pages rendered"));
 
     // A new URL: the old page goes, the new one comes, and so does the sitemap; still nothing
     // about the other category.
@@ -1120,7 +1137,12 @@ fn editing_a_german_text_rewrites_german_pages_only() {
     ] {
         assert!(changed.contains(&f.to_string()), "{f} not rewritten: {changed:?}");
     }
-    let elsewhere: Vec<&String> = changed.iter().filter(|f| !f.starts_with("de/")).collect();
+    // Outside de/, only the German search index and the entry naming it.
+    let elsewhere: Vec<&String> = changed
+        .iter()
+        .filter(|f| !f.starts_with("de/"))
+        .filter(|f| !(f.starts_with("pagefind/") && (f.contains("de_") || f.ends_with("entry.json"))))
+        .collect();
     assert!(elsewhere.is_empty(), "rewritten outside de/: {elsewhere:?}");
     assert!(get(port, "/de/products/match-ball-pro-size-5/")
         .body

@@ -144,6 +144,9 @@ fn a_query_finds_products_by_sku_by_a_long_names_last_word_by_tag_and_by_spec() 
     assert!(results(&mut b, &page, "leather").contains(&"FX-FB-001".to_string()));
     // The address keeps the query, and the card shows what the listing's card shows.
     b.wait("location.search === '?q=leather'");
+    b.wait(
+        "[...document.querySelectorAll('#search-results img')].every(i => i.complete && i.naturalWidth > 0)",
+    );
     let card = b.eval("(() => { const c = [...document.querySelectorAll('#search-results .card')].find(c => c.querySelector('.card-sku bdi').textContent === 'FX-FB-001'); return [c.querySelector('.card-title').textContent, c.querySelector('.card-price').textContent.trim(), c.querySelector('.card-moq').textContent, c.querySelector('img').complete && c.querySelector('img').naturalWidth > 0]; })()");
     let listing = html(&out.join("products/index.html"));
     let price = text(&listing, "a[href*='match-ball-pro-size-5/'] .card-price");
@@ -245,4 +248,29 @@ fn a_no_op_rebuild_keeps_the_search_files_byte_identical_and_an_edit_makes_them_
     .unwrap();
     build(site.path());
     assert_ne!(contents(&out.join("pagefind")), before);
+}
+
+#[test]
+fn results_come_a_listing_page_at_a_time_and_the_button_shows_the_rest() {
+    let site = shop();
+    for i in 0..30 {
+        std::fs::write(
+            site.path().join(format!("products/bulk-{i}.yaml")),
+            format!("sku: MR-{i:02}\nname: Bulk item {i}\ncategory: Gloves\nphotos: [images/badge.png]\n"),
+        )
+        .unwrap();
+    }
+    let out = build(site.path());
+    let server = StaticServer::start(&out, "/");
+    let mut b = Browser::launch();
+    let skus = results(&mut b, &format!("{}search/", server.base), "bulk");
+    assert_eq!(skus.len(), 24);
+    assert_eq!(
+        b.eval("document.getElementById('search-status').textContent"),
+        "30 results"
+    );
+    assert_eq!(b.eval("document.getElementById('search-more').hidden"), false);
+    b.eval("document.getElementById('search-more').click()");
+    b.wait("document.querySelectorAll('#search-results .card').length === 30");
+    assert_eq!(b.eval("document.getElementById('search-more').hidden"), true);
 }

@@ -10,7 +10,9 @@
   if (!input || !status || !list || !card || !notice) return;
   var root = new URL(script.dataset.root || "./", location.href);
   var lang = document.documentElement.lang || "en";
-  var shown = 48;
+  var more = $("search-more") || document.createElement("button");
+  // Results are drawn a listing page at a time: each card's data is a request of its own.
+  var step = 24;
 
   // Opened from disk, browsers refuse the module and the index files search needs.
   if (location.protocol === "file:") {
@@ -76,28 +78,44 @@
     return pagefind;
   }
 
+  var found = null, drawn = 0;
+  // Draws the next `step` results of the current search.
+  function drawMore(mine) {
+    var next = found.results.slice(drawn, drawn + step);
+    drawn += next.length;
+    return Promise.all(next.map(function (r) { return r.data(); })).then(function (datas) {
+      if (mine !== asked) return;
+      list.append.apply(list, datas.map(draw));
+      more.hidden = drawn >= found.results.length;
+    });
+  }
+
+  function failed() {
+    notice.hidden = false;
+    $("search-nojs").hidden = true;
+    $("search-failed").hidden = false;
+  }
+
   function run(query) {
     var mine = ++asked;
     var q = query.trim();
     var url = new URL(location.href);
     if (q) url.searchParams.set("q", q); else url.searchParams.delete("q");
     history.replaceState(null, "", url);
-    if (!q) { list.replaceChildren(); status.textContent = ""; return; }
-    load().then(function (pf) { return pf.search(q); }).then(function (found) {
+    if (!q) { list.replaceChildren(); status.textContent = ""; more.hidden = true; return; }
+    load().then(function (pf) { return pf.search(q); }).then(function (result) {
       if (mine !== asked) return null;
-      return Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); }))
-        .then(function (datas) {
-          if (mine !== asked) return;
-          list.replaceChildren.apply(list, datas.map(draw));
-          var n = found.results.length;
-          status.textContent = n ? counted(n) : status.dataset.none.replace("{query}", q);
-        });
-    }).catch(function () {
-      notice.hidden = false;
-      $("search-nojs").hidden = true;
-      $("search-failed").hidden = false;
-    });
+      found = result; drawn = 0;
+      list.replaceChildren();
+      return drawMore(mine).then(function () {
+        if (mine !== asked) return;
+        var n = found.results.length;
+        status.textContent = n ? counted(n) : status.dataset.none.replace("{query}", q);
+      });
+    }).catch(failed);
   }
+
+  more.addEventListener("click", function () { drawMore(asked).catch(failed); });
 
   var timer = 0;
   input.addEventListener("input", function () {

@@ -251,7 +251,7 @@ fn a_no_op_rebuild_keeps_the_search_files_byte_identical_and_an_edit_makes_them_
 }
 
 #[test]
-fn results_come_a_listing_page_at_a_time_and_the_button_shows_the_rest() {
+fn results_come_a_dozen_at_a_time_and_the_button_shows_the_rest() {
     let site = shop();
     for i in 0..30 {
         std::fs::write(
@@ -264,11 +264,14 @@ fn results_come_a_listing_page_at_a_time_and_the_button_shows_the_rest() {
     let server = StaticServer::start(&out, "/");
     let mut b = Browser::launch();
     let skus = results(&mut b, &format!("{}search/", server.base), "bulk");
-    assert_eq!(skus.len(), 24);
+    assert_eq!(skus.len(), 12);
     assert_eq!(
         b.eval("document.getElementById('search-status').textContent"),
         "30 results"
     );
+    assert_eq!(b.eval("document.getElementById('search-more').hidden"), false);
+    b.eval("document.getElementById('search-more').click()");
+    b.wait("document.querySelectorAll('#search-results .card').length === 24");
     assert_eq!(b.eval("document.getElementById('search-more').hidden"), false);
     b.eval("document.getElementById('search-more').click()");
     b.wait("document.querySelectorAll('#search-results .card').length === 30");

@@ -46,6 +46,8 @@ pub struct SiteConfig {
     pub minify: bool,
     /// Write `.br` and `.gz` beside each text file (see [`crate::compress`]).
     pub compress: bool,
+    /// The search page, the header's search box and the index they use (see [`crate::search`]).
+    pub search: bool,
     /// The seller's analytics service; none unless they name one.
     pub analytics: Option<crate::analytics::Analytics>,
     /// The spec labels listings can be filtered by, as products write them (`Material`).

@@ -2,8 +2,9 @@
 //!
 //! The pipeline, in the order [`Site::load`] and [`Site::build`] run it (see docs/architecture.md):
 //! [`config`] → [`theme`] → [`catalog`] + [`pages`] → [`images`] plan → [`routes`] →
-//! [`publish`]: [`assets`], photos, then each route's [`documents`] rendered by [`render`] into
-//! a sink ([`output`]'s staging folder for `build`, the served folder for [`serve`]).
+//! [`publish`]: [`assets`], photos, then each route's [`documents`] rendered by [`render`], then
+//! the [`search`] index made from their product views, into a sink ([`output`]'s staging folder
+//! for `build`, the served folder for [`serve`]).
 
 // Diagnostics are large (file, place, message, help) but only built on the error path.
 #![allow(clippy::result_large_err)]
@@ -35,6 +36,7 @@ pub mod views;
 pub mod records;
 pub mod seo;
 pub mod feeds;
+pub mod search;
 pub mod routes;
 pub mod meta;
 pub mod paginate;

@@ -28,6 +28,11 @@ pub trait Sink: Sync {
     /// Keeps the file at `rel` as last published, whose bytes hashed to `content`; false when
     /// it cannot (it is gone, or not what was published): then it is made again.
     fn keep(&self, rel: &str, content: &blake3::Hash) -> bool;
+    /// The search bundle's files for `indexes`. Made afresh unless the sink keeps an index from
+    /// one publication to the next (`serve`: see [`crate::search::Indexer`]).
+    fn search(&self, indexes: &[crate::search::Index]) -> Result<Vec<(String, Vec<u8>)>> {
+        crate::search::bundle(indexes)
+    }
     /// Whether publishing should stop early (the server is shutting down).
     fn stopping(&self) -> bool {
         false
@@ -179,17 +184,24 @@ where
     let mut pages = 0;
     let mut rendered = 0;
     let mut memos = HashMap::new();
+    let mut search = Vec::new();
     // One language at a time: a language's documents are dropped before the next one's are made.
     for lang in site.languages() {
         let code = lang.lang.code.as_str();
         let docs = Documents::new(lang, logo.as_ref(), |p: &Product| known(code, p));
         let done = publish_documents(&docs, renderer, last, sink, &mut published, site.config.minify)?;
+        if site.config.search {
+            search.push(crate::search::index(lang, docs.memos().map(|(_, m)| &*m.view)));
+        }
         pages += docs.pages();
         rendered += done;
         memos.extend(
             docs.memos()
                 .map(|(f, m)| ((code.to_string(), f.to_path_buf()), m.clone())),
         );
+    }
+    if site.config.search {
+        publish_search(&search, last, sink, &mut published)?;
     }
     Ok(Outcome {
         published,
@@ -270,6 +282,44 @@ fn publish_documents(
         published.files.insert(file, Entry { print, content });
     }
     Ok(rendered.into_inner())
+}
+
+/// Writes the search bundle of `indexes`, or keeps the last one when it was made from the same
+/// records: building it is the costly part (a second for thousands of products), and Pagefind
+/// names its files by their content, so the same records give the same files.
+fn publish_search(
+    indexes: &[crate::search::Index],
+    last: Option<&Published>,
+    sink: &dyn Sink,
+    published: &mut Published,
+) -> Result<()> {
+    let print = crate::search::fingerprint(indexes);
+    let old: Vec<(&String, &Entry)> = last
+        .map(|l| {
+            l.files
+                .iter()
+                .filter(|(p, _)| p.starts_with(crate::search::DIR))
+                .collect()
+        })
+        .unwrap_or_default();
+    let same = !old.is_empty() && old.iter().all(|(_, e)| e.print == print);
+    if same && old.iter().all(|(p, e)| sink.keep(p, &e.content)) {
+        published
+            .files
+            .extend(old.into_iter().map(|(p, e)| (p.clone(), *e)));
+        return Ok(());
+    }
+    // Most files of the new bundle are often the last one's (Pagefind names its index files by
+    // their content, and an edit changes a few): those are kept, not written again.
+    let last_content = |path: &str| last.and_then(|l| l.files.get(path)).map(|e| e.content);
+    for (path, bytes) in sink.search(indexes)? {
+        let content = blake3::hash(&bytes);
+        if last_content(&path) != Some(content) || !sink.keep(&path, &content) {
+            sink.put(&path, &bytes)?;
+        }
+        published.files.insert(path, Entry { print, content });
+    }
+    Ok(())
 }
 
 /// The sink of `minisite build`: a staging folder swapped in as the output when all is written;

@@ -33,6 +33,8 @@ pub enum PageKind {
     /// The buyer's inquiry list (several products in one request for quotation): a tool page,
     /// filled in the browser, so in no sitemap.
     Inquiry,
+    /// The product search page (see [`crate::search`]).
+    Search,
     #[serde(rename = "404")]
     NotFound,
     Sitemap,
@@ -59,6 +61,7 @@ impl PageKind {
             PageKind::Contact => "contact.html",
             PageKind::Page => "page.html",
             PageKind::Inquiry => "inquiry.html",
+            PageKind::Search => "search.html",
             PageKind::NotFound => "404.html",
             PageKind::Sitemap
             | PageKind::Robots
@@ -153,6 +156,10 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         .collect();
     // After `paths`: the inquiry list holds nothing a search engine could show.
     routes.extend(inquiry(site));
+    // Not in sitemap.xml: a search page without a query is no page for search engines.
+    if site.config.search {
+        routes.push(search(site));
+    }
     routes.push(not_found(site, view));
     routes.extend(feeds(site));
     routes.extend(filter_data(site));
@@ -437,6 +444,21 @@ fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {
             Vec::new(),
         )
     })
+}
+
+fn search(site: &Site) -> Route {
+    let words = &site.strings;
+    let heading = words.text("search", &[]);
+    let desc = words.text("search_description", &[("company", site.config.company_name())]);
+    let crumbs = vec![home_crumb(site), (heading.clone(), "search/".into())];
+    let m = meta::page(site, PageKind::Search, &heading, &desc, "search/", crumbs);
+    // The script counts results in the page's language: every plural form, `{count}` unfilled.
+    let result_forms: Vec<(String, String)> = words
+        .forms("search_results")
+        .into_iter()
+        .map(|(c, t)| (c.to_string(), t.to_string()))
+        .collect();
+    Route::page(PageKind::Search, m, context! { result_forms }, Vec::new())
 }
 
 fn not_found(site: &Site, view: &SiteView) -> Route {

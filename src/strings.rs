@@ -50,6 +50,10 @@ pub const USED_BY_CODE: &[&str] = &[
     "inquiry_page",
     "minimum_order",
     "feed_incoterm",
+    // The search page and its index (src/search.rs).
+    "search",
+    "search_description",
+    "search_results",
 ];
 
 /// A theme's tables as [`Strings::from_texts`] takes them.

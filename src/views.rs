@@ -328,6 +328,8 @@ pub struct SiteView {
     pub categories: Vec<CategorySummary>,
     pub product_count: usize,
     pub has_inquiry: bool,
+    /// The site has a search page (`search:` in site.yaml): the header shows its box.
+    pub search: bool,
     /// The seller's analytics service, when they turned one on.
     pub analytics: Option<crate::analytics::Analytics>,
 }
@@ -532,6 +534,7 @@ pub fn site_view(site: &crate::Site, logo: Option<(String, Option<(u32, u32)>)>)
             .collect(),
         product_count: catalog.products.len(),
         has_inquiry: contact.email.is_some() || contact.whatsapp.is_some() || contact.form_endpoint.is_some(),
+        search: config.search,
         analytics: config.analytics.clone(),
     }
 }

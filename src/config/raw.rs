@@ -44,6 +44,9 @@ pub(super) struct RawSiteConfig {
     /// `.br` and `.gz` copies beside each text file, for hosts that serve them as they are.
     #[serde(default)]
     pub compress: bool,
+    /// The search page and box, with their index; on unless the seller turns it off.
+    #[serde(default = "default_search")]
+    pub search: bool,
     #[serde(default)]
     pub analytics: Option<crate::analytics::RawAnalytics>,
     /// Spec labels listings can be filtered by (`filters: [Material, Size]`).
@@ -52,6 +55,10 @@ pub(super) struct RawSiteConfig {
 }
 
 fn default_minify() -> bool {
+    true
+}
+
+fn default_search() -> bool {
     true
 }
 

@@ -60,6 +60,7 @@ pub(super) fn validate(raw: RawSiteConfig, source: Source) -> Result<SiteConfig,
         // Without the `minify` cargo feature there is no minifier: pages are written as made.
         minify: raw.minify && cfg!(feature = "minify"),
         compress: raw.compress,
+        search: raw.search,
         analytics,
         filters: raw.filters.iter().map(|f| f.trim().to_string()).collect(),
         source,

@@ -135,6 +135,8 @@ pub struct Rebuilder {
     todo: Todo,
     /// The product views of the last good build, by product file.
     memos: HashMap<(String, PathBuf), ProductMemo>,
+    /// The search index, kept so an edit reads only the records it changed.
+    indexer: std::sync::Mutex<crate::search::Indexer>,
 }
 
 impl Rebuilder {
@@ -159,6 +161,7 @@ impl Rebuilder {
             last: None,
             todo: Todo::default(),
             memos: HashMap::new(),
+            indexer: Default::default(),
         }
     }
 
@@ -271,6 +274,7 @@ impl Rebuilder {
             batch: &batch,
             variants: &self.variants,
             served: &self.served,
+            indexer: &self.indexer,
         };
         let input = publish::Input {
             site: &site,
@@ -339,6 +343,7 @@ struct ServedSink<'a> {
     batch: &'a Batch<'a>,
     variants: &'a Variants,
     served: &'a Served,
+    indexer: &'a std::sync::Mutex<crate::search::Indexer>,
 }
 
 impl Sink for ServedSink<'_> {
@@ -348,6 +353,13 @@ impl Sink for ServedSink<'_> {
 
     fn photos(&self, site: &Site) -> Result<PhotoWork> {
         Ok(PhotoWork::Queued(self.variants.queue(site)))
+    }
+
+    fn search(&self, indexes: &[crate::search::Index]) -> Result<Vec<(String, Vec<u8>)>> {
+        self.indexer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .update(indexes)
     }
 
     /// Only this server writes the served folder: what it published is still there.

@@ -36,7 +36,7 @@ fn without_analytics_pages_load_nothing_from_another_host() {
                 checked += 1;
             }
         }
-        // The theme's own scripts (filters.js on listings, the inquiry list's) are the site's
+        // The theme's own scripts (filters.js on listings, the inquiry list's, search.js) are the site's
         // files, named relative to the page; none comes from a host.
         for src in attrs(&doc, "script[src]", "src") {
             assert!(

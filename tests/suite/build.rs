@@ -606,8 +606,8 @@ fn seo_titles_are_unique_and_urls_use_base_url() {
     assert!(sitemap.contains("<loc>https://shop.example.com/sub/</loc>"));
     assert_eq!(
         sitemap.matches("<loc>").count(),
-        html_files(&out).len() - 2,
-        "every page but 404 and the inquiry list is listed"
+        html_files(&out).len() - 3,
+        "every page but 404, the inquiry list and the search page is listed"
     );
     assert!(read(&out.join("robots.txt")).contains("Sitemap: https://shop.example.com/sub/sitemap.xml"));
     // 404.html is served at any depth: its links start at the base URL's path.
@@ -704,7 +704,9 @@ fn pages_work_without_javascript() {
         // scripts, whose controls the page keeps hidden until it shows them (the filter panel).
         for s in doc.select(&sel("script")) {
             let v = s.value();
-            let own = v.attr("src").is_some_and(|src| !src.contains("://")) && v.attr("defer").is_some();
+            // search.js is a module script, deferred by being one.
+            let own = v.attr("src").is_some_and(|src| !src.contains("://"))
+                && (v.attr("defer").is_some() || v.attr("type") == Some("module"));
             let data = matches!(v.attr("type"), Some("application/ld+json" | "text/html"));
             assert!(data || own, "{}: {}", page.display(), s.html());
         }

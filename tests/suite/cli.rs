@@ -9,7 +9,7 @@ fn build_succeeds_with_exit_0_and_prints_a_summary() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        stdout.contains("Built 20 pages") && stdout.contains("32 made, 0 reused"),
+        stdout.contains("Built 21 pages") && stdout.contains("32 made, 0 reused"),
         "{stdout}"
     );
     let again = cli(&["build", site.path().to_str().unwrap()]);

@@ -294,7 +294,7 @@ fn two_builds_of_one_output_at_once_do_not_interleave() {
         assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let out = site.path().join("public");
-    assert_eq!(html_files(&out).len(), 20);
+    assert_eq!(html_files(&out).len(), 21);
     assert_eq!(files(&out.join("images")).len(), 32);
     assert_eq!(leftovers(site.path()), Vec::<String>::new());
 }

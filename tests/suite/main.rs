@@ -27,6 +27,7 @@ mod nothing_lost;
 mod rebuild;
 #[cfg(feature = "remote-cache")]
 mod remote_cache;
+mod search;
 mod serve;
 mod sheets;
 mod strings;

@@ -78,11 +78,11 @@ fn three_sites_one_broken_the_other_two_are_built_whole_and_the_exit_code_is_1()
     for site in [&acme, &crest] {
         assert_eq!(
             row(&stdout, site)[0],
-            "20",
+            "21",
             "pages of {}:\n{stdout}",
             site.display()
         );
-        assert_eq!(html_files(&site.join("public")).len(), 20, "{}", site.display());
+        assert_eq!(html_files(&site.join("public")).len(), 21, "{}", site.display());
         assert!(site.join("public/products/training-ball/index.html").is_file());
     }
     // The broken site: no counts, one error, nothing written.
@@ -105,7 +105,7 @@ fn a_folder_of_sites_builds_each_subfolder_with_a_site_yaml() {
     assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
     for name in ["acme", "bolt"] {
         let site = dir.path().join(name);
-        assert_eq!(row(&stdout, &site)[0], "20", "{stdout}");
+        assert_eq!(row(&stdout, &site)[0], "21", "{stdout}");
         assert!(site.join("public/index.html").is_file());
     }
     assert!(!stdout.contains("notes"), "{stdout}");
@@ -120,8 +120,8 @@ fn with_a_shared_cache_the_second_site_with_the_same_photos_makes_none() {
     let o = cli(&["build", arg(&acme), arg(&bolt), "--cache-dir", arg(&cache)]);
     let (stdout, stderr) = out(&o);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
-    assert_eq!(row(&stdout, &acme)[..3], ["20", "32", "0"], "{stdout}");
-    assert_eq!(row(&stdout, &bolt)[..3], ["20", "0", "32"], "{stdout}");
+    assert_eq!(row(&stdout, &acme)[..3], ["21", "32", "0"], "{stdout}");
+    assert_eq!(row(&stdout, &bolt)[..3], ["21", "0", "32"], "{stdout}");
     assert_eq!(
         contents(&acme.join("public/images")),
         contents(&bolt.join("public/images"))

@@ -1,0 +1,323 @@
+//! Product search: one Pagefind record per published product in each language, made from the
+//! catalogue and the same product views the cards show (no second parse of the HTML), and the
+//! Pagefind bundle built from them (`pagefind/`: its script, one wasm and index per language).
+//! The theme's `search.js` asks Pagefind's JS API and draws the results as product cards.
+//!
+//! Pagefind's `extended` feature (a CJK word segmenter) is off: no example shop is in Chinese,
+//! and it segments only at indexing time, not the buyer's query; Chinese text is still found by
+//! prefix of its runs of characters.
+
+use crate::catalog::Product;
+use crate::error::{Error, Result};
+use crate::views::ProductView;
+use crate::Site;
+use std::collections::BTreeMap;
+
+/// Where the bundle is in the output; pages load `pagefind/pagefind.js` from the site's root.
+pub const DIR: &str = "pagefind/";
+
+/// Pagefind's files the theme does not use: its own UIs (we draw our own cards), the highlight
+/// script and the playground.
+fn unused(name: &str) -> bool {
+    name.starts_with("pagefind-ui.")
+        || name.starts_with("pagefind-modular-ui.")
+        || name.starts_with("pagefind-component-ui.")
+        || name.starts_with("pagefind-highlight.")
+        || name.starts_with("playground/")
+}
+
+/// One product as search finds and shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Record {
+    /// The product page's address from the site root (`/de/products/ball/`): Pagefind's script
+    /// puts the page's own root (`baseUrl`) before it, so results work in a sub-folder.
+    pub url: String,
+    /// What is searched: words in heavier blocks (name, SKU) rank first.
+    pub content: String,
+    /// What the result card shows, already in the page's language.
+    pub meta: BTreeMap<String, String>,
+}
+
+/// A language's records, with the language Pagefind stems and picks by (`<html lang>`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Index {
+    pub lang: String,
+    pub records: Vec<Record>,
+}
+
+/// The records of `site`'s products in its language; `views` are the views its pages show, in
+/// catalogue order.
+pub fn index<'a>(site: &Site, views: impl Iterator<Item = &'a ProductView>) -> Index {
+    let records = site
+        .catalog
+        .products
+        .iter()
+        .zip(views)
+        .map(|(p, v)| record(site, p, v))
+        .collect();
+    Index {
+        lang: site.lang.code.to_lowercase(),
+        records,
+    }
+}
+
+fn record(site: &Site, p: &Product, v: &ProductView) -> Record {
+    let mut url = format!("/{}{}", site.lang.prefix, v.url);
+    if !site.config.clean_links {
+        url.push_str("index.html");
+    }
+    let mut content = String::new();
+    weighted(&mut content, 10.0, &v.name);
+    weighted(&mut content, 8.0, &sku_forms(&v.sku));
+    let mut named = v.tags.join(" ");
+    if let Some(c) = &v.category {
+        named.push(' ');
+        named.push_str(&c.title);
+    }
+    weighted(&mut content, 4.0, &named);
+    let specs: Vec<String> = v
+        .specs
+        .iter()
+        .map(|s| format!("{} {}", s.label.0, s.value.0))
+        .collect();
+    weighted(&mut content, 2.0, &specs.join(" "));
+    for text in [&v.summary, &p.data.description].into_iter().flatten() {
+        push_words(&mut content, &crate::markdown::to_plain(text));
+    }
+    // Values only: the card's words (MOQ, "from", SKU) are the theme's, in the search page.
+    let mut meta = BTreeMap::new();
+    meta.insert("title".to_string(), v.name.clone());
+    meta.insert("sku".to_string(), v.sku.clone());
+    // An untranslated name is in the default language: the card's title says so.
+    if let Some(Some(lang)) = v.lang_of.get("name") {
+        meta.insert("title_lang".to_string(), lang.clone());
+    }
+    if let Some(price) = &v.price_from {
+        meta.insert("price".to_string(), price.clone());
+        if v.price_tiers.len() > 1 {
+            meta.insert("from".to_string(), "1".to_string());
+        }
+    }
+    if let Some(moq) = &v.moq_text {
+        meta.insert("moq".to_string(), moq.clone());
+    }
+    let photo = v.photo.thumb.as_deref().unwrap_or(&v.photo);
+    meta.insert("image".to_string(), photo.src.clone());
+    meta.insert("image_width".to_string(), photo.width.to_string());
+    meta.insert("image_height".to_string(), photo.height.to_string());
+    // The smallest variants of the best format: a result card is a small thumbnail.
+    if let Some(best) = photo.sources.first() {
+        let set: Vec<String> = best
+            .srcset
+            .iter()
+            .map(|i| format!("{} {}w", i.url, i.width))
+            .collect();
+        meta.insert("image_srcset".to_string(), set.join(", "));
+        meta.insert("image_type".to_string(), best.mime.to_string());
+    }
+    if let Some(c) = &photo.color {
+        meta.insert("image_color".to_string(), c.clone());
+    }
+    Record { url, content, meta }
+}
+
+/// `FX-FB-002`, and also `FXFB002` and its parts, so a buyer typing the code without its
+/// hyphens, or only its start, finds it (Pagefind matches word prefixes).
+fn sku_forms(sku: &str) -> String {
+    let joined: String = sku.chars().filter(|c| c.is_alphanumeric()).collect();
+    let parts: Vec<&str> = sku
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut out = vec![sku.to_string()];
+    if joined != sku {
+        out.push(joined);
+        out.extend(parts.iter().map(|s| s.to_string()));
+    }
+    out.join(" ")
+}
+
+/// Pagefind reads `___PAGEFIND_WEIGHT___n … ___END_PAGEFIND_WEIGHT___` in a custom record's
+/// content as `data-pagefind-weight` in HTML.
+fn weighted(out: &mut String, weight: f32, text: &str) {
+    if text.trim().is_empty() {
+        return;
+    }
+    out.push_str(&format!(" ___PAGEFIND_WEIGHT___{weight} "));
+    push_words(out, text);
+    out.push_str(" ___END_PAGEFIND_WEIGHT___ ");
+}
+
+/// The seller's words, none of them read as one of Pagefind's markers (which start with `_`).
+fn push_words(out: &mut String, text: &str) {
+    for w in text.split_whitespace() {
+        out.push(' ');
+        out.push_str(w.trim_start_matches('_'));
+    }
+}
+
+/// A hash of everything the bundle is made from: the same records (and the same Pagefind)
+/// give the same files, so a rebuild keeps them.
+pub fn fingerprint(indexes: &[Index]) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(b"pagefind 1.6 ");
+    h.update(&serde_json::to_vec(indexes).unwrap_or_default());
+    h.finalize()
+}
+
+fn failed(e: impl std::fmt::Display) -> Error {
+    Error::io(
+        DIR,
+        std::io::Error::other(format!("the search index could not be made: {e}")),
+    )
+}
+
+/// The bundle's files (paths under [`DIR`]) for `indexes`, made afresh.
+pub fn bundle(indexes: &[Index]) -> Result<Vec<(String, Vec<u8>)>> {
+    Indexer::default().update(indexes)
+}
+
+/// A Pagefind index kept between publications (`minisite serve`): only the records that changed
+/// are read again (Pagefind replaces a record by its URL); the index and its files are then
+/// made from all of them. A record gone (a product deleted or renamed) starts it afresh, since
+/// Pagefind cannot drop one.
+#[derive(Default)]
+pub struct Indexer {
+    state: Option<(pagefind::api::PagefindIndex, Fed)>,
+    /// How many records the last update read.
+    read: usize,
+}
+
+/// The records an index was fed, by URL, with their language.
+type Fed = BTreeMap<String, (String, Record)>;
+
+impl Indexer {
+    /// How many records the last [`Indexer::update`] read (the others were kept).
+    pub fn last_read(&self) -> usize {
+        self.read
+    }
+
+    /// The bundle's files for `indexes`.
+    pub fn update(&mut self, indexes: &[Index]) -> Result<Vec<(String, Vec<u8>)>> {
+        self.read = 0;
+        let wanted: BTreeMap<&str, (&str, &Record)> = indexes
+            .iter()
+            .flat_map(|i| {
+                i.records
+                    .iter()
+                    .map(move |r| (r.url.as_str(), (i.lang.as_str(), r)))
+            })
+            .collect();
+        let holds = |fed: &Fed| {
+            fed.iter()
+                .all(|(url, (lang, _))| wanted.get(url.as_str()).is_some_and(|(l, _)| *l == lang.as_str()))
+        };
+        if !self.state.as_ref().is_some_and(|(_, fed)| holds(fed)) {
+            let options = pagefind::options::PagefindServiceConfig::builder()
+                .keep_index_url(true)
+                .build();
+            let pf = pagefind::api::PagefindIndex::new(Some(options)).map_err(failed)?;
+            self.state = Some((pf, BTreeMap::new()));
+        }
+        let Some((pf, fed)) = self.state.as_mut() else {
+            unreachable!("made above")
+        };
+        // Pagefind's API is async only to share its index between tasks; one thread drives it.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| Error::io(DIR, e))?;
+        let result = runtime.block_on(async {
+            // In catalogue order, so the same site gives the same files.
+            for index in indexes {
+                for r in &index.records {
+                    if fed
+                        .get(&r.url)
+                        .is_some_and(|(l, old)| *l == index.lang && old == r)
+                    {
+                        continue;
+                    }
+                    pf.add_custom_record(
+                        r.url.clone(),
+                        r.content.clone(),
+                        index.lang.clone(),
+                        Some(r.meta.clone()),
+                        None,
+                        None,
+                    )
+                    .await
+                    .map_err(failed)?;
+                    fed.insert(r.url.clone(), (index.lang.clone(), r.clone()));
+                    self.read += 1;
+                }
+            }
+            pf.get_files().await.map_err(failed)
+        });
+        let files = match result {
+            Ok(files) => files,
+            Err(e) => {
+                // Half fed: the next update starts afresh.
+                self.state = None;
+                return Err(e);
+            }
+        };
+        let mut out: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .filter_map(|f| {
+                let name = f.filename.to_string_lossy().replace('\\', "/");
+                (!unused(&name)).then(|| (format!("{DIR}{name}"), f.contents))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sku_is_searchable_whole_joined_and_by_parts() {
+        assert_eq!(sku_forms("FX-FB-002"), "FX-FB-002 FXFB002 FX FB 002");
+        assert_eq!(sku_forms("ABC123"), "ABC123");
+    }
+
+    fn shop(names: &[&str]) -> Vec<Index> {
+        let records = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Record {
+                url: format!("/products/p{i}/"),
+                content: format!("{name} SKU-{i}"),
+                meta: BTreeMap::from([("title".to_string(), name.to_string())]),
+            })
+            .collect();
+        vec![Index {
+            lang: "en".into(),
+            records,
+        }]
+    }
+
+    #[test]
+    fn an_edit_reads_only_the_changed_record_and_gives_the_files_of_a_fresh_index() {
+        let mut indexer = Indexer::default();
+        indexer.update(&shop(&["ball", "gloves", "net"])).unwrap();
+        assert_eq!(indexer.last_read(), 3);
+        let edited = shop(&["ball", "keeper gloves", "net"]);
+        let files = indexer.update(&edited).unwrap();
+        assert_eq!(indexer.last_read(), 1);
+        assert_eq!(files, bundle(&edited).unwrap());
+        // A product gone: Pagefind cannot drop its record, so every record is read again.
+        let fewer = shop(&["ball", "keeper gloves"]);
+        let files = indexer.update(&fewer).unwrap();
+        assert_eq!(indexer.last_read(), 2);
+        assert_eq!(files, bundle(&fewer).unwrap());
+    }
+
+    #[test]
+    fn the_sellers_words_cannot_be_read_as_pagefind_markers() {
+        let mut out = String::new();
+        push_words(&mut out, "a ___PAGEFIND_WEIGHT___9 b");
+        assert_eq!(out, " a PAGEFIND_WEIGHT___9 b");
+    }
+}

@@ -3,33 +3,90 @@
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Staging folders of builds in progress in this process, for [`cancel`]. Also held while an
 /// output is swapped, so an interrupt never lands between the two renames.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-static CANCELLED: AtomicBool = AtomicBool::new(false);
 
 /// Stops every build of this process from writing and removes their staging folders; for a
 /// Ctrl-C or termination handler, which then exits. Waits for a swap in progress to finish, so
-/// the output is either the old site or the new one, whole.
+/// the output is either the old site or the new one, whole, and for every write already past
+/// its check (a [`Writing`]), so none re-creates a folder after it was removed: a grace time
+/// alone lost that race on a loaded machine, where a writer can wait longer than any grace.
 pub fn cancel() {
-    CANCELLED.store(true, Ordering::SeqCst);
-    let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-    // Writers check the flag before each file; give one already past the check time to finish,
-    // then remove, twice, so a folder it re-created is gone too.
-    for _ in 0..2 {
-        std::thread::sleep(std::time::Duration::from_millis(30));
+    GATE.cancel(|| {
+        let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
         for dir in live.iter() {
             let _ = std::fs::remove_dir_all(dir);
         }
-    }
+    });
 }
 
 /// Whether [`cancel`] was called: writers stop.
 pub fn cancelled() -> bool {
-    CANCELLED.load(Ordering::SeqCst)
+    GATE.cancelled.load(Ordering::SeqCst)
+}
+
+static GATE: Gate = Gate::new();
+
+/// The cancel flag and the count of writes under way, which [`cancel`] waits for.
+struct Gate {
+    cancelled: AtomicBool,
+    writing: AtomicUsize,
+}
+
+impl Gate {
+    const fn new() -> Gate {
+        Gate {
+            cancelled: AtomicBool::new(false),
+            writing: AtomicUsize::new(0),
+        }
+    }
+
+    /// Counts a write in, unless cancelled. SeqCst on both sides: either the writer sees the
+    /// flag, or the canceller sees the writer and waits for it.
+    fn enter(&self) -> bool {
+        self.writing.fetch_add(1, Ordering::SeqCst);
+        if self.cancelled.load(Ordering::SeqCst) {
+            self.writing.fetch_sub(1, Ordering::SeqCst);
+            return false;
+        }
+        true
+    }
+
+    fn leave(&self) {
+        self.writing.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// Sets the flag, waits for the writes under way, then runs `remove`.
+    fn cancel(&self, remove: impl FnOnce()) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        // Bounded: a write stuck on a dead network disk must not keep Ctrl-C from exiting.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.writing.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        remove();
+    }
+}
+
+/// One write into a staging folder, from its check of [`cancelled`] to its end: [`cancel`]
+/// waits for it before removing the folder.
+pub struct Writing(());
+
+impl Writing {
+    /// None once the build is cancelled: then nothing may be written.
+    pub fn begin() -> Option<Writing> {
+        GATE.enter().then_some(Writing(()))
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        GATE.leave();
+    }
 }
 
 fn interrupted(path: &Path) -> Error {
@@ -121,6 +178,7 @@ impl Staging {
     /// Writes `bytes` at `rel` (forward slashes) inside the staging folder.
     /// A failure names the file as it would be in the output, not in the hidden staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let _writing = Writing::begin().ok_or_else(|| interrupted(&self.target.join(rel)))?;
         let (path, shown) = self.place(rel)?;
         // A file kept (linked from the old output) and then made again after all must not be
         // written through the link: that would change the old output before the swap.
@@ -144,6 +202,7 @@ impl Staging {
     /// Puts the file `from` (of the output this build replaces) at `rel` without copying its
     /// bytes: a hard link, as the old output's own link goes when it is replaced.
     pub fn link(&self, rel: &str, from: &Path) -> Result<()> {
+        let _writing = Writing::begin().ok_or_else(|| interrupted(&self.target.join(rel)))?;
         let (path, shown) = self.place(rel)?;
         std::fs::hard_link(from, &path)
             .or_else(|_| std::fs::copy(from, &path).map(|_| ()))
@@ -274,4 +333,42 @@ pub fn absolute(p: &Path) -> PathBuf {
         real.push(n);
     }
     real
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// The race `nothing_lost`'s Ctrl-C tests lost now and then on a loaded machine: a writer
+    /// past its check, descheduled longer than the old grace time, re-created a removed folder.
+    #[test]
+    fn a_cancel_removes_only_after_the_writes_under_way_end() {
+        let gate = Arc::new(Gate::new());
+        assert!(gate.enter(), "not cancelled yet");
+        let done = Arc::new(AtomicBool::new(false));
+        let writer = {
+            let (gate, done) = (gate.clone(), done.clone());
+            std::thread::spawn(move || {
+                // Longer than any grace time the canceller could have guessed.
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                done.store(true, Ordering::SeqCst);
+                gate.leave();
+            })
+        };
+        let mut removed_after_write = None;
+        gate.cancel(|| removed_after_write = Some(done.load(Ordering::SeqCst)));
+        writer.join().unwrap();
+        assert_eq!(removed_after_write, Some(true));
+    }
+
+    #[test]
+    fn nothing_enters_once_cancelled() {
+        let gate = Gate::new();
+        let mut removed = false;
+        gate.cancel(|| removed = true);
+        assert!(removed);
+        assert!(!gate.enter());
+        assert_eq!(gate.writing.load(Ordering::SeqCst), 0);
+    }
 }

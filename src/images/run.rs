@@ -217,13 +217,14 @@ fn shape(v: &Variant) -> Shape {
 /// what is published, in a file of its own (never the cache's inode) that, created by this
 /// process, gets the umask's ordinary permissions (0644 under umask 022), not the cache's 0600.
 fn publish(to: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    // An interrupted build is removing its output: do not re-create folders in it.
-    if crate::output::cancelled() {
+    // An interrupted build is removing its output: do not re-create folders in it (and make
+    // the removal wait for this write, once it is under way).
+    let Some(_writing) = crate::output::Writing::begin() else {
         return Err(std::io::Error::new(
             std::io::ErrorKind::Interrupted,
             "the build was interrupted",
         ));
-    }
+    };
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir)?;
     }

@@ -84,6 +84,13 @@ fn build_drafts_publishes_drafts_with_a_badge_but_not_to_search_engines_or_feeds
     for file in html_files(&out) {
         let doc = html(&file);
         for card in doc.select(&sel("article.card")) {
+            // A script's blank card (the search page's <template>) shows no product.
+            let blank = card
+                .ancestors()
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "template"));
+            if blank {
+                continue;
+            }
             let href = card
                 .select(&sel("a.card-link"))
                 .next()

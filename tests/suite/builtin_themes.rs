@@ -1,0 +1,126 @@
+//! Every built-in theme builds every site default builds, and atelier's own pages: its hero, its
+//! product photos' zoom links, its stylesheet layered after default's.
+
+use crate::common::*;
+use std::path::Path;
+
+const PRODUCT: &str = "products/match-ball-pro-size-5/index.html";
+
+/// Chooses theme `name` in `site`'s site.yaml (a site without `theme:` gets one).
+fn set_theme(site: &Path, name: &str) {
+    let yaml = site.join("site.yaml");
+    let text = read(&yaml);
+    let text = match text.lines().find(|l| l.starts_with("theme:")) {
+        Some(line) => text.replacen(line, &format!("theme: {name}"), 1),
+        None => format!("{text}\ntheme: {name}\n"),
+    };
+    std::fs::write(&yaml, text).unwrap();
+}
+
+/// The build's page count and warnings, as text.
+fn build_with(site: &Path, theme: &str) -> (usize, Vec<String>) {
+    set_theme(site, theme);
+    let (report, warnings) = minisite::build(site, &minisite::BuildOptions::default())
+        .unwrap_or_else(|e| panic!("theme {theme}: build failed:\n{e}"));
+    (report.pages, warnings.iter().map(|w| w.to_string()).collect())
+}
+
+/// Builds `site` with default, then with every other built-in theme in the same folder (the
+/// photos are made once): each builds the same pages with the same warnings as default.
+fn every_theme_builds(site: &Path) {
+    let (pages, warnings) = build_with(site, "default");
+    let names = minisite::theme::names();
+    assert!(names.contains(&"atelier"), "{names:?}");
+    for name in names.into_iter().filter(|n| *n != "default") {
+        let (p, w) = build_with(site, name);
+        assert_eq!(p, pages, "theme {name}: pages");
+        assert_eq!(w, warnings, "theme {name}: warnings");
+    }
+}
+
+#[test]
+fn every_builtin_theme_builds_the_example_shop_as_default_does() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints");
+    every_theme_builds(copy_site(&example).path());
+}
+
+#[test]
+fn every_builtin_theme_builds_the_shop_fixture_as_default_does() {
+    every_theme_builds(shop().path());
+}
+
+#[test]
+fn every_builtin_theme_builds_the_formats_fixture_as_default_does() {
+    every_theme_builds(copy_site(&fixtures().join("formats")).path());
+}
+
+fn atelier_shop() -> (tempfile::TempDir, std::path::PathBuf) {
+    let site = shop();
+    set_theme(site.path(), "atelier");
+    let out = build(site.path());
+    (site, out)
+}
+
+#[test]
+fn atelier_home_opens_with_a_full_width_hero_photo_loaded_first() {
+    let (_site, out) = atelier_shop();
+    let home = html(&out.join("index.html"));
+    let img = "section.atelier-hero .atelier-hero-photo img";
+    assert_eq!(attrs(&home, img, "sizes"), ["100vw"]);
+    assert_eq!(attrs(&home, img, "fetchpriority"), ["high"]);
+    let sources = attrs(&home, "section.atelier-hero .atelier-hero-photo source", "sizes");
+    assert!(
+        !sources.is_empty() && sources.iter().all(|s| s == "100vw"),
+        "{sources:?}"
+    );
+    assert!(!text(&home, ".atelier-hero h1").is_empty());
+    // Its stylesheet comes after default's, whose rules it layers over.
+    let sheets = attrs(&home, "link[rel=stylesheet]", "href");
+    assert_eq!(sheets.len(), 2, "{sheets:?}");
+    assert!(
+        sheets[0].contains("style.css") && sheets[1].contains("atelier.css"),
+        "{sheets:?}"
+    );
+    assert!(out.join("atelier.css").is_file());
+    // The viewer's script is for product pages only.
+    assert!(attrs(&home, "script[src]", "src")
+        .iter()
+        .all(|s| !s.contains("zoom.js")));
+}
+
+#[test]
+fn atelier_product_photo_links_to_its_largest_variant() {
+    let (_site, out) = atelier_shop();
+    let page = out.join(PRODUCT);
+    let doc = html(&page);
+    let links = attrs(&doc, ".atelier-gallery .gallery-main a.zoom", "href");
+    assert_eq!(links.len(), 1, "{links:?}");
+    // The widest of the <img>'s srcset (the shop's widths go up to 1600; its photo is 1200 wide).
+    let srcset = attrs(&doc, ".atelier-gallery .gallery-main img", "srcset").remove(0);
+    let widest = srcset
+        .split(", ")
+        .filter_map(|s| s.rsplit_once(' '))
+        .max_by_key(|(_, w)| w.trim_end_matches('w').parse::<u32>().unwrap())
+        .map(|(url, _)| url.to_string())
+        .unwrap();
+    assert_eq!(links[0], widest);
+    assert!(resolve(&page, &links[0]).is_file(), "{}", links[0]);
+    // The "view full size" link goes there too, and the viewer waits in a closed <dialog>.
+    assert_eq!(attrs(&doc, ".zoom-hint a.zoom", "href"), [widest]);
+    assert_eq!(text(&doc, ".zoom-hint a"), "View full size");
+    assert!(attrs(&doc, "dialog.viewer", "open").is_empty());
+    assert_eq!(text(&doc, "dialog.viewer .viewer-close"), "Close");
+    assert_eq!(attrs(&doc, "script[src*='zoom.js']", "defer"), [""]);
+    assert!(out.join("zoom.js").is_file());
+    // The buy box and inquiry parts are default's.
+    assert_eq!(doc.select(&sel(".buybox #inquiry")).count(), 1);
+}
+
+#[test]
+fn the_default_theme_loads_none_of_ateliers_files() {
+    let site = shop();
+    let out = build(site.path());
+    let page = read(&out.join(PRODUCT));
+    assert!(!page.contains("atelier") && !page.contains("zoom.js"));
+    assert!(!out.join("atelier.css").exists() && !out.join("zoom.js").exists());
+}

@@ -1,6 +1,7 @@
 //! Every built-in theme builds every site default builds, and atelier's own pages: its hero, its
 //! product photos' zoom links, its stylesheet layered after default's.
 
+use crate::browser::{Browser, StaticServer};
 use crate::common::*;
 use std::path::Path;
 
@@ -123,4 +124,58 @@ fn the_default_theme_loads_none_of_ateliers_files() {
     let page = read(&out.join(PRODUCT));
     assert!(!page.contains("atelier") && !page.contains("zoom.js"));
     assert!(!out.join("atelier.css").exists() && !out.join("zoom.js").exists());
+}
+
+/// A key press as the browser gets it from a keyboard (trusted: a `<dialog>` closes on Escape).
+fn press(b: &mut Browser, key: &str, code: &str, key_code: u32) {
+    for kind in ["rawKeyDown", "keyUp"] {
+        b.call(
+            "Input.dispatchKeyEvent",
+            serde_json::json!({"type": kind, "key": key, "code": code, "windowsVirtualKeyCode": key_code}),
+        );
+    }
+}
+
+#[test]
+fn atelier_zoom_opens_a_viewer_that_arrows_step_through_and_escape_closes() {
+    let (_site, out) = atelier_shop();
+    let server = StaticServer::start(&out, "/");
+    let mut b = Browser::launch();
+    b.goto(&format!(
+        "{}{}",
+        server.base,
+        PRODUCT.trim_end_matches("index.html")
+    ));
+    b.wait("document.readyState === 'complete'");
+    let thumb = ".atelier-gallery .gallery-thumb a.zoom";
+    b.eval(&format!(
+        "document.querySelector(\"{thumb}\").focus(); document.querySelector(\"{thumb}\").click()"
+    ));
+    b.wait("document.querySelector('dialog.viewer').open");
+    // The second photo, at its largest, and the count says so.
+    assert_eq!(
+        b.eval(&format!(
+            "document.querySelector('.viewer-img').src === document.querySelector(\"{thumb}\").href"
+        )),
+        true
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.viewer-count').textContent"),
+        "Photo 2 of 2"
+    );
+    press(&mut b, "ArrowRight", "ArrowRight", 39);
+    b.wait("document.querySelector('.viewer-count').textContent === 'Photo 1 of 2'");
+    assert_eq!(
+        b.eval("document.querySelector('.viewer-img').src === document.querySelector('.gallery-main a.zoom').href"),
+        true
+    );
+    press(&mut b, "Escape", "Escape", 27);
+    b.wait("!document.querySelector('dialog.viewer').open");
+    // Focus goes back to the photo the buyer opened.
+    assert_eq!(
+        b.eval(&format!(
+            "document.activeElement === document.querySelector(\"{thumb}\")"
+        )),
+        true
+    );
 }

@@ -179,3 +179,42 @@ fn atelier_zoom_opens_a_viewer_that_arrows_step_through_and_escape_closes() {
         true
     );
 }
+
+/// A table's keys, each with its `{placeholders}` (all plural forms' together).
+fn keys_and_placeholders(path: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let table: serde_yaml::Mapping = serde_yaml::from_str(&read(path)).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in table {
+        let text = serde_yaml::to_string(&v).unwrap();
+        let mut names: Vec<String> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
+            .collect();
+        names.sort();
+        names.dedup();
+        out.insert(k.as_str().unwrap().to_string(), names);
+    }
+    out
+}
+
+#[test]
+fn every_builtin_themes_own_tables_have_its_english_keys_in_every_language_default_has() {
+    let themes = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
+    let languages: Vec<_> = std::fs::read_dir(themes.join("default/strings"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    for name in minisite::theme::names().into_iter().filter(|n| *n != "default") {
+        let dir = themes.join(name).join("strings");
+        if !dir.is_dir() {
+            continue;
+        }
+        let english = keys_and_placeholders(&dir.join("en.yaml"));
+        for lang in &languages {
+            let table = dir.join(lang);
+            assert!(table.is_file(), "{} is missing", table.display());
+            assert_eq!(keys_and_placeholders(&table), english, "{}", table.display());
+        }
+    }
+}

@@ -474,7 +474,8 @@ error!(
     1,
     Some("theme"),
     "there is no theme `fancy`",
-    "built-in themes: default"
+    // Sorted by name: atelier and default start the list whatever built-in themes follow.
+    "built-in themes: atelier, default"
 );
 
 #[test]

@@ -10,6 +10,7 @@ mod addresses;
 mod analytics;
 mod browser;
 mod bad_inputs;
+mod builtin_themes;
 mod build;
 mod cache;
 mod cli;

@@ -154,7 +154,7 @@ fn a_theme_extending_a_missing_theme_names_its_file_and_field() {
     assert_eq!(d.line, Some(4));
     assert!(d.message.contains("there is no theme `fancy` to extend"), "{d}");
     let help = d.help.unwrap();
-    assert!(help.contains("built-in themes: default"), "{help}");
+    assert!(help.contains("built-in themes: atelier, default"), "{help}");
     assert!(help.contains("the site's own (themes/): mine"), "{help}");
 }
 
@@ -270,17 +270,20 @@ fn themes_lists_the_built_in_ones_and_the_sites_own() {
     assert!(run.status.success());
     let out = String::from_utf8_lossy(&run.stdout);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 2, "{out}");
-    assert!(
-        lines[0].starts_with("default ") && lines[0].contains("built-in"),
-        "{out}"
-    );
-    assert!(lines[0].contains("Clean, fast, mobile-first storefront"), "{out}");
-    assert!(
-        lines[1].starts_with("mine ") && lines[1].contains("themes/"),
-        "{out}"
-    );
-    assert!(lines[1].contains("shorter inquiry form"), "{out}");
+    // The built-in themes first, one line each, then the site's own.
+    let builtin = minisite::theme::names();
+    assert_eq!(lines.len(), builtin.len() + 1, "{out}");
+    for (line, name) in lines.iter().zip(&builtin) {
+        assert!(
+            line.starts_with(&format!("{name} ")) && line.contains("built-in"),
+            "{out}"
+        );
+    }
+    let default = lines.iter().find(|l| l.starts_with("default ")).unwrap();
+    assert!(default.contains("Clean, fast, mobile-first storefront"), "{out}");
+    let own = lines[builtin.len()];
+    assert!(own.starts_with("mine ") && own.contains("themes/"), "{out}");
+    assert!(own.contains("shorter inquiry form"), "{out}");
 }
 
 #[test]

@@ -33,6 +33,11 @@ pub enum PageKind {
     /// The buyer's inquiry list (several products in one request for quotation): a tool page,
     /// filled in the browser, so in no sitemap.
     Inquiry,
+    /// A category's printable line sheet (every product, not paginated), published only when
+    /// the theme chain has `line-sheet.html`: a theme for catalogue buyers offers it, others
+    /// publish nothing new.
+    #[serde(rename = "line-sheet")]
+    LineSheet,
     #[serde(rename = "404")]
     NotFound,
     Sitemap,
@@ -59,6 +64,7 @@ impl PageKind {
             PageKind::Contact => "contact.html",
             PageKind::Page => "page.html",
             PageKind::Inquiry => "inquiry.html",
+            PageKind::LineSheet => "line-sheet.html",
             PageKind::NotFound => "404.html",
             PageKind::Sitemap
             | PageKind::Robots
@@ -153,6 +159,8 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
         .collect();
     // After `paths`: the inquiry list holds nothing a search engine could show.
     routes.extend(inquiry(site));
+    // Also after `paths`: a line sheet repeats its category's listing, for print.
+    routes.extend(line_sheets(site, view));
     routes.push(not_found(site, view));
     routes.extend(feeds(site));
     routes.extend(filter_data(site));
@@ -419,6 +427,39 @@ fn inquiry(site: &Site) -> Option<Route> {
         context! { names, units },
         Vec::new(),
     ))
+}
+
+/// One line sheet per category (`categories/NAME/line-sheet/`), if the theme has the template.
+fn line_sheets(site: &Site, view: &SiteView) -> Vec<Route> {
+    let theme_has_it = matches!(site.theme.template("line-sheet.html"), Ok(Some(_)));
+    if !theme_has_it {
+        return Vec::new();
+    }
+    let words = &site.strings;
+    let company = site.config.company_name();
+    let index = (words.text("categories", &[]), "categories/".to_string());
+    let cats = site.catalog.categories.iter().enumerate();
+    cats.map(|(ci, c)| {
+        let url = views::category_url(c);
+        let path = format!("{url}line-sheet/");
+        let heading = words.text("line_sheet_of", &[("category", &c.title)]);
+        let desc = words.count(
+            "category_description",
+            c.products.len(),
+            &[("category", &c.title), ("company", company)],
+        );
+        let crumbs = vec![
+            home_crumb(site),
+            index.clone(),
+            (c.title.clone(), url),
+            (heading.clone(), path.clone()),
+        ];
+        let m = meta::page(site, PageKind::LineSheet, &heading, &desc, &path, crumbs);
+        let category = Value::from_serialize(&view.categories[ci]);
+        let shows = vec![("products", Shown::Many(c.products.clone()))];
+        Route::page(PageKind::LineSheet, m, context! { category }, shows)
+    })
+    .collect()
 }
 
 fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {

@@ -38,6 +38,9 @@ pub enum PageKind {
     /// publish nothing new.
     #[serde(rename = "line-sheet")]
     LineSheet,
+    /// The comparison of products the buyer chose (`compare/`), filled in the browser like the
+    /// inquiry list; published only when the theme chain has `compare.html`.
+    Compare,
     #[serde(rename = "404")]
     NotFound,
     Sitemap,
@@ -65,6 +68,7 @@ impl PageKind {
             PageKind::Page => "page.html",
             PageKind::Inquiry => "inquiry.html",
             PageKind::LineSheet => "line-sheet.html",
+            PageKind::Compare => "compare.html",
             PageKind::NotFound => "404.html",
             PageKind::Sitemap
             | PageKind::Robots
@@ -161,6 +165,7 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
     routes.extend(inquiry(site));
     // Also after `paths`: a line sheet repeats its category's listing, for print.
     routes.extend(line_sheets(site, view));
+    routes.extend(compare(site));
     routes.push(not_found(site, view));
     routes.extend(feeds(site));
     routes.extend(filter_data(site));
@@ -460,6 +465,23 @@ fn line_sheets(site: &Site, view: &SiteView) -> Vec<Route> {
         Route::page(PageKind::LineSheet, m, context! { category }, shows)
     })
     .collect()
+}
+
+/// The comparison page, if the theme has the template: every published product's specs are in
+/// it, for the script to show the chosen ones side by side.
+fn compare(site: &Site) -> Option<Route> {
+    if !matches!(site.theme.template("compare.html"), Ok(Some(_))) {
+        return None;
+    }
+    let words = &site.strings;
+    let heading = words.text("compare_heading", &[]);
+    let desc = words.text("compare_description", &[("company", site.config.company_name())]);
+    let crumbs = vec![home_crumb(site), (heading.clone(), "compare/".into())];
+    let m = meta::page(site, PageKind::Compare, &heading, &desc, "compare/", crumbs);
+    let all = site.catalog.products.iter().enumerate();
+    let shown: Vec<usize> = all.filter(|(_, p)| !p.data.draft).map(|(i, _)| i).collect();
+    let shows = vec![("products", Shown::Many(shown))];
+    Some(Route::page(PageKind::Compare, m, Value::from(()), shows))
 }
 
 fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {

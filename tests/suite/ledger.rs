@@ -222,3 +222,93 @@ fn a_line_sheet_prints_on_a4_and_on_letter_without_the_site_navigation() {
         "avoid"
     );
 }
+
+/// The fixture shop with ledger and specs on two more products: the training ball shares
+/// `Material` with the match ball, the gloves `Size`; each has one spec of its own.
+fn shop_with_specs() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let site = shop();
+        set_theme(site.path(), "ledger");
+        for (file, specs) in [
+            (
+                "training-ball.yaml",
+                "  - {label: Material, value: TPU}\n  - {label: Panels, value: 32}\n",
+            ),
+            (
+                "keeper-gloves.yaml",
+                "  - {label: Palm, value: 4 mm latex}\n  - {label: Size, value: 8-11}\n",
+            ),
+        ] {
+            let p = site.path().join("products").join(file);
+            std::fs::write(&p, format!("{}specs:\n{specs}", read(&p))).unwrap();
+        }
+        let out = build(site.path());
+        (site, out)
+    });
+    out
+}
+
+#[test]
+fn the_compare_page_exists_per_language_only_with_ledger_and_in_no_sitemap() {
+    let out = shop_with_specs();
+    assert!(out.join("compare/index.html").is_file());
+    assert!(!read(&out.join("sitemap.xml")).contains("compare"));
+    let site = shop();
+    assert!(!build(site.path()).join("compare").exists());
+    let (_, example, _) = example_ledger();
+    for prefix in ["", "de/", "ar/"] {
+        assert!(
+            example.join(format!("{prefix}compare/index.html")).is_file(),
+            "{prefix}"
+        );
+    }
+}
+
+#[test]
+fn choosing_three_products_shows_their_specs_side_by_side_one_row_per_spec_name() {
+    let out = shop_with_specs();
+    let server = StaticServer::start(out, "/");
+    let mut b = Browser::launch();
+    for page in ["match-ball-pro-size-5", "training-ball", "keeper-gloves"] {
+        b.goto(&format!("{}products/{page}/", server.base));
+        b.wait("!document.querySelector('.lp-actions .compare-toggle').hidden");
+        b.eval("document.querySelector('.lp-actions .compare-toggle').click()");
+    }
+    assert_eq!(
+        b.eval("document.querySelector('.lp-actions .compare-toggle').getAttribute('aria-pressed')"),
+        "true"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.compare-count').textContent"),
+        "3"
+    );
+    b.goto(&format!("{}compare/", server.base));
+    b.wait("!!document.querySelector('.compare-table')");
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('.compare-table thead .compare-sku')].map(e => e.textContent)"),
+        serde_json::json!(["FX-FB-001", "FX-FB-002", "FX-GL-001"])
+    );
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('.compare-table tbody th')].map(e => e.textContent)"),
+        serde_json::json!([
+            "MOQ",
+            "Lowest price",
+            "Material",
+            "Size",
+            "Weight",
+            "Panels",
+            "Palm"
+        ])
+    );
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('.compare-table tbody tr')[3].cells].map(e => e.textContent)"),
+        serde_json::json!(["Size", "5", "–", "8-11"])
+    );
+    // Removing one from the table takes its column away.
+    b.eval("document.querySelector('.compare-table thead .compare-toggle').click()");
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('.compare-table thead .compare-sku')].map(e => e.textContent)"),
+        serde_json::json!(["FX-FB-002", "FX-GL-001"])
+    );
+}

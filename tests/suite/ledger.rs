@@ -270,6 +270,12 @@ fn choosing_three_products_shows_their_specs_side_by_side_one_row_per_spec_name(
     let out = shop_with_specs();
     let server = StaticServer::start(out, "/");
     let mut b = Browser::launch();
+    // Nothing chosen yet: no link to the comparison (a `.btn` would show despite `hidden`).
+    b.goto(&format!("{}products/", server.base));
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.compare-link')).display"),
+        "none"
+    );
     for page in ["match-ball-pro-size-5", "training-ball", "keeper-gloves"] {
         b.goto(&format!("{}products/{page}/", server.base));
         b.wait("!document.querySelector('.lp-actions .compare-toggle').hidden");

@@ -69,6 +69,33 @@ fn the_example_shop_builds_with_ledger_without_warnings_and_a_line_sheet_per_cat
 }
 
 #[test]
+fn every_buildable_fixture_builds_with_ledger_with_its_line_sheets() {
+    for name in ["shop", "formats"] {
+        let site = copy_site(&fixtures().join(name));
+        let yaml = site.path().join("site.yaml");
+        let text = read(&yaml);
+        // A fixture without `theme:` uses default: ledger is set either way.
+        let text = if text.contains("theme: default\n") {
+            text.replace("theme: default\n", "theme: ledger\n")
+        } else {
+            format!("{text}theme: ledger\n")
+        };
+        std::fs::write(&yaml, text).unwrap();
+        let out = build(site.path());
+        assert!(out.join("compare/index.html").is_file(), "{name}");
+        if out.join("categories").is_dir() {
+            let sheets = std::fs::read_dir(out.join("categories"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_dir())
+                .filter(|p| !p.join("line-sheet/index.html").is_file())
+                .count();
+            assert_eq!(sheets, 0, "{name}: categories without a line sheet");
+        }
+    }
+}
+
+#[test]
 fn the_default_theme_publishes_no_line_sheet() {
     let site = shop();
     let out = build(site.path());

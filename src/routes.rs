@@ -35,6 +35,14 @@ pub enum PageKind {
     Inquiry,
     /// The product search page (see [`crate::search`]).
     Search,
+    /// A category's printable line sheet (every product, not paginated), published only when
+    /// the theme chain has `line-sheet.html`: a theme for catalogue buyers offers it, others
+    /// publish nothing new.
+    #[serde(rename = "line-sheet")]
+    LineSheet,
+    /// The comparison of products the buyer chose (`compare/`), filled in the browser like the
+    /// inquiry list; published only when the theme chain has `compare.html`.
+    Compare,
     #[serde(rename = "404")]
     NotFound,
     Sitemap,
@@ -62,6 +70,8 @@ impl PageKind {
             PageKind::Page => "page.html",
             PageKind::Inquiry => "inquiry.html",
             PageKind::Search => "search.html",
+            PageKind::LineSheet => "line-sheet.html",
+            PageKind::Compare => "compare.html",
             PageKind::NotFound => "404.html",
             PageKind::Sitemap
             | PageKind::Robots
@@ -160,6 +170,9 @@ pub fn routes(site: &Site, view: &SiteView) -> Vec<Route> {
     if site.config.search {
         routes.push(search(site));
     }
+    // Also after `paths`: a line sheet repeats its category's listing, for print.
+    routes.extend(line_sheets(site, view));
+    routes.extend(compare(site));
     routes.push(not_found(site, view));
     routes.extend(feeds(site));
     routes.extend(filter_data(site));
@@ -426,6 +439,56 @@ fn inquiry(site: &Site) -> Option<Route> {
         context! { names, units },
         Vec::new(),
     ))
+}
+
+/// One line sheet per category (`categories/NAME/line-sheet/`), if the theme has the template.
+fn line_sheets(site: &Site, view: &SiteView) -> Vec<Route> {
+    let theme_has_it = matches!(site.theme.template("line-sheet.html"), Ok(Some(_)));
+    if !theme_has_it {
+        return Vec::new();
+    }
+    let words = &site.strings;
+    let company = site.config.company_name();
+    let index = (words.text("categories", &[]), "categories/".to_string());
+    let cats = site.catalog.categories.iter().enumerate();
+    cats.map(|(ci, c)| {
+        let url = views::category_url(c);
+        let path = format!("{url}line-sheet/");
+        let heading = words.text("line_sheet_of", &[("category", &c.title)]);
+        let desc = words.count(
+            "category_description",
+            c.products.len(),
+            &[("category", &c.title), ("company", company)],
+        );
+        let crumbs = vec![
+            home_crumb(site),
+            index.clone(),
+            (c.title.clone(), url),
+            (heading.clone(), path.clone()),
+        ];
+        let m = meta::page(site, PageKind::LineSheet, &heading, &desc, &path, crumbs);
+        let category = Value::from_serialize(&view.categories[ci]);
+        let shows = vec![("products", Shown::Many(c.products.clone()))];
+        Route::page(PageKind::LineSheet, m, context! { category }, shows)
+    })
+    .collect()
+}
+
+/// The comparison page, if the theme has the template: every published product's specs are in
+/// it, for the script to show the chosen ones side by side.
+fn compare(site: &Site) -> Option<Route> {
+    if !matches!(site.theme.template("compare.html"), Ok(Some(_))) {
+        return None;
+    }
+    let words = &site.strings;
+    let heading = words.text("compare_heading", &[]);
+    let desc = words.text("compare_description", &[("company", site.config.company_name())]);
+    let crumbs = vec![home_crumb(site), (heading.clone(), "compare/".into())];
+    let m = meta::page(site, PageKind::Compare, &heading, &desc, "compare/", crumbs);
+    let all = site.catalog.products.iter().enumerate();
+    let shown: Vec<usize> = all.filter(|(_, p)| !p.data.draft).map(|(i, _)| i).collect();
+    let shows = vec![("products", Shown::Many(shown))];
+    Some(Route::page(PageKind::Compare, m, Value::from(()), shows))
 }
 
 fn markdown_pages(site: &Site) -> impl Iterator<Item = Route> + '_ {

@@ -19,6 +19,7 @@ mod errors;
 mod feeds;
 mod filters;
 mod languages;
+mod ledger;
 mod locale;
 mod many;
 mod hosting;

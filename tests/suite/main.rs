@@ -22,6 +22,7 @@ mod locale;
 mod many;
 mod hosting;
 mod inquiry;
+mod joined;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;

@@ -43,6 +43,9 @@ pub struct Record {
     pub certifications: Vec<String>,
     /// The values of the specs site.yaml's `filters:` names, by that name.
     pub specs: BTreeMap<String, String>,
+    /// The card's "add to inquiry" button's `data-` attributes, as the theme's `inquiry_add`
+    /// macro writes them: cards drawn by a script carry the same button as the template's.
+    pub inquiry: BTreeMap<&'static str, String>,
 }
 
 /// A card's photo: site paths, to be joined to the page's root.
@@ -135,7 +138,39 @@ pub fn product_record(p: &Product, view: &ProductView, config: &SiteConfig, word
         lead_text: lead_days.map(|n| words.count("days", n as usize, &[])),
         certifications: d.certifications.clone(),
         specs,
+        inquiry: inquiry(view, &config.language),
     }
+}
+
+/// The `data-` attributes of product `view`'s "add to inquiry" button, on a page in `lang`;
+/// keep in step with `inquiry_add` in the default theme's macros.html.
+pub fn inquiry(view: &ProductView, lang: &str) -> BTreeMap<&'static str, String> {
+    let (moq, unit) = view
+        .moq
+        .as_ref()
+        .map_or((1, "piece".to_string()), |m| (m.quantity, m.unit.clone()));
+    let name_lang = view.lang_of.get("name").cloned().flatten();
+    BTreeMap::from([
+        ("sku", view.sku.clone()),
+        ("name", view.name.clone()),
+        ("name-lang", name_lang.unwrap_or_else(|| lang.to_string())),
+        ("path", view.url.clone()),
+        ("moq", moq.to_string()),
+        ("unit", unit),
+        (
+            "units",
+            serde_json::to_string(&view.unit_forms).unwrap_or_default(),
+        ),
+        ("currency", view.currency.clone()),
+        (
+            "tiers",
+            serde_json::to_string(&view.price_tiers).unwrap_or_default(),
+        ),
+        (
+            "thumb",
+            view.photo.thumb.as_deref().unwrap_or(&view.photo).src.clone(),
+        ),
+    ])
 }
 
 /// What a listing's script needs besides its records: the names to show for the categories,

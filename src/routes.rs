@@ -521,7 +521,10 @@ fn search(site: &Site) -> Route {
         .into_iter()
         .map(|(c, t)| (c.to_string(), t.to_string()))
         .collect();
-    Route::page(PageKind::Search, m, context! { result_forms }, Vec::new())
+    // The results' filter panel reads the all-products listing's data, scoped to the results.
+    let filter_data = format!("{}products/{}", site.lang.prefix, crate::records::FILE);
+    let extra = context! { result_forms, filter_data };
+    Route::page(PageKind::Search, m, extra, Vec::new())
 }
 
 fn not_found(site: &Site, view: &SiteView) -> Route {

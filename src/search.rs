@@ -118,6 +118,12 @@ fn record(site: &Site, p: &Product, v: &ProductView) -> Record {
     if let Some(c) = &photo.color {
         meta.insert("image_color".to_string(), c.clone());
     }
+    // The result card's "add to inquiry" button, as the listings' cards have it.
+    let inquiry = crate::records::inquiry(v, &site.config.language);
+    meta.insert(
+        "inquiry".to_string(),
+        serde_json::to_string(&inquiry).unwrap_or_default(),
+    );
     Record { url, content, meta }
 }
 

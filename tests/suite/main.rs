@@ -24,6 +24,7 @@ mod locale;
 mod many;
 mod hosting;
 mod inquiry;
+mod joined;
 #[cfg(unix)]
 mod nothing_lost;
 mod rebuild;

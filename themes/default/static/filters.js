@@ -26,7 +26,10 @@
   var root = box.getAttribute("data-root") || "";
   var index = box.getAttribute("data-index") || "";
   var grid = document.querySelector("main .grid");
-  var pager = document.querySelector("main .pager");
+  var pager = document.querySelector("main .pager, main .search-more");
+  // On the search page, search.js sets `box.scope` to the results' page paths, best first, and
+  // fires "scope" on the box: the panel then filters, counts and sorts those products only.
+  var scoped = document.getElementById("search-results") !== null;
   var data = null;
   var loading = null;
   var results = null;
@@ -41,7 +44,7 @@
     if (!loading) {
       loading = fetch(box.getAttribute("data-filters"))
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (d) { data = d; build(); read(new URLSearchParams(location.search)); apply(false); })
+        .then(function (d) { data = d; keys(); build(); read(new URLSearchParams(location.search)); apply(false); })
         .catch(function () { q("[data-failed]").hidden = false; })
         .then(function () { q("[data-loading]").hidden = true; });
     }
@@ -52,7 +55,27 @@
     form.hidden = !show;
     toggle.setAttribute("aria-expanded", String(show));
     if (show) load();
+    // Search results are scoped only once the panel is used: their paths cost a request each.
+    // (A property as well as an event: search.js may not be listening yet.)
+    if (show && scoped && !box.wanted) { box.wanted = true; box.dispatchEvent(new Event("wanted")); }
   }
+
+  // Each record's page path as the address bar has it, to match search results with.
+  function keys() {
+    data.products.forEach(function (p) { p.key = new URL(root + p.url + index, location.href).pathname; });
+  }
+
+  // The products the panel works on: the listing's, or on the search page the results'.
+  function pool() {
+    if (!scoped) return data.products;
+    if (!box.scope) return []; // no results yet
+    var rank = {};
+    box.scope.forEach(function (path, i) { rank[path] = i; });
+    return data.products.filter(function (p) { return p.key in rank; })
+      .sort(function (a, b) { return rank[a.key] - rank[b.key]; });
+  }
+
+  box.addEventListener("scope", function () { apply(false); });
 
   toggle.addEventListener("click", function () { open(form.hidden); });
 
@@ -236,6 +259,8 @@
     var moq = el.querySelector(".card-moq");
     if (p.moq_text) moq.textContent = moq.textContent.replace("{moq}", p.moq_text);
     else moq.remove();
+    var add = el.querySelector(".inquiry-add");
+    if (add) Object.keys(p.inquiry || {}).forEach(function (k) { add.setAttribute("data-" + k, p.inquiry[k]); });
     return el;
   }
 
@@ -274,17 +299,17 @@
   }
 
   // Each option's count: the products it would show with the other filters as they are.
-  function counts(s) {
+  function counts(s, ps) {
     lists.forEach(function (f) {
       var n = {};
-      data.products.forEach(function (p) {
+      ps.forEach(function (p) {
         if (!passes(p, s, f.name)) return;
         [].concat(f.get(p)).forEach(function (v) { n[v] = (n[v] || 0) + 1; });
       });
       Object.keys(f.labels).forEach(function (v) { setCount(f.labels[v], n[v] || 0); });
     });
     ["oem", "odm", "samples"].forEach(function (k) {
-      var n = data.products.filter(function (p) { return p[k] && passes(p, s, k); }).length;
+      var n = ps.filter(function (p) { return p[k] && passes(p, s, k); }).length;
       setCount(q('[data-option="' + k + '"]'), n);
     });
   }
@@ -292,10 +317,11 @@
   function apply(write) {
     if (!data) return;
     var s = state();
-    var list = data.products.filter(function (p) { return passes(p, s, null); });
+    var ps = pool();
+    var list = ps.filter(function (p) { return passes(p, s, null); });
     var sort = sorter(s);
     if (sort) list = list.slice().sort(sort);
-    counts(s);
+    counts(s, ps);
     var on = active(s);
     show(list, on);
     countEl.textContent = on ? counted(list.length) : "";
@@ -303,7 +329,10 @@
   }
 
   function query(s) {
+    // The search page's query stays in the address, first.
     var u = new URLSearchParams();
+    var searched = new URLSearchParams(location.search).get("q");
+    if (scoped && searched !== null) u.set("q", searched);
     lists.forEach(function (f) { s.lists[f.name].forEach(function (v) { u.append(f.name, v); }); });
     ["moq", "min", "max", "lead"].forEach(function (k) { if (s[k] != null) u.set(k, s[k]); });
     if (form.elements.currency.value) u.set("currency", form.elements.currency.value);
@@ -331,5 +360,7 @@
   form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
 
   // A shared link opens filtered.
-  if (location.search.length > 1) open(true);
+  var given = new URLSearchParams(location.search);
+  given.delete("q");
+  if (given.toString()) open(true);
 })();

@@ -200,6 +200,18 @@
 
   var state = load();
   showButtons(state);
+  // Cards drawn later (the filter panel's, search results) bring their own buttons: shown and
+  // labelled as the page's. Clicks need nothing more (one listener on the document).
+  if (window.MutationObserver) {
+    new MutationObserver(function (changes) {
+      var added = changes.some(function (c) {
+        return [].some.call(c.addedNodes, function (n) {
+          return n.nodeType === 1 && (n.matches(".inquiry-add") || n.querySelector(".inquiry-add"));
+        });
+      });
+      if (added) showButtons(load());
+    }).observe(document.body, { childList: true, subtree: true });
+  }
   var app = document.querySelector(".inquiry-app");
   if (app) page(app);
   // Another tab changed the list: this one follows.

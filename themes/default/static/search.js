@@ -67,6 +67,9 @@
     var moq = node.querySelector(".card-moq");
     if (m.moq) moq.textContent = moq.dataset.text.replace("{moq}", m.moq); else moq.remove();
     node.querySelector(".card-sku bdi").textContent = m.sku || "";
+    var add = node.querySelector(".inquiry-add"), inquiry = {};
+    try { inquiry = JSON.parse(m.inquiry || "{}"); } catch (e) {}
+    if (add) Object.keys(inquiry).forEach(function (k) { add.setAttribute("data-" + k, inquiry[k]); });
     return node;
   }
 
@@ -84,6 +87,20 @@
   }
 
   var found = null, drawn = 0;
+
+  // The filter panel (filters.js) works on the results' pages once the buyer opens it: their
+  // paths, best first, on `box.scope`. Each result's path is a request of its own, so not before.
+  var box = document.querySelector("[data-filters]");
+  function scope(mine) {
+    if (!box || !box.wanted || !found) return;
+    box.scope = [];
+    Promise.all(found.results.map(function (r) { return r.data(); })).then(function (datas) {
+      if (mine !== asked) return;
+      box.scope = datas.map(function (d) { return new URL(d.url, location.href).pathname; });
+      box.dispatchEvent(new Event("scope"));
+    }).catch(failed);
+  }
+  if (box) box.addEventListener("wanted", function () { scope(asked); });
   // Draws the next `step` results of the current search.
   function drawMore(mine) {
     var next = found.results.slice(drawn, drawn + step);
@@ -108,7 +125,10 @@
     var url = new URL(location.href);
     if (q) url.searchParams.set("q", q); else url.searchParams.delete("q");
     history.replaceState(null, "", url);
-    if (!q) { list.replaceChildren(); status.textContent = ""; more.hidden = true; return; }
+    if (!q) {
+      list.replaceChildren(); status.textContent = ""; more.hidden = true; found = null;
+      return;
+    }
     // Room for the results before they come, so the footer does not jump down under the buyer.
     list.classList.add("searching");
     load().then(function (pf) { return pf.search(q); }).then(function (result) {
@@ -119,6 +139,7 @@
         if (mine !== asked) return;
         var n = found.results.length;
         status.textContent = n ? counted(n) : status.dataset.none.replace("{query}", q);
+        scope(mine);
       });
     }).catch(failed);
   }

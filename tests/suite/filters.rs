@@ -305,9 +305,15 @@ fn without_javascript_the_panel_is_not_shown_and_the_pager_works() {
         serde_json::json!({"url": format!("{}products/index.html", server.base)}),
     );
     b.wait("document.readyState === 'complete' && !!document.querySelector('.pager')");
-    // Scripts of the page did not run: the panel is as the page was written, hidden.
+    // Scripts of the page did not run: the panel is as the page was written, hidden (unseen and
+    // out of the keyboard's reach; its row may keep its height so that the grid does not move
+    // when the script shows it).
     assert_eq!(
-        b.eval("document.querySelector('.filters').offsetParent === null"),
+        b.eval("(() => { const f = document.querySelector('.filters'); return f.hidden && (f.offsetParent === null || getComputedStyle(f).visibility === 'hidden'); })()"),
+        true
+    );
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('.filters button, .filters input, .filters select')].every(e => getComputedStyle(e).visibility === 'hidden' || e.offsetParent === null)"),
         true
     );
     assert_eq!(b.eval("document.querySelectorAll('main .card').length"), 2);

@@ -45,6 +45,11 @@ fn type_into(b: &mut Browser, css: &str, value: &str) {
     assert_eq!(found, true, "no field at {css}");
 }
 
+/// The text of the first element matching `css`.
+fn text_of(b: &mut Browser, css: &str) -> String {
+    string(b, &format!("document.querySelector('{css}').textContent"))
+}
+
 fn string(b: &mut Browser, expr: &str) -> String {
     match b.eval(expr) {
         serde_json::Value::String(s) => s,
@@ -177,19 +182,13 @@ fn three_products_added_from_pages_and_cards_build_the_expected_mailto_and_wa_me
     let server = StaticServer::start(shop_output(), "/");
     let mut b = Browser::launch();
     add_three(&mut b, &server.base);
-    assert_eq!(
-        string(&mut b, "document.querySelector('.inquiry-count').textContent"),
-        "3"
-    );
+    assert_eq!(text_of(&mut b, ".inquiry-count"), "3");
     assert_eq!(
         b.eval("document.querySelector('.inquiry-count-link').hidden"),
         false
     );
     assert_eq!(
-        string(
-            &mut b,
-            "document.querySelector('.buybox .inquiry-add').textContent"
-        ),
+        text_of(&mut b, ".buybox .inquiry-add"),
         "In inquiry list – remove"
     );
     b.wait(
@@ -310,20 +309,14 @@ fn a_quantity_below_the_moq_shows_a_warning() {
     b.goto(&format!("{}{BALL}", server.base));
     click(&mut b, ".buybox .inquiry-add");
     b.goto(&format!("{}inquiry/", server.base));
+    assert_eq!(text_of(&mut b, ".inquiry-warning"), "");
     assert_eq!(
-        string(&mut b, "document.querySelector('.inquiry-warning').textContent"),
-        ""
-    );
-    assert_eq!(
-        string(
-            &mut b,
-            "document.querySelector('.inquiry-list-price').textContent"
-        ),
+        text_of(&mut b, ".inquiry-list-price"),
         "List price at this quantity: \u{2066}$9.80\u{2069} per unit"
     );
     type_into(&mut b, "#inquiry-qty-0", "250");
     assert_eq!(
-        string(&mut b, "document.querySelector('.inquiry-warning').textContent"),
+        text_of(&mut b, ".inquiry-warning"),
         "Below the minimum order of \u{2068}300 pieces\u{2069}: the seller may not accept this quantity."
     );
     assert_eq!(
@@ -334,15 +327,9 @@ fn a_quantity_below_the_moq_shows_a_warning() {
         "inquiry-warning-0"
     );
     type_into(&mut b, "#inquiry-qty-0", "1000");
+    assert_eq!(text_of(&mut b, ".inquiry-warning"), "");
     assert_eq!(
-        string(&mut b, "document.querySelector('.inquiry-warning').textContent"),
-        ""
-    );
-    assert_eq!(
-        string(
-            &mut b,
-            "document.querySelector('.inquiry-list-price').textContent"
-        ),
+        text_of(&mut b, ".inquiry-list-price"),
         "List price at this quantity: \u{2066}$8.90\u{2069} per unit"
     );
 }
@@ -457,22 +444,13 @@ fn two_sites_in_sub_folders_of_one_host_keep_their_own_lists() {
     let mut b = Browser::launch();
     b.goto(&format!("{}a/{BALL}", server.base));
     click(&mut b, ".buybox .inquiry-add");
-    assert_eq!(
-        string(&mut b, "document.querySelector('.inquiry-count').textContent"),
-        "1"
-    );
+    assert_eq!(text_of(&mut b, ".inquiry-count"), "1");
     b.goto(&format!("{}b/{BALL}", server.base));
     assert_eq!(
         b.eval("document.querySelector('.inquiry-count-link').hidden"),
         true
     );
-    assert_eq!(
-        string(
-            &mut b,
-            "document.querySelector('.buybox .inquiry-add').textContent"
-        ),
-        "Add to inquiry"
-    );
+    assert_eq!(text_of(&mut b, ".buybox .inquiry-add"), "Add to inquiry");
     b.goto(&format!("{}b/inquiry/", server.base));
     assert_eq!(b.eval("document.querySelector('.inquiry-empty').hidden"), false);
     assert_eq!(b.eval("document.querySelectorAll('.inquiry-row').length"), 0);
@@ -506,10 +484,7 @@ fn a_damaged_stored_list_is_dropped_entry_by_entry_never_breaking_the_page() {
         true
     );
     click(&mut b, ".buybox .inquiry-add");
-    assert_eq!(
-        string(&mut b, "document.querySelector('.inquiry-count').textContent"),
-        "1"
-    );
+    assert_eq!(text_of(&mut b, ".inquiry-count"), "1");
 }
 
 #[test]

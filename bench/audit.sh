@@ -69,8 +69,14 @@ PY
 done
 
 echo "== Screenshots (open them): $WORK/shots"
-for page in $PAGES; do
-  for size in 390,844 1366,900; do
+# The brief's two widths, and each page again in a right-to-left translation when the site has one
+# (the first of ar, ur, fa, he it publishes).
+rtl=
+for code in ar ur fa he; do [ -d "$out/$code" ] && { rtl=$code; break; }; done
+SHOTS=$PAGES
+[ -n "$rtl" ] && for page in $PAGES; do SHOTS="$SHOTS /$rtl$page"; done
+for page in $SHOTS; do
+  for size in 390,844 1280,900; do
     name=$(echo "$page" | tr '/' '_')-${size%,*}
     timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
       --disable-component-update --no-first-run --hide-scrollbars --user-data-dir="$WORK/chrome-$name" \

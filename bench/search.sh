@@ -33,13 +33,17 @@ mkdir -p "$WORK"
 site=$WORK/site-$N
 [ -f "$site/site.yaml" ] || bash "$BENCH/make-catalogue-site.sh" "$N" "$site"
 # The same site without search: a copy sharing the photo cache, so both builds only link photos.
-plain=$WORK/site-$N-plain
-rm -rf "$plain"
+# Folders of this run only (two runs at once, e.g. from two worktrees, must not share them),
+# removed however the run ends.
+plain=$(mktemp -d "$WORK/site-$N-plain.XXXXXX")
+if [ -d /dev/shm ]; then outs=$(mktemp -d /dev/shm/minisite-search.XXXXXX); else outs=$(mktemp -d "$WORK/out.XXXXXX"); fi
+trap 'rm -rf "$plain" "$outs"' EXIT
+rmdir "$plain"
 cp -r "$site" "$plain"
 rm -rf "$plain/public"
 grep -v '^search:' "$site/site.yaml" > "$plain/site.yaml"
 echo "search: false" >> "$plain/site.yaml"
-if [ -d /dev/shm ]; then out=/dev/shm/minisite-search-out; plain_out=/dev/shm/minisite-search-plain; else out=$WORK/out; plain_out=$WORK/plain-out; fi
+out=$outs/with plain_out=$outs/without
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 timed() {

@@ -6,6 +6,7 @@ use crate::catalog::Product;
 use crate::error::{Diagnostic, Error, Result};
 use crate::render::Renderer;
 use crate::routes::{self, Body, Meta, PageKind, Route, Shown};
+use crate::view_objects::product_value;
 use crate::views::{self, ProductView, SiteView};
 use crate::Site;
 use minijinja::{context, Value};
@@ -21,7 +22,6 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct ProductMemo {
     pub view: Arc<ProductView>,
-    pub value: Value,
     /// Hash of the view, standing in for it in fingerprints.
     pub key: blake3::Hash,
     /// The product's record for listings' filter data, as JSON (see [`crate::records`]).
@@ -41,6 +41,19 @@ pub struct Documents<'a> {
     root404: String,
 }
 
+/// The view of each product of `site`, in catalogue order: `known`'s when it has one (see
+/// [`Documents::new`]), else made. Also what search records are made from, before any page.
+pub fn product_memos(
+    site: &Site,
+    known: impl Fn(&Product) -> Option<ProductMemo> + Sync,
+) -> Vec<ProductMemo> {
+    site.catalog
+        .products
+        .par_iter()
+        .map(|p| known(p).unwrap_or_else(|| memo(site, p)))
+        .collect()
+}
+
 impl<'a> Documents<'a> {
     /// `known` may give the view of a product as an earlier `Documents` made it (see
     /// [`Documents::memos`]), but only when nothing the view is made from changed: the product,
@@ -50,15 +63,14 @@ impl<'a> Documents<'a> {
         logo: Option<&Logo>,
         known: impl Fn(&Product) -> Option<ProductMemo> + Sync,
     ) -> Documents<'a> {
+        Documents::with_views(site, logo, product_memos(site, known))
+    }
+
+    /// [`Documents::new`] with the products' views already made ([`product_memos`]).
+    pub fn with_views(site: &'a Site, logo: Option<&Logo>, products: Vec<ProductMemo>) -> Documents<'a> {
         let cfg = &site.config;
         let logo_url = logo.map(|l| (l.url.clone(), l.size));
         let site_view = views::site_view(site, logo_url);
-        let products: Vec<ProductMemo> = site
-            .catalog
-            .products
-            .par_iter()
-            .map(|p| known(p).unwrap_or_else(|| memo(site, p)))
-            .collect();
         let routes = routes::routes(site, &site_view);
         let root404 = cfg
             .base_url
@@ -185,10 +197,10 @@ impl<'a> Documents<'a> {
             .iter()
             .map(|(name, s)| {
                 let v = match s {
-                    Shown::One(i) => self.products[*i].value.clone(),
+                    Shown::One(i) => product_value(&self.products[*i].view),
                     Shown::Many(v) => Value::from(
                         v.iter()
-                            .map(|&i| self.products[i].value.clone())
+                            .map(|&i| product_value(&self.products[i].view))
                             .collect::<Vec<_>>(),
                     ),
                 };
@@ -282,7 +294,6 @@ fn memo(site: &Site, p: &Product) -> ProductMemo {
     );
     let record = crate::records::product_record(p, &view, &site.config, &site.strings);
     ProductMemo {
-        value: Value::from_serialize(&view),
         key: json_hash(&view),
         record: serde_json::to_string(&record).unwrap_or_default().into(),
         view: Arc::new(view),

@@ -2,14 +2,16 @@
 //!
 //! The pipeline, in the order [`Site::load`] and [`Site::build`] run it (see docs/architecture.md):
 //! [`config`] → [`theme`] → [`catalog`] + [`pages`] → [`images`] plan → [`routes`] →
-//! [`publish`]: [`assets`], photos, then each route's [`documents`] rendered by [`render`], then
-//! the [`search`] index made from their product views, into a sink ([`output`]'s staging folder
-//! for `build`, the served folder for [`serve`]).
+//! [`publish`]: [`assets`], photos, every language's product views, then each route's
+//! [`documents`] rendered by [`render`] while the [`search`] index is made from those views on
+//! its own thread, into a sink ([`output`]'s staging folder for `build`, the served folder for
+//! [`serve`]).
 
 // Diagnostics are large (file, place, message, help) but only built on the error path.
 #![allow(clippy::result_large_err)]
 
 // Shared foundations.
+pub mod allocator;
 pub mod source;
 pub mod error;
 pub mod yaml;
@@ -33,6 +35,7 @@ pub mod localize;
 pub mod images;
 pub mod photo_refs;
 pub mod views;
+pub mod view_objects;
 pub mod records;
 pub mod seo;
 pub mod feeds;
@@ -70,5 +73,9 @@ pub fn build(dir: &std::path::Path, opts: &BuildOptions) -> Result<(BuildReport,
     let report = site.build(opts)?;
     let mut warnings = site.warnings.clone();
     warnings.extend(site.remote_warnings());
+    if opts.exits_after {
+        // See `BuildOptions::exits_after`.
+        std::mem::forget(site);
+    }
     Ok((report, warnings))
 }

@@ -8,7 +8,15 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// mimalloc, not glibc's allocator: the search index is millions of small allocations (each
+/// record's word maps, then the index's), and glibc spent a third of its build time in malloc
+/// and free, scanning and merging its fragmented heap (bench/search_cost.rs under perf). The
+/// pages' rendering is not slower with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    minisite::allocator::tune();
     // clap exits with 2 on bad usage, as documented.
     let cli = Cli::parse();
     if let Some(code) = many(&cli.command) {
@@ -85,19 +93,14 @@ fn many(command: &Command) -> Option<ExitCode> {
             site_dirs,
             output,
             base_url,
-            cache_dir,
-            cache_url,
-            force,
-            drafts,
+            ..
         } if many::is_many(site_dirs) => {
+            // Each site's own output and address: from the table of sites and their site.yaml.
             let opts = BuildOptions {
                 output: None,
                 base_url: None,
-                cache_dir: cache_dir.clone(),
-                cache_url: cache_url.clone(),
-                force: *force,
-                drafts: *drafts,
-                progress: std::io::stderr().is_terminal(),
+                // Each site's memory is freed before the next one is built.
+                ..build_options(command)?
             };
             let planned = match base_url {
                 Some(_) => Err(Error::Usage(
@@ -185,30 +188,43 @@ fn show(diags: &[Diagnostic], level: Level, root: Option<&Path>) {
     }
 }
 
+/// The options of `minisite build`'s flags (memory freed at the end); `None` for any other command.
+fn build_options(command: &Command) -> Option<BuildOptions> {
+    let Command::Build {
+        output,
+        base_url,
+        cache_dir,
+        cache_url,
+        force,
+        drafts,
+        ..
+    } = command
+    else {
+        return None;
+    };
+    Some(BuildOptions {
+        output: output.clone(),
+        base_url: base_url.clone(),
+        cache_dir: cache_dir.clone(),
+        cache_url: cache_url.clone(),
+        force: *force,
+        drafts: *drafts,
+        // A bar on a terminal, nothing in logs and pipes.
+        progress: std::io::stderr().is_terminal(),
+        exits_after: false,
+    })
+}
+
 /// `site_root` is the canonical site folder, for showing source snippets in reports.
 fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
     match cli.command {
-        Command::Build {
-            site_dirs,
-            output,
-            base_url,
-            cache_dir,
-            cache_url,
-            force,
-            drafts,
-        } => {
+        Command::Build { ref site_dirs, .. } => {
             let opts = BuildOptions {
-                output,
-                base_url,
-                cache_dir,
-                cache_url,
-                force,
-                drafts,
-                // A bar on a terminal, nothing in logs and pipes.
-                progress: std::io::stderr().is_terminal(),
+                exits_after: true,
+                ..build_options(&cli.command).expect("a build command")
             };
             on_interrupt();
-            let (report, warnings) = minisite::build(&one(site_dirs), &opts)?;
+            let (report, warnings) = minisite::build(&one(site_dirs.clone()), &opts)?;
             show(&warnings, Level::Warning, site_root);
             let unchanged = match report.pages.saturating_sub(report.rendered) {
                 0 => String::new(),

@@ -122,7 +122,8 @@ pub struct Outcome {
     /// HTML pages rendered this time (the others were kept).
     pub rendered: usize,
     pub photos: PhotoWork,
-    /// The product views made, by language and product file, for the next publication to reuse.
+    /// The product views made, by language and product file, for the next publication to reuse
+    /// (none unless [`Input::keep_memos`]).
     pub memos: HashMap<(String, PathBuf), ProductMemo>,
 }
 
@@ -136,6 +137,9 @@ pub struct Input<'a, K> {
     /// A product view an earlier publication made in a language, when still right (see
     /// [`Documents::new`]).
     pub known: K,
+    /// Hand back the product views made ([`Outcome::memos`]) for the next publication: `serve`
+    /// reuses them, a build would only keep every language's alive to the end.
+    pub keep_memos: bool,
 }
 
 /// Publishes `input.site` through `sink`.
@@ -149,6 +153,7 @@ where
         renderer,
         last,
         known,
+        keep_memos,
     } = input;
     let mut published = Published::default();
     // A file is kept when it was made from the same inputs and the sink still has it as written.
@@ -181,28 +186,48 @@ where
     let photos = sink.photos(site)?;
     site.note_colors();
 
+    // Every language's product views first, so the search records (made from them, not from the
+    // HTML) are known before any page is rendered: the index is then built on its own thread
+    // while the pages render, instead of after them. The views are kept for the pages, and for
+    // the next publication (`memos`) as before.
+    let mut views = Vec::new();
+    let mut search = Vec::new();
+    for lang in site.languages() {
+        let code = lang.lang.code.as_str();
+        let memos = crate::documents::product_memos(lang, |p: &Product| known(code, p));
+        if site.config.search {
+            search.push(crate::search::index(lang, memos.iter().map(|m| &*m.view)));
+        }
+        views.push(memos);
+    }
     let mut pages = 0;
     let mut rendered = 0;
     let mut memos = HashMap::new();
-    let mut search = Vec::new();
-    // One language at a time: a language's documents are dropped before the next one's are made.
-    for lang in site.languages() {
-        let code = lang.lang.code.as_str();
-        let docs = Documents::new(lang, logo.as_ref(), |p: &Product| known(code, p));
-        let done = publish_documents(&docs, renderer, last, sink, &mut published, site.config.minify)?;
-        if site.config.search {
-            search.push(crate::search::index(lang, docs.memos().map(|(_, m)| &*m.view)));
+    let indexed = std::thread::scope(|scope| -> Result<Option<Vec<(String, Entry)>>> {
+        let indexing = site
+            .config
+            .search
+            .then(|| scope.spawn(|| publish_search(&search, last, sink)));
+        // One language at a time: a language's documents are dropped before the next one's are made.
+        for (lang, views) in site.languages().zip(views) {
+            let code = lang.lang.code.as_str();
+            let docs = Documents::with_views(lang, logo.as_ref(), views);
+            let done = publish_documents(&docs, renderer, last, sink, &mut published, site.config.minify)?;
+            pages += docs.pages();
+            rendered += done;
+            if keep_memos {
+                memos.extend(
+                    docs.memos()
+                        .map(|(f, m)| ((code.to_string(), f.to_path_buf()), m.clone())),
+                );
+            }
         }
-        pages += docs.pages();
-        rendered += done;
-        memos.extend(
-            docs.memos()
-                .map(|(f, m)| ((code.to_string(), f.to_path_buf()), m.clone())),
-        );
-    }
-    if site.config.search {
-        publish_search(&search, last, sink, &mut published)?;
-    }
+        match indexing {
+            Some(thread) => thread.join().map_err(|_| failed_thread())?.map(Some),
+            None => Ok(None),
+        }
+    })?;
+    published.files.extend(indexed.into_iter().flatten());
     Ok(Outcome {
         published,
         pages,
@@ -286,13 +311,14 @@ fn publish_documents(
 
 /// Writes the search bundle of `indexes`, or keeps the last one when it was made from the same
 /// records: building it is the costly part (a second for thousands of products), and Pagefind
-/// names its files by their content, so the same records give the same files.
+/// names its files by their content, so the same records give the same files. Returns the
+/// bundle's entries for the publication's manifest (the caller adds them: this runs on its own
+/// thread while pages render).
 fn publish_search(
     indexes: &[crate::search::Index],
     last: Option<&Published>,
     sink: &dyn Sink,
-    published: &mut Published,
-) -> Result<()> {
+) -> Result<Vec<(String, Entry)>> {
     let print = crate::search::fingerprint(indexes);
     let old: Vec<(&String, &Entry)> = last
         .map(|l| {
@@ -304,22 +330,28 @@ fn publish_search(
         .unwrap_or_default();
     let same = !old.is_empty() && old.iter().all(|(_, e)| e.print == print);
     if same && old.iter().all(|(p, e)| sink.keep(p, &e.content)) {
-        published
-            .files
-            .extend(old.into_iter().map(|(p, e)| (p.clone(), *e)));
-        return Ok(());
+        return Ok(old.into_iter().map(|(p, e)| (p.clone(), *e)).collect());
     }
     // Most files of the new bundle are often the last one's (Pagefind names its index files by
     // their content, and an edit changes a few): those are kept, not written again.
     let last_content = |path: &str| last.and_then(|l| l.files.get(path)).map(|e| e.content);
+    let mut entries = Vec::new();
     for (path, bytes) in sink.search(indexes)? {
         let content = blake3::hash(&bytes);
         if last_content(&path) != Some(content) || !sink.keep(&path, &content) {
             sink.put(&path, &bytes)?;
         }
-        published.files.insert(path, Entry { print, content });
+        entries.push((path, Entry { print, content }));
     }
-    Ok(())
+    Ok(entries)
+}
+
+/// The search thread panicked: a bug, reported as the index failing rather than as a crash.
+fn failed_thread() -> Error {
+    Error::io(
+        crate::search::DIR,
+        std::io::Error::other("the search index could not be made (its thread stopped)"),
+    )
 }
 
 /// The sink of `minisite build`: a staging folder swapped in as the output when all is written;

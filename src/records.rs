@@ -68,7 +68,7 @@ pub struct ThumbSource {
     pub srcset: String,
 }
 
-fn srcset(items: &[crate::views::SrcItem]) -> String {
+fn srcset(items: &[crate::view_objects::Shared<crate::views::SrcItem>]) -> String {
     items
         .iter()
         .map(|i| format!("{} {}w", i.url, i.width))
@@ -122,7 +122,7 @@ pub fn product_record(p: &Product, view: &ProductView, config: &SiteConfig, word
         url: format!("{}{}", config.page_prefix, view.url),
         sku: view.sku.clone(),
         name: view.name.clone(),
-        thumb: thumb(&view.photo, &view.name),
+        thumb: thumb(view.photo(), &view.name),
         category: view.category.as_ref().map(|c| c.slug.clone()),
         tags: view.tag_links.iter().map(|t| t.slug.clone()).collect(),
         moq: d.moq.as_ref().map(|m| m.quantity),
@@ -168,7 +168,7 @@ pub fn inquiry(view: &ProductView, lang: &str) -> BTreeMap<&'static str, String>
         ),
         (
             "thumb",
-            view.photo.thumb.as_deref().unwrap_or(&view.photo).src.clone(),
+            view.photo().thumb.as_deref().unwrap_or(view.photo()).src.clone(),
         ),
     ])
 }

@@ -4,10 +4,10 @@
 use crate::error::Diagnostic;
 use crate::strings::Strings;
 use crate::theme::Theme;
-use minijinja::value::{Kwargs, Value, ViaDeserialize};
+use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
-use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 pub struct Renderer {
@@ -15,13 +15,6 @@ pub struct Renderer {
     theme: Theme,
     /// Stands for everything but the data that decides what a page renders to.
     key: blake3::Hash,
-}
-
-/// What `srcset()` needs of each variant.
-#[derive(Deserialize)]
-struct SrcItem {
-    url: String,
-    width: u32,
 }
 
 impl Renderer {
@@ -69,7 +62,8 @@ impl Renderer {
                     &text
                 }
             };
-            out.write_str(&escape_html(s)).map_err(Error::from)
+            // Straight into the page: every value of every page passes here.
+            write_escaped(out, s).map_err(Error::from)
         });
         // The grids' CSS and the `sizes` of the photos in them, from one set of numbers.
         env.add_global("layout", Value::from_serialize(theme.layout().view()));
@@ -92,32 +86,28 @@ impl Renderer {
         env.add_function(
             "url",
             move |state: &State, path: &str, args: Kwargs| -> Result<String, Error> {
-                let prefix: Option<String> = args.get("prefix")?;
+                let prefix: Option<Value> = args.get("prefix")?;
                 args.assert_all_used()?;
                 let prefix = prefix.unwrap_or_else(|| lookup(state, "lang_prefix"));
-                if is_page_path(path) && !path.contains("://") {
-                    Ok(link(&root(state), &format!("{prefix}{path}"), clean_links))
+                let prefix = prefix.as_str().unwrap_or_default();
+                let root = lookup(state, "root");
+                let root = root.as_str().unwrap_or_default();
+                if is_page_path(path) && !path.contains("://") && !prefix.is_empty() {
+                    Ok(link(root, &format!("{prefix}{path}"), clean_links))
                 } else {
-                    Ok(link(&root(state), path, clean_links))
+                    Ok(link(root, path, clean_links))
                 }
             },
         );
-        env.add_function(
-            "srcset",
-            |state: &State, items: ViaDeserialize<Vec<SrcItem>>| -> String {
-                let root = root(state);
-                items
-                    .iter()
-                    .map(|i| format!("{root}{} {}w", i.url, i.width))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-        );
+        env.add_function("srcset", srcset);
         env.add_function(
             "asset",
             move |state: &State, path: &str| -> Result<String, Error> {
                 match assets.get(path) {
-                    Some(v) => Ok(format!("{}{path}?v={v}", root(state))),
+                    Some(v) => {
+                        let root = lookup(state, "root");
+                        Ok(format!("{}{path}?v={v}", root.as_str().unwrap_or_default()))
+                    }
                     None => Err(Error::new(
                         ErrorKind::InvalidOperation,
                         format!("asset(\"{path}\"): no such file in the theme's or site's static/"),
@@ -269,20 +259,39 @@ fn word(strings: &Strings, key: &str, args: &Kwargs) -> Result<String, Error> {
         .map_err(|msg| Error::new(ErrorKind::InvalidOperation, msg))
 }
 
-fn root(state: &State) -> String {
-    lookup(state, "root")
+/// `srcset(variants)`: each variant's `url` (from the page's `root`) and `width`, as `<img
+/// srcset>` lists them. Read from the values themselves, not deserialized into a copy: every
+/// photo of every card calls it.
+fn srcset(state: &State, items: Value) -> Result<String, Error> {
+    let root = lookup(state, "root");
+    let root = root.as_str().unwrap_or_default();
+    let mut out = String::new();
+    for (n, item) in items.try_iter()?.enumerate() {
+        let url = item.get_attr("url")?;
+        let width = item.get_attr("width")?;
+        let (Some(url), Some(width)) = (url.as_str(), u32::try_from(width.clone()).ok()) else {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("srcset(): each item needs a text `url` and a whole `width`, not {item}"),
+            ));
+        };
+        if n > 0 {
+            out.push_str(", ");
+        }
+        write!(out, "{root}{url} {width}w").map_err(Error::from)?;
+    }
+    Ok(out)
 }
 
-fn lookup(state: &State, name: &str) -> String {
-    state
-        .lookup(name)
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+/// A variable of the page being rendered, `undefined` (no text) when it has none.
+fn lookup(state: &State, name: &str) -> Value {
+    state.lookup(name).unwrap_or_default()
 }
 
 /// The string table of the language the page is rendered in (`lang`), the default's if none.
 fn tables<'a>(strings: &'a [Arc<Strings>], state: &State) -> &'a Strings {
     let lang = lookup(state, "lang");
+    let lang = lang.as_str().unwrap_or_default();
     strings
         .iter()
         .find(|s| s.language() == lang)
@@ -321,17 +330,28 @@ pub use crate::locale::plain_amount;
 
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = write_escaped(&mut out, s);
     out
+}
+
+/// `s` with `&`, `<`, `>`, `"` and `'` escaped, written in runs between them.
+fn write_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[start..i])?;
+        out.write_str(entity)?;
+        start = i + 1;
+    }
+    out.write_str(&s[start..])
 }
 
 #[cfg(test)]
@@ -346,5 +366,15 @@ mod tests {
         assert_eq!(link("", "", false), "index.html");
         assert_eq!(link("../", "style.css", false), "../style.css");
         assert_eq!(link("../", "https://x.example/", false), "https://x.example/");
+    }
+
+    #[test]
+    fn escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html("Tom & Jerry's <b>\"Süßes\"</b> — ١٢٣>"),
+            "Tom &amp; Jerry&#39;s &lt;b&gt;&quot;Süßes&quot;&lt;/b&gt; — ١٢٣&gt;"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("plain"), "plain");
     }
 }

@@ -523,7 +523,8 @@ fn search(site: &Site) -> Route {
         .collect();
     // The results' filter panel reads the all-products listing's data, scoped to the results.
     let filter_data = format!("{}products/{}", site.lang.prefix, crate::records::FILE);
-    let extra = context! { result_forms, filter_data };
+    let search_wasm = crate::search::wasm_name(&site.lang.code);
+    let extra = context! { result_forms, filter_data, search_wasm };
     Route::page(PageKind::Search, m, extra, Vec::new())
 }
 

@@ -26,6 +26,38 @@ fn unused(name: &str) -> bool {
         || name.starts_with("playground/")
 }
 
+/// The meta fields whose words Pagefind indexes (the patched Pagefind's `searchable_meta`, see
+/// vendor/pagefind/PATCHES.md): the name and SKU, which the content has too. The card's other
+/// fields (image addresses, sizes, the inquiry's JSON) are only shown: indexed, as Pagefind 1.6
+/// does, their words were a quarter of the index's word locations and ~40 % of its build time
+/// (bench/search_cost.rs), and a query such as "webp" found every product.
+const SEARCHED_META: [&str; 2] = ["title", "sku"];
+
+/// Word locations per file of the word index (Pagefind's default 20000): a query loads the
+/// files its words are in, so smaller files are fewer bytes for the first query, at the cost of
+/// a longer list of them in the metadata file every search loads first (bench/search_cost.rs).
+const INDEX_CHUNK: usize = 4000;
+
+/// The languages Pagefind 1.6 ships a stemming wasm for (`vendor/pagefind/vendor/wasm/`).
+const STEMMED: &[&str] = &[
+    "ar", "ca", "da", "de", "el", "en", "eo", "es", "et", "eu", "fi", "fr", "ga", "hi", "hu", "hy", "id",
+    "it", "lt", "nb", "ne", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sr", "sv", "ta", "tr", "yi",
+];
+
+/// The name Pagefind gives the wasm of an index in language `code` (`wasm.{name}.pagefind`), so
+/// the search page can ask for it with the page: the whole code, lower-cased, when Pagefind
+/// stems the code's first part (`pt-br`), else `unknown`. A wrong name would only cost one
+/// fetch; a test checks it against the bundles Pagefind makes.
+pub fn wasm_name(code: &str) -> String {
+    let code = code.to_lowercase();
+    let base = code.split('-').next().unwrap_or(&code);
+    if STEMMED.contains(&base) {
+        code
+    } else {
+        "unknown".to_string()
+    }
+}
+
 /// One product as search finds and shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Record {
@@ -36,6 +68,8 @@ pub struct Record {
     pub content: String,
     /// What the result card shows, already in the page's language.
     pub meta: BTreeMap<String, String>,
+    /// Pagefind filters: the record's key ([`KEY_FILTER`]).
+    pub filters: BTreeMap<String, Vec<String>>,
 }
 
 /// A language's records, with the language Pagefind stems and picks by (`<html lang>`).
@@ -101,7 +135,7 @@ fn record(site: &Site, p: &Product, v: &ProductView) -> Record {
     if let Some(moq) = &v.moq_text {
         meta.insert("moq".to_string(), moq.clone());
     }
-    let photo = v.photo.thumb.as_deref().unwrap_or(&v.photo);
+    let photo = v.photo().thumb.as_deref().unwrap_or(v.photo());
     meta.insert("image".to_string(), photo.src.clone());
     meta.insert("image_width".to_string(), photo.width.to_string());
     meta.insert("image_height".to_string(), photo.height.to_string());
@@ -118,13 +152,38 @@ fn record(site: &Site, p: &Product, v: &ProductView) -> Record {
     if let Some(c) = &photo.color {
         meta.insert("image_color".to_string(), c.clone());
     }
-    // The result card's "add to inquiry" button, as the listings' cards have it.
-    let inquiry = crate::records::inquiry(v, &site.config.language);
-    meta.insert(
-        "inquiry".to_string(),
-        serde_json::to_string(&inquiry).unwrap_or_default(),
-    );
-    Record { url, content, meta }
+    meta.insert("inquiry".to_string(), inquiry(v));
+    // One value per record: with the filter's file loaded (only when the buyer opens the filter
+    // panel), a search's response names every match by SKU without loading its fragment.
+    let filters = BTreeMap::from([(KEY_FILTER.to_string(), vec![v.sku.clone()])]);
+    Record {
+        url,
+        content,
+        meta,
+        filters,
+    }
+}
+
+/// The Pagefind filter naming each record by its SKU (the key of the listings' `filter.json`).
+const KEY_FILTER: &str = "sku";
+
+/// What the result card's "add to inquiry" button needs beyond the fields the card shows
+/// (name, SKU, photo): `path|moq|unit|currency|tiers`, tiers as `min_qty:unit_price` pairs. The
+/// fragment is loaded for each result shown, and the button's full `data-` attributes (JSON
+/// with the unit's every plural form and each tier's formatted price) were a third of its
+/// bytes; the inquiry page has the unit's words of its own language.
+fn inquiry(v: &ProductView) -> String {
+    let (moq, unit) = v
+        .moq
+        .as_ref()
+        .map_or((1, "piece"), |m| (m.quantity, m.unit.as_str()));
+    let tiers: Vec<String> = v
+        .price_tiers
+        .iter()
+        .map(|t| format!("{}:{}", t.min_qty, t.unit_price))
+        .collect();
+    // The unit last: it is the seller's word, the one part that might hold a `|`.
+    format!("{}|{moq}|{}|{}|{unit}", v.url, v.currency, tiers.join(" "))
 }
 
 /// `FX-FB-002`, and also `FXFB002` and its parts, so a buyer typing the code without its
@@ -166,7 +225,9 @@ fn push_words(out: &mut String, text: &str) {
 /// give the same files, so a rebuild keeps them.
 pub fn fingerprint(indexes: &[Index]) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
-    h.update(b"pagefind 1.6 ");
+    h.update(b"pagefind 1.6 patched ");
+    h.update(SEARCHED_META.join(",").as_bytes());
+    h.update(&INDEX_CHUNK.to_le_bytes());
     h.update(&serde_json::to_vec(indexes).unwrap_or_default());
     h.finalize()
 }
@@ -219,10 +280,7 @@ impl Indexer {
                 .all(|(url, (lang, _))| wanted.get(url.as_str()).is_some_and(|(l, _)| *l == lang.as_str()))
         };
         if !self.state.as_ref().is_some_and(|(_, fed)| holds(fed)) {
-            let options = pagefind::options::PagefindServiceConfig::builder()
-                .keep_index_url(true)
-                .build();
-            let pf = pagefind::api::PagefindIndex::new(Some(options)).map_err(failed)?;
+            let pf = pagefind::api::PagefindIndex::new(Some(options())).map_err(failed)?;
             self.state = Some((pf, BTreeMap::new()));
         }
         let Some((pf, fed)) = self.state.as_mut() else {
@@ -232,30 +290,24 @@ impl Indexer {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| Error::io(DIR, e))?;
-        let result = runtime.block_on(async {
-            // In catalogue order, so the same site gives the same files.
-            for index in indexes {
-                for r in &index.records {
-                    if fed
-                        .get(&r.url)
-                        .is_some_and(|(l, old)| *l == index.lang && old == r)
-                    {
-                        continue;
-                    }
-                    pf.add_custom_record(
-                        r.url.clone(),
-                        r.content.clone(),
-                        index.lang.clone(),
-                        Some(r.meta.clone()),
-                        None,
-                        None,
-                    )
-                    .await
-                    .map_err(failed)?;
-                    fed.insert(r.url.clone(), (index.lang.clone(), r.clone()));
-                    self.read += 1;
+        // In catalogue order, so the same site gives the same files.
+        let mut changed = Vec::new();
+        for index in indexes {
+            for r in &index.records {
+                if fed
+                    .get(&r.url)
+                    .is_some_and(|(l, old)| *l == index.lang && old == r)
+                {
+                    continue;
                 }
+                changed.push(custom_record(&index.lang, r));
+                fed.insert(r.url.clone(), (index.lang.clone(), r.clone()));
             }
+        }
+        self.read = changed.len();
+        let result = runtime.block_on(async {
+            // All at once: the patched Pagefind reads them on rayon's threads (PATCHES.md).
+            pf.add_custom_records(changed).await.map_err(failed)?;
             pf.get_files().await.map_err(failed)
         });
         let files = match result {
@@ -278,6 +330,29 @@ impl Indexer {
     }
 }
 
+fn options() -> pagefind::options::PagefindServiceConfig {
+    pagefind::options::PagefindServiceConfig::builder()
+        .keep_index_url(true)
+        .searchable_meta(SEARCHED_META.iter().map(|f| f.to_string()).collect())
+        .index_chunk_size(INDEX_CHUNK)
+        // The cards show no excerpt: a fragment without the product's text is about half the
+        // bytes of each result a query loads.
+        .excerpts(false)
+        .build()
+}
+
+/// `r` as Pagefind's custom record in language `lang`.
+pub fn custom_record(lang: &str, r: &Record) -> pagefind::api::CustomRecord {
+    pagefind::api::CustomRecord {
+        url: r.url.clone(),
+        content: r.content.clone(),
+        language: lang.to_string(),
+        meta: r.meta.clone(),
+        filters: r.filters.clone(),
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +371,7 @@ mod tests {
                 url: format!("/products/p{i}/"),
                 content: format!("{name} SKU-{i}"),
                 meta: BTreeMap::from([("title".to_string(), name.to_string())]),
+                filters: BTreeMap::new(),
             })
             .collect();
         vec![Index {
@@ -320,10 +396,67 @@ mod tests {
         assert_eq!(files, bundle(&fewer).unwrap());
     }
 
+    /// The patched Pagefind reads a batch of records on several threads: the index must be the
+    /// one reading them one by one, in order, gives (Pagefind 1.6's `add_custom_record`).
+    #[test]
+    fn records_fed_at_once_give_the_files_of_records_fed_one_by_one() {
+        let mut indexes = shop(&["keeper gloves", "match ball", "goal net", "gloves bag"]);
+        indexes.push(Index {
+            lang: "de".into(),
+            ..shop(&["Torwarthandschuhe", "Spielball"]).remove(0)
+        });
+        for (i, r) in indexes[1].records.iter_mut().enumerate() {
+            r.url = format!("/de/products/p{i}/");
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let one_by_one = runtime.block_on(async {
+            let mut pf = pagefind::api::PagefindIndex::new(Some(options())).unwrap();
+            for index in &indexes {
+                for r in &index.records {
+                    let c = custom_record(&index.lang, r);
+                    pf.add_custom_record(c.url, c.content, c.language, Some(c.meta), None, None)
+                        .await
+                        .unwrap();
+                }
+            }
+            pf.get_files().await.unwrap()
+        });
+        let mut expected: Vec<(String, Vec<u8>)> = one_by_one
+            .into_iter()
+            .map(|f| (format!("{DIR}{}", f.filename.to_string_lossy()), f.contents))
+            .filter(|(name, _)| !unused(&name[DIR.len()..]))
+            .collect();
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(bundle(&indexes).unwrap(), expected);
+    }
+
     #[test]
     fn the_sellers_words_cannot_be_read_as_pagefind_markers() {
         let mut out = String::new();
         push_words(&mut out, "a ___PAGEFIND_WEIGHT___9 b");
         assert_eq!(out, " a PAGEFIND_WEIGHT___9 b");
+    }
+
+    #[test]
+    fn the_wasm_named_for_each_language_is_the_one_its_bundle_has() {
+        let mut codes: Vec<&str> = STEMMED.to_vec();
+        codes.extend(["pt-BR", "zh-Hans", "ur", "sw"]);
+        for code in codes {
+            let index = Index {
+                lang: code.to_lowercase(),
+                ..shop(&["ball"]).remove(0)
+            };
+            let files = bundle(&[index]).unwrap();
+            let wasm: Vec<&str> = files
+                .iter()
+                .map(|(path, _)| path.as_str())
+                .filter(|p| p.starts_with("pagefind/wasm.") && *p != "pagefind/wasm.unknown.pagefind")
+                .collect();
+            let expected = match wasm_name(code).as_str() {
+                "unknown" => vec![],
+                name => vec![format!("pagefind/wasm.{name}.pagefind")],
+            };
+            assert_eq!(wasm, expected, "{code}");
+        }
     }
 }

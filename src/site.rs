@@ -67,6 +67,11 @@ pub struct BuildOptions {
     pub force: bool,
     /// Publish products and pages marked `draft: true`, marked as drafts (`serve`, `build --drafts`).
     pub drafts: bool,
+    /// The process ends right after this build (`minisite build` of one site): what the build
+    /// made is left to the operating system, all at once, rather than freed piece by piece (about
+    /// a twelfth of a 10,000-product build's CPU time went to that). Every file is written and
+    /// the output swapped in before.
+    pub exits_after: bool,
 }
 
 impl BuildOptions {
@@ -300,6 +305,7 @@ impl Site {
             renderer: &renderer,
             last: last.as_ref(),
             known: |_: &str, _: &Product| None,
+            keep_memos: false,
         };
         let sink = publish::Folder {
             staging: &staging,
@@ -317,16 +323,20 @@ impl Site {
         staging.write(output::MARKER, done.published.manifest().as_bytes())?;
         staging.commit()?;
         self.save_index();
-        Ok(BuildReport {
+        let report = BuildReport {
             output,
             pages: done.pages,
             rendered: done.rendered,
-            images: match done.photos {
-                PhotoWork::Made(stats) => stats,
+            images: match &done.photos {
+                PhotoWork::Made(stats) => *stats,
                 PhotoWork::Queued(_) => ImageStats::default(),
             },
             elapsed: started.elapsed(),
-        })
+        };
+        if opts.exits_after {
+            std::mem::forget((renderer, done, statics, last));
+        }
+        Ok(report)
     }
 
     pub fn cache(&self) -> Cache {

@@ -8,24 +8,25 @@ use crate::images::{ImagePlan, ImageSet, Variant};
 use crate::markdown;
 use crate::pages::Page;
 use crate::strings::Strings;
+use crate::view_objects::{Json, Shared};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct SrcItem {
     pub url: String,
     pub width: u32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct Source {
     pub mime: &'static str,
-    pub srcset: Vec<SrcItem>,
+    pub srcset: Vec<Shared<SrcItem>>,
 }
 
 /// A photo as `<picture>` needs it. `src`, `width`, `height` are the fallback variant's.
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct ImageView {
     pub src: String,
     pub width: u32,
@@ -36,9 +37,9 @@ pub struct ImageView {
     /// Average colour (`#rrggbb`) to show while the photo loads.
     pub color: Option<String>,
     /// Every format, best first; the last one is the `<img>` fallback.
-    pub sources: Vec<Source>,
+    pub sources: Vec<Shared<Source>>,
     /// The fixed-ratio crop for grids, when thumbnails are on.
-    pub thumb: Option<Box<ImageView>>,
+    pub thumb: Option<Shared<ImageView>>,
     /// The photo's focus point as a CSS position (`50% 0%`), for themes that crop the whole photo
     /// with `object-fit: cover`; none when the seller gave none.
     pub focus: Option<String>,
@@ -48,7 +49,7 @@ impl ImageView {
     pub fn new(set: &ImageSet, spec: &PhotoSpec, default_alt: &str, color: Option<String>) -> ImageView {
         let mut view = ImageView::of(&set.variants, spec, default_alt, color.clone())
             .expect("every planned photo has at least one variant");
-        view.thumb = ImageView::of(&set.thumbs, spec, default_alt, color).map(Box::new);
+        view.thumb = ImageView::of(&set.thumbs, spec, default_alt, color).map(Shared::new);
         view
     }
 
@@ -61,10 +62,10 @@ impl ImageView {
     ) -> Option<ImageView> {
         let mut sources: Vec<Source> = Vec::new();
         for v in variants {
-            let item = SrcItem {
+            let item = Shared::new(SrcItem {
                 url: v.url.clone(),
                 width: v.width,
-            };
+            });
             match sources.last_mut() {
                 Some(s) if s.mime == v.format.mime() => s.srcset.push(item),
                 _ => sources.push(Source {
@@ -73,6 +74,7 @@ impl ImageView {
                 }),
             }
         }
+        let sources = sources.into_iter().map(Shared::new).collect();
         // <img src>: the fallback format at the width closest to 960.
         let fmt = variants.last()?.format;
         let fb = variants
@@ -105,7 +107,7 @@ impl ImageView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct MenuItem {
     pub title: String,
     pub url: String,
@@ -148,7 +150,7 @@ const SITE_TEXTS: &[&str] = &[
 ];
 const CATEGORY_TEXTS: &[&str] = &["title", "description"];
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct ContactView {
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -160,7 +162,7 @@ pub struct ContactView {
     pub form_endpoint: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct CompanyView {
     pub name: String,
     pub tagline: Option<String>,
@@ -172,12 +174,12 @@ pub struct CompanyView {
     pub production_capacity: Option<String>,
     /// Valid ones, and expired ones (marked) unless the seller hides them.
     pub certifications: Vec<CertificationView>,
-    pub photos: Vec<ImageView>,
+    pub photos: Vec<Shared<ImageView>>,
     pub about_html: Option<String>,
     pub about_text: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct CertificationView {
     pub name: String,
     pub issuer: Option<String>,
@@ -223,7 +225,7 @@ fn certifications(
         .collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct BrandView {
     pub logo: Option<String>,
     /// The logo's intrinsic size, so the theme can reserve its space (no layout shift).
@@ -253,7 +255,7 @@ pub struct BrandView {
     pub density: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct FontFace {
     pub family: String,
     pub path: String,
@@ -294,7 +296,7 @@ fn preloaded_font(fonts: &crate::config::Fonts) -> Option<String> {
     first(&fonts.body).or_else(|| first(&fonts.heading))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct CategorySummary {
     pub name: String,
     pub title: String,
@@ -303,11 +305,11 @@ pub struct CategorySummary {
     pub count: usize,
     pub description_html: Option<String>,
     pub description_text: Option<String>,
-    pub image: Option<ImageView>,
+    pub image: Option<Shared<ImageView>>,
     pub lang_of: LangOfView,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct SiteView {
     pub title: String,
     pub description: String,
@@ -334,7 +336,7 @@ pub struct SiteView {
     pub analytics: Option<crate::analytics::Analytics>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct TierView {
     pub min_qty: u64,
     pub max_qty: Option<u64>,
@@ -342,7 +344,7 @@ pub struct TierView {
     pub price: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct InquiryView {
     pub mailto: Option<String>,
     pub whatsapp: Option<String>,
@@ -351,7 +353,7 @@ pub struct InquiryView {
     pub subject: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct CategoryRef {
     pub title: String,
     pub url: String,
@@ -366,27 +368,34 @@ pub struct TagLink {
     pub url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct ProductView {
     pub sku: String,
     pub name: String,
     pub slug: String,
     pub url: String,
-    pub category: Option<CategoryRef>,
+    pub category: Option<Shared<CategoryRef>>,
     pub featured: bool,
-    pub photo: ImageView,
-    pub photos: Vec<ImageView>,
+    /// Templates also read the first as `photo` (see [`ProductView::photo`]).
+    pub photos: Vec<Shared<ImageView>>,
     pub summary: Option<String>,
     pub description_html: Option<String>,
     pub specs: Vec<crate::catalog::Spec>,
-    pub moq: Option<crate::catalog::Moq>,
+    pub moq: Option<Shared<crate::catalog::Moq>>,
     pub moq_text: Option<String>,
     /// The MOQ's unit in the plural (`sets`), for headings such as "Quantity (sets)".
     pub units: Option<String>,
     /// The MOQ's unit (pieces without one) in each plural form of the page's language (`one:
     /// set, other: sets`), for scripts that count it: the inquiry list says `1 set` or `40 sets`.
     pub unit_forms: BTreeMap<&'static str, String>,
-    pub price_tiers: Vec<TierView>,
+    /// `unit_forms|tojson`, made once: every card's "add to inquiry" button carries it. Not
+    /// serialized (fingerprints hash views): it is made from `unit_forms`.
+    #[serde(skip)]
+    pub unit_forms_json: Json,
+    pub price_tiers: Vec<Shared<TierView>>,
+    /// `price_tiers|tojson`, made once, for the same button.
+    #[serde(skip)]
+    pub price_tiers_json: Json,
     pub price_from: Option<String>,
     pub currency: String,
     pub incoterm: Option<String>,
@@ -406,10 +415,17 @@ pub struct ProductView {
     /// The tags with their pages, in the product's order (one per tag that differs by more than case).
     pub tag_links: Vec<TagLink>,
     pub certifications: Vec<String>,
-    pub inquiry: InquiryView,
-    pub lang_of: LangOfView,
+    pub inquiry: Shared<InquiryView>,
+    pub lang_of: Shared<LangOfView>,
     /// Not published by `build`: themes mark it (only `serve` and `build --drafts` show it).
     pub draft: bool,
+}
+
+impl ProductView {
+    /// The main photo: every product has one (the catalogue checks).
+    pub fn photo(&self) -> &ImageView {
+        &self.photos[0]
+    }
 }
 
 pub fn product_url(p: &Product) -> String {
@@ -420,9 +436,9 @@ pub fn category_url(c: &Category) -> String {
     format!("categories/{}/", c.slug)
 }
 
-fn image(plan: &ImagePlan, spec: &PhotoSpec, default_alt: &str) -> ImageView {
+fn image(plan: &ImagePlan, spec: &PhotoSpec, default_alt: &str) -> Shared<ImageView> {
     let set = plan.get(&spec.path).expect("every photo was planned");
-    ImageView::new(set, spec, default_alt, plan.color(&spec.path))
+    Shared::new(ImageView::new(set, spec, default_alt, plan.color(&spec.path)))
 }
 
 fn enc(s: &str) -> String {
@@ -548,7 +564,7 @@ pub fn product_view(
     words: &Strings,
 ) -> ProductView {
     let d = &p.data;
-    let photos: Vec<ImageView> = d.photos.iter().map(|ph| image(plan, ph, &d.name)).collect();
+    let photos: Vec<Shared<ImageView>> = d.photos.iter().map(|ph| image(plan, ph, &d.name)).collect();
     let moq_text = d.moq.as_ref().map(|m| {
         format!(
             "{} {}",
@@ -565,6 +581,17 @@ pub fn product_view(
         page_url,
     );
     let contact = &config.contact;
+    let unit_forms = words.unit_forms(d.moq.as_ref().map_or("piece", |m| m.unit.as_str()));
+    let price_tiers: Vec<TierView> = d
+        .price_tiers
+        .iter()
+        .map(|t| TierView {
+            min_qty: t.min_qty,
+            max_qty: t.max_qty,
+            unit_price: t.unit_price,
+            price: words.formats().money(t.unit_price, &p.currency),
+        })
+        .collect();
     ProductView {
         sku: d.sku.0.clone(),
         name: d.name.clone(),
@@ -572,32 +599,24 @@ pub fn product_view(
         url: product_url(p),
         category: p.category.map(|i| {
             let c = &catalog.categories[i];
-            CategoryRef {
+            Shared::new(CategoryRef {
                 title: c.title.clone(),
                 url: category_url(c),
                 slug: c.slug.clone(),
-            }
+            })
         }),
         featured: d.featured,
-        photo: image(plan, &d.photos[0], &d.name),
         photos,
         summary: d.summary.clone(),
         description_html: p.description_html.clone(),
         specs: d.specs.clone(),
-        moq: d.moq.clone(),
+        moq: d.moq.clone().map(Shared::new),
         moq_text,
         units: d.moq.as_ref().map(|m| words.units(&m.unit)),
-        unit_forms: words.unit_forms(d.moq.as_ref().map_or("piece", |m| m.unit.as_str())),
-        price_tiers: d
-            .price_tiers
-            .iter()
-            .map(|t| TierView {
-                min_qty: t.min_qty,
-                max_qty: t.max_qty,
-                unit_price: t.unit_price,
-                price: words.formats().money(t.unit_price, &p.currency),
-            })
-            .collect(),
+        unit_forms_json: Json::of(&unit_forms),
+        unit_forms,
+        price_tiers_json: Json::of(&price_tiers),
+        price_tiers: price_tiers.into_iter().map(Shared::new).collect(),
         price_from: p.min_price().map(|m| words.formats().money(m, &p.currency)),
         currency: p.currency.clone(),
         incoterm: d.incoterm.clone(),
@@ -622,7 +641,7 @@ pub fn product_view(
         tags: d.tags.clone(),
         tag_links: tag_links(p, catalog),
         certifications: d.certifications.clone(),
-        inquiry: InquiryView {
+        inquiry: Shared::new(InquiryView {
             mailto: contact.email.as_ref().map(|e| {
                 format!(
                     "mailto:{e}?subject={}&body={}",
@@ -636,8 +655,8 @@ pub fn product_view(
                 .map(|w| format!("https://wa.me/{}?text={}", digits(w), enc(&body))),
             form_endpoint: contact.form_endpoint.clone(),
             subject,
-        },
-        lang_of: lang_of_view(&p.lang_of, PRODUCT_TEXTS),
+        }),
+        lang_of: Shared::new(lang_of_view(&p.lang_of, PRODUCT_TEXTS)),
         draft: d.draft,
     }
 }

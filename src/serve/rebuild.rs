@@ -294,6 +294,7 @@ impl Rebuilder {
                     .filter(|m| m.view.slug == p.slug && m.view.tag_links == tags)
                     .cloned()
             },
+            keep_memos: true,
         };
         // A failure publishes nothing: the batch is dropped and the last good build stays.
         let outcome = publish::publish(input, &sink)?;

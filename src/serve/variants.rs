@@ -36,6 +36,10 @@ pub struct Variants {
     served: Arc<Served>,
     queue: Mutex<Queue>,
     changed: Condvar,
+    /// Photos are made on threads of their own: in rayon's global pool, a long parallel job
+    /// started first (a page rebuild, or another site built by the same process) keeps every
+    /// worker busy with its own tasks, and a photo an open page waits for would wait behind it.
+    pool: Option<rayon::ThreadPool>,
 }
 
 /// What the worker reports after each photo.
@@ -47,10 +51,15 @@ pub struct Made {
 
 impl Variants {
     pub fn new(served: Arc<Served>) -> Variants {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("minisite-photos-{i}"))
+            .build()
+            .ok();
         Variants {
             served,
             queue: Mutex::default(),
             changed: Condvar::new(),
+            pool,
         }
     }
 
@@ -193,15 +202,21 @@ impl Variants {
             sets: BTreeMap::from([(task.set.path.clone(), task.set.clone())]),
             colors: Default::default(),
         };
-        let stats = images::run::run(
-            &plan,
-            &task.cache,
-            batch.dir(),
-            task.quality,
-            task.background,
-            false,
-            None,
-        )?;
+        let make = || {
+            images::run::run(
+                &plan,
+                &task.cache,
+                batch.dir(),
+                task.quality,
+                task.background,
+                false,
+                None,
+            )
+        };
+        let stats = match &self.pool {
+            Some(pool) => pool.install(make),
+            None => make(),
+        }?;
         for v in task.set.all() {
             batch.adopt(&v.url);
         }

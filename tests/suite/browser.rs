@@ -144,7 +144,10 @@ impl Browser {
     pub(crate) fn wait(&mut self, expr: &str) {
         let deadline = Instant::now() + WAIT;
         while self.eval(expr) != serde_json::Value::Bool(true) {
-            assert!(Instant::now() < deadline, "never true in the browser: {expr}");
+            if Instant::now() >= deadline {
+                let why = self.eval("JSON.stringify({state: document.readyState, href: location.href, live: window.__minisiteLive, pending: Array.from(document.images).filter(i => !i.complete).map(i => i.currentSrc || i.src), title: document.title})");
+                panic!("never true in the browser: {expr}\nthe page then: {why}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -903,8 +903,7 @@ fn site_overrides_theme_templates_and_static_files() {
 
 #[test]
 fn example_shop_builds_with_enough_products_and_categories() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints");
-    let site = copy_site(&example);
+    let site = crate::common::example();
     let (report, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default())
         .unwrap_or_else(|e| panic!("build failed:\n{e}"));
     let out = report.output;

@@ -58,8 +58,7 @@ fn every_theme_builds(site: &Path) {
 
 #[test]
 fn every_builtin_theme_builds_the_example_shop_as_default_does() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints");
-    every_theme_builds(copy_site(&example).path());
+    every_theme_builds(crate::common::example().path());
 }
 
 #[test]

@@ -32,6 +32,41 @@ pub fn shop() -> tempfile::TempDir {
     copy_site(&fixtures().join("shop"))
 }
 
+/// A copy of the example shop (`examples/chenab-prints`) whose image cache already holds the
+/// variants of its 47 photos. The photos are made once per test process, by whichever test asks
+/// first (the others wait): tests of pages, themes and warnings need the variants, not the work
+/// of making them again, which cost each of them minutes of CI's two cores. Tests of the image
+/// pipeline itself use their own sites and caches.
+pub fn example() -> tempfile::TempDir {
+    static WARM: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints");
+    let warm = WARM.get_or_init(|| {
+        let site = copy_site(&from);
+        build(site.path());
+        site
+    });
+    let site = copy_site(&from);
+    link_tree(
+        &warm.path().join(".minisite-cache"),
+        &site.path().join(".minisite-cache"),
+    );
+    site
+}
+
+/// Hard links every file of `from` into `to` (a copy where links are refused). A build replaces
+/// cache files by renaming new ones over them, so a linked file is never written through.
+fn link_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else if std::fs::hard_link(e.path(), &target).is_err() {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
 /// Turns `minify` off, for tests that read markup or CSS as the theme writes it.
 pub fn unminified(site: &Path) {
     let yaml = site.join("site.yaml");

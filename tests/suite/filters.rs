@@ -352,3 +352,33 @@ fn a_rebuild_keeps_unchanged_filter_data_and_remakes_it_when_a_product_changes()
     assert_eq!(belt["price"], 3.25);
     assert_eq!(belt["price_text"], "€3.25");
 }
+
+#[test]
+fn lead_time_options_count_what_the_other_filters_leave_and_filter_and_sort_the_listing() {
+    let (_site, mut b, _server) = open("?oem=1");
+    b.wait("document.querySelectorAll('[data-filtered] .card').length > 0");
+    let options = |b: &mut Browser| {
+        b.eval("[...document.querySelector('select[name=lead]').options].slice(1).map(o => [o.textContent, o.disabled])")
+    };
+    // With OEM on, the mitts (10 days) are out: their option counts none and cannot be chosen.
+    assert_eq!(
+        options(&mut b),
+        serde_json::json!([
+            ["Up to 10 days (0)", true],
+            ["Up to 20 days (1)", false],
+            ["Up to 25 days (2)", false],
+            ["Up to 30 days (3)", false],
+            ["Up to 45 days (4)", false]
+        ])
+    );
+    set(
+        &mut b,
+        "f.elements.oem.checked = false; f.elements.lead.value = '25'; f.elements.sort.value = 'lead'",
+    );
+    assert_eq!(shown(&mut b), ["suede-mitts", "leather-gloves", "leather-belt"]);
+    assert_eq!(b.eval("location.search"), "?lead=25&sort=lead");
+    assert_eq!(
+        b.eval("document.querySelector('select[name=lead]').options[1].textContent"),
+        "Up to 10 days (1)"
+    );
+}

@@ -3,6 +3,7 @@
 
 use crate::browser::{Browser, StaticServer};
 use crate::common::*;
+use std::path::Path;
 
 /// The filter fixture shop built and served, and a browser on `page`.
 fn open(page: &str) -> (tempfile::TempDir, Browser, StaticServer) {
@@ -63,4 +64,154 @@ fn cards_drawn_by_the_filter_script_and_search_results_have_a_working_add_button
         b.eval("document.querySelector('#search-results .inquiry-add').classList.contains('in-list')"),
         true
     );
+}
+
+/// The SKUs of the cards `css` finds, in the order shown.
+fn skus_in_order(b: &mut Browser, css: &str) -> Vec<String> {
+    let js = format!("[...document.querySelectorAll('{css} .inquiry-add')].map(e => e.dataset.sku)");
+    serde_json::from_value(b.eval(&js)).unwrap()
+}
+
+#[test]
+fn a_sites_own_card_partial_is_every_card_listings_search_results_and_the_filter_scripts() {
+    let site = crate::filters::site();
+    let theirs =
+        read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/partials/card.html"));
+    assert!(theirs.contains("<article class=\"card\">"));
+    let dir = site.path().join("templates/partials");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mine = theirs.replace("<article class=\"card\">", "<article class=\"card\" data-mine>");
+    std::fs::write(dir.join("card.html"), mine).unwrap();
+    let out = build(site.path());
+    let listing = html(&out.join("products/index.html"));
+    let cards = attrs(&listing, "main .grid .card", "class").len();
+    assert!(cards > 0);
+    assert_eq!(
+        attrs(&listing, "main .grid .card[data-mine]", "class").len(),
+        cards
+    );
+    let server = StaticServer::start(&out, "/");
+    let mut b = Browser::launch();
+    b.goto(&format!("{}products/index.html?oem=1", server.base));
+    b.wait("document.querySelectorAll('[data-filtered] .card').length > 0");
+    assert_eq!(
+        b.eval("document.querySelectorAll('[data-filtered] .card:not([data-mine])').length"),
+        0
+    );
+    b.goto(&format!("{}search/index.html?q=leather", server.base));
+    b.wait("document.querySelectorAll('#search-results .card').length > 0");
+    assert_eq!(
+        b.eval("document.querySelectorAll('#search-results .card:not([data-mine])').length"),
+        0
+    );
+}
+
+#[test]
+fn search_results_filtered_by_lead_time_count_each_option_and_sort_quickest_first() {
+    // "leather" finds A (20 days), C (45), D (10) and F (25).
+    let (_site, mut b, _server) = open("search/index.html?q=leather&lead=25&sort=lead");
+    b.wait("document.querySelectorAll('[data-filtered] .card').length > 0");
+    assert_eq!(skus_in_order(&mut b, "[data-filtered]"), ["FX-D", "FX-A", "FX-F"]);
+    // Each "up to" option counts the results ready in time (B, 30 days, is no result).
+    let options =
+        b.eval("[...document.querySelector('select[name=lead]').options].slice(1).map(o => o.textContent)");
+    assert_eq!(
+        options,
+        serde_json::json!([
+            "Up to 10 days (1)",
+            "Up to 20 days (2)",
+            "Up to 25 days (3)",
+            "Up to 30 days (3)",
+            "Up to 45 days (4)"
+        ])
+    );
+}
+
+/// The filter fixture shop and 30 more products named "Bulk item N" (SKU `MR-NN`), every third
+/// one OEM: more results than the search page draws at first.
+fn bulk_site() -> tempfile::TempDir {
+    let site = crate::filters::site();
+    for i in 0..30 {
+        let oem = if i % 3 == 0 { "oem: true\n" } else { "" };
+        std::fs::write(
+            site.path().join(format!("products/bulk-{i}.yaml")),
+            format!(
+                "sku: MR-{i:02}\nname: Bulk item {i}\ncategory: Gloves\nphotos: [images/badge.png]\n{oem}"
+            ),
+        )
+        .unwrap();
+    }
+    site
+}
+
+#[test]
+fn a_broad_querys_panel_counts_every_result_loading_only_the_fragments_of_the_results_drawn() {
+    let site = bulk_site();
+    let out = build(site.path());
+    let server = StaticServer::start(&out, "/");
+    let mut b = Browser::launch();
+    b.goto(&format!("{}search/index.html?q=bulk&oem=1", server.base));
+    b.wait("document.querySelectorAll('[data-filtered] .card').length > 0 && !!document.querySelector('[data-option=\"oem\"] .count').textContent");
+    let oem: Vec<String> = (0..30).step_by(3).map(|i| format!("MR-{i:02}")).collect();
+    assert_eq!(skus(&mut b, "[data-filtered]"), oem);
+    assert_eq!(count(&mut b, "oem"), "10");
+    // The eight results drawn are the only fragments loaded; the others' SKUs came with the
+    // one file of Pagefind's `sku` filter.
+    let loaded = |b: &mut Browser, part: &str| {
+        b.eval(&format!(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('/pagefind/{part}/')).length"
+        ))
+    };
+    assert_eq!(loaded(&mut b, "fragment"), 8);
+    assert_eq!(loaded(&mut b, "filter"), 1);
+    // Best first as the search ranked them where it knows (the results drawn), then the
+    // others in the listing's order.
+    let drawn = skus_in_order(&mut b, "#search-results");
+    let data: serde_json::Value = serde_json::from_str(&read(&out.join("products/filter.json"))).unwrap();
+    let listing: Vec<String> = data["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["sku"].as_str().unwrap().to_string())
+        .collect();
+    let mut expected: Vec<String> = drawn.iter().filter(|s| oem.contains(s)).cloned().collect();
+    let rest: Vec<String> = listing
+        .iter()
+        .filter(|s| oem.contains(s) && !expected.contains(s))
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty() && !rest.is_empty());
+    expected.extend(rest);
+    assert_eq!(skus_in_order(&mut b, "[data-filtered]"), expected);
+}
+
+/// The inquiry list's one entry, as stored.
+fn stored(b: &mut Browser) -> serde_json::Value {
+    b.eval("JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('minisite-inquiry:')))).items[0]")
+}
+
+#[test]
+fn a_search_results_add_button_stores_what_the_product_pages_does_but_the_units_words() {
+    // FX-A: two tiers, a MOQ of 300 pairs, in USD.
+    let (_site, mut b, server) = open("search/index.html?q=FX-A");
+    b.wait("!!document.querySelector('#search-results .inquiry-add[data-sku=\"FX-A\"]:not([hidden])')");
+    b.eval("document.querySelector('#search-results .inquiry-add[data-sku=\"FX-A\"]').click()");
+    b.wait("document.querySelector('.inquiry-count').textContent === '1'");
+    let mut from_search = stored(&mut b);
+    let path = from_search["path"].as_str().unwrap().to_string();
+    b.eval("localStorage.clear()");
+    b.goto(&format!("{}{path}index.html", server.base));
+    b.wait("!!document.querySelector('.inquiry-add[data-sku=\"FX-A\"]:not([hidden])')");
+    b.eval("document.querySelector('.inquiry-add[data-sku=\"FX-A\"]').click()");
+    b.wait("document.querySelector('.inquiry-count').textContent === '1'");
+    let mut from_page = stored(&mut b);
+    assert_eq!(
+        from_page["tiers"],
+        serde_json::json!([{"min_qty": 300, "unit_price": 5}, {"min_qty": 1000, "unit_price": 4.5}])
+    );
+    // The unit's words: the inquiry page has them for every unit of the catalogue.
+    assert_eq!(from_page["units"]["en"]["other"], "pairs");
+    from_search.as_object_mut().unwrap().remove("units");
+    from_page.as_object_mut().unwrap().remove("units");
+    assert_eq!(from_search, from_page);
 }

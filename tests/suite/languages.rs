@@ -458,3 +458,30 @@ fn names_that_end_in_digits_keep_their_direction_on_right_to_left_pages() {
     // Codes and prices are isolated too.
     assert_eq!(text(&page, ".sku bdi"), "FX-GL-001");
 }
+
+#[test]
+fn a_latin_company_name_ending_in_a_full_stop_keeps_it_at_its_end_on_right_to_left_pages() {
+    let site = multilingual();
+    let yaml = site.path().join("site.yaml");
+    let named = read(&yaml).replace(
+        "  name: Fixture Sports (Pvt) Ltd\n",
+        "  name: Fixture Sports (Pvt.) Ltd.\n",
+    );
+    std::fs::write(&yaml, named).unwrap();
+    let out = build(site.path());
+    let contact = html(&out.join("ar/contact/index.html"));
+    assert_eq!(attrs(&contact, "html", "dir"), ["rtl"]);
+    // The heading mixes Arabic words and the name: only an isolate keeps the stop with the name.
+    assert_eq!(
+        text(&contact, "h1"),
+        "تواصل مع \u{2068}Fixture Sports (Pvt.) Ltd.\u{2069}"
+    );
+    // The copyright line: the name in its own element, marked English like the footer's heading.
+    let name = contact
+        .select(&sel(".fineprint bdi"))
+        .next()
+        .expect("the name isolated");
+    assert_eq!(name.text().collect::<String>(), "Fixture Sports (Pvt.) Ltd.");
+    assert_eq!(name.value().attr("dir"), Some("ltr"));
+    assert_eq!(name.value().attr("lang"), Some("en"));
+}

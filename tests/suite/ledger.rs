@@ -30,7 +30,7 @@ fn shop_ledger() -> &'static Path {
 fn example_ledger() -> &'static (tempfile::TempDir, PathBuf, Vec<String>) {
     static OUT: OnceLock<(tempfile::TempDir, PathBuf, Vec<String>)> = OnceLock::new();
     OUT.get_or_init(|| {
-        let site = copy_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chenab-prints"));
+        let site = crate::common::example();
         set_theme(site.path(), "ledger");
         let (report, warnings) = minisite::build(site.path(), &minisite::BuildOptions::default())
             .unwrap_or_else(|e| panic!("build failed:\n{e}"));

@@ -37,3 +37,4 @@ mod strings;
 mod tags;
 mod theme;
 mod themes;
+mod views;

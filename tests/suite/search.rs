@@ -22,12 +22,25 @@ fn add_long_named_product(site: &Path) {
     .unwrap();
 }
 
+/// Every result fragment of the bundle in `out`, as the JSON Pagefind's script reads.
+fn fragments(out: &Path) -> Vec<String> {
+    std::fs::read_dir(out.join("pagefind/fragment"))
+        .unwrap()
+        .map(|f| {
+            let gz = std::fs::read(f.unwrap().path()).unwrap();
+            let mut json = String::new();
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json).unwrap();
+            json
+        })
+        .collect()
+}
+
 /// The SKUs of the result cards once the status line shows a count for `query`.
 fn results(b: &mut Browser, page: &str, query: &str) -> Vec<String> {
     // As the script writes it back into the address (these queries need no escaping).
     let url = format!("{page}?q={query}");
     b.goto(&url);
-    b.wait("document.getElementById('search-status').textContent.length > 0");
+    b.wait("document.getElementById('search-status').getAttribute('aria-busy') === 'false'");
     let skus =
         b.eval("[...document.querySelectorAll('#search-results .card-sku bdi')].map(e => e.textContent)");
     skus.as_array()
@@ -165,6 +178,47 @@ fn a_query_finds_products_by_sku_by_a_long_names_last_word_by_tag_and_by_spec() 
 }
 
 #[test]
+fn a_results_fragment_holds_its_cards_data_but_not_the_products_text() {
+    // The cards show no excerpt: the text is searched, not sent with each result.
+    let site = shop();
+    let out = build(site.path());
+    let all = fragments(&out);
+    assert!(!all.is_empty());
+    for json in &all {
+        assert!(json.contains("\"content\":\"\""), "{json}");
+        assert!(json.contains("\"title\":") && json.contains("\"sku\":"), "{json}");
+    }
+    assert!(
+        !all.iter().any(|j| j.contains("Hand-stitched")),
+        "no description text"
+    );
+}
+
+#[test]
+fn words_of_a_cards_photo_addresses_and_inquiry_data_find_no_product() {
+    // Each record's meta holds the card's data (image addresses, sizes, the inquiry's
+    // `path|moq|currency|tiers|unit`): shown, but not searched, unlike the name and SKU.
+    let site = shop();
+    let out = build(site.path());
+    let fragments = fragments(&out);
+    assert!(
+        fragments
+            .iter()
+            .any(|j| j.contains(".webp") && j.contains("|EUR|100:6|pairs")),
+        "a card's data is in its fragment"
+    );
+    let server = StaticServer::start(&out, "/");
+    let page = format!("{}search/", server.base);
+    let mut b = Browser::launch();
+    assert_eq!(results(&mut b, &page, "webp"), Vec::<String>::new());
+    assert_eq!(results(&mut b, &page, "EUR"), Vec::<String>::new());
+    assert_eq!(
+        results(&mut b, &page, "FX-FB-002").first().map(String::as_str),
+        Some("FX-FB-002")
+    );
+}
+
+#[test]
 fn in_a_sub_folder_results_are_found_and_their_cards_link_inside_it() {
     let site = shop();
     let out = build(site.path());
@@ -251,7 +305,7 @@ fn a_no_op_rebuild_keeps_the_search_files_byte_identical_and_an_edit_makes_them_
 }
 
 #[test]
-fn results_come_a_dozen_at_a_time_and_the_button_shows_the_rest() {
+fn results_come_eight_at_first_then_sixteen_a_click_and_the_button_shows_the_rest() {
     let site = shop();
     for i in 0..30 {
         std::fs::write(
@@ -264,10 +318,15 @@ fn results_come_a_dozen_at_a_time_and_the_button_shows_the_rest() {
     let server = StaticServer::start(&out, "/");
     let mut b = Browser::launch();
     let skus = results(&mut b, &format!("{}search/", server.base), "bulk");
-    assert_eq!(skus.len(), 12);
+    assert_eq!(skus.len(), 8);
     assert_eq!(
         b.eval("document.getElementById('search-status').textContent"),
         "30 results"
+    );
+    // Each card drawn is one fragment: the first screen loads eight.
+    assert_eq!(
+        b.eval("performance.getEntriesByType('resource').filter(e => e.name.includes('/fragment/')).length"),
+        8
     );
     assert_eq!(b.eval("document.getElementById('search-more').hidden"), false);
     b.eval("document.getElementById('search-more').click()");
@@ -276,4 +335,68 @@ fn results_come_a_dozen_at_a_time_and_the_button_shows_the_rest() {
     b.eval("document.getElementById('search-more').click()");
     b.wait("document.querySelectorAll('#search-results .card').length === 30");
     assert_eq!(b.eval("document.getElementById('search-more').hidden"), true);
+}
+
+#[test]
+fn each_search_page_asks_for_pagefinds_script_and_its_languages_wasm_with_the_page() {
+    let site = crate::languages::multilingual();
+    let out = build(site.path());
+    for (page, wasm) in [
+        ("search/index.html", "wasm.en.pagefind"),
+        ("de/search/index.html", "wasm.de.pagefind"),
+        ("ar/search/index.html", "wasm.ar.pagefind"),
+    ] {
+        let doc = html(&out.join(page));
+        let preloaded: Vec<std::path::PathBuf> = attrs(
+            &doc,
+            "head link[rel=preload], head link[rel=modulepreload]",
+            "href",
+        )
+        .iter()
+        .map(|href| resolve(&out.join(page), href))
+        .collect();
+        assert_eq!(
+            preloaded,
+            [out.join("pagefind/pagefind.js"), out.join("pagefind").join(wasm)],
+            "{page}"
+        );
+        assert!(preloaded.iter().all(|p| p.is_file()), "{page}: {preloaded:?}");
+    }
+    // Other pages load no search files.
+    assert!(!read(&out.join("products/index.html")).contains("pagefind/"));
+}
+
+#[test]
+fn the_status_says_searching_from_the_first_paint_and_no_match_is_swapped_in_not_a_late_largest_paint() {
+    let site = shop();
+    let out = build(site.path());
+    let page = html(&out.join("search/index.html"));
+    assert_eq!(text(&page, "#search-status"), "Searching…");
+    assert_eq!(attrs(&page, "#search-status", "aria-busy"), ["true"]);
+    let server = StaticServer::start(&out, "/");
+    let mut b = Browser::launch();
+    // A query long enough that its "no match" message is the page's largest text.
+    let words: Vec<String> = (0..40).map(|i| format!("nomatch{i}")).collect();
+    b.goto(&format!("{}search/?q={}", server.base, words.join("+")));
+    b.wait("document.getElementById('search-status').getAttribute('aria-busy') === 'false'");
+    let message = b.eval("document.getElementById('search-status').textContent");
+    assert!(
+        message
+            .as_str()
+            .unwrap()
+            .starts_with("No products match “nomatch0 nomatch1"),
+        "{message}"
+    );
+    b.eval("window.__lcp = []; new PerformanceObserver(l => l.getEntries().forEach(e => window.__lcp.push({size: e.size, id: e.element && e.element.id}))).observe({type: 'largest-contentful-paint', buffered: true}); 1");
+    b.wait("window.__lcp.length > 0");
+    let last = b.eval("window.__lcp[window.__lcp.length - 1]");
+    let area = b
+        .eval("(() => { const r = document.getElementById('search-status').getBoundingClientRect(); return r.width * r.height; })()")
+        .as_f64()
+        .unwrap();
+    // The message took the place of "Searching…", painted with the page: not a paint of its own.
+    assert!(
+        last["id"] != "search-status" || last["size"].as_f64().unwrap() < area / 4.0,
+        "largest paint {last}, the message's box {area}"
+    );
 }

@@ -244,6 +244,22 @@ fn an_ejected_theme_builds_byte_identical_to_the_built_in() {
 }
 
 #[test]
+fn ejected_atelier_and_ledger_build_byte_identical_to_the_built_in_ones() {
+    for theme in ["atelier", "ledger"] {
+        let site = shop();
+        set_theme(site.path(), theme);
+        let before = published(&build(site.path()));
+        let run = cli(&["theme", "eject", theme, site.path().to_str().unwrap()]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        // Their parts came along: the copy is what is built.
+        let own = site.path().join(format!("themes/{theme}/templates/partials"));
+        assert!(own.is_dir(), "{theme}");
+        let after = published(&build(site.path()));
+        assert!(before == after, "the ejected {theme}'s site differs");
+    }
+}
+
+#[test]
 fn eject_never_overwrites_a_theme_folder() {
     let site = shop();
     write(site.path(), "themes/default/theme.yaml", "name: default\n");
@@ -476,4 +492,237 @@ fn a_theme_template_no_layer_below_has_is_named_as_written() {
         .help
         .unwrap()
         .contains("`theme:NAME` is NAME in the themes below this file"));
+}
+
+// Parts (#13): each named part of the built-in themes is a file in `partials/` and a block, and a
+// site replaces one alone.
+
+/// Every named part, with the page kinds (`<body class="kind-…">`) whose template shows it;
+/// `*` is every page.
+const PARTS: &[(&str, &[&str])] = &[
+    ("header", &["*"]),
+    ("nav", &["*"]),
+    ("footer", &["*"]),
+    ("gallery", &["product"]),
+    ("badges", &["product"]),
+    ("price-tiers", &["product"]),
+    ("terms", &["product"]),
+    ("inquiry-box", &["product"]),
+    ("details", &["product"]),
+    ("description", &["product"]),
+    ("tags", &["product"]),
+    ("pager", &["products", "category", "tag"]),
+    ("category-tiles", &["home"]),
+    ("quote-call", &["home"]),
+    ("intro", &["home"]),
+];
+
+fn marker(part: &str) -> String {
+    format!("⟪{part}⟫")
+}
+
+/// A site's `partials/PART.html` that is the theme's own, between two markers: built, the
+/// bytes between them are the part's.
+fn wrapping(part: &str) -> String {
+    format!("⟦{part}⟧{{% include \"theme:partials/{part}.html\" %}}⟦/{part}⟧")
+}
+
+/// Each `⟦part⟧…⟦/part⟧` of `page` replaced by `with`.
+fn replace_part(page: &str, part: &str, with: &str) -> String {
+    let (open, close) = (format!("⟦{part}⟧"), format!("⟦/{part}⟧"));
+    let mut out = String::new();
+    let mut rest = page;
+    while let Some(i) = rest.find(&open) {
+        let j = rest[i..].find(&close).expect("a part's closing marker") + i;
+        out.push_str(&rest[..i]);
+        out.push_str(with);
+        rest = &rest[j + close.len()..];
+    }
+    out + rest
+}
+
+/// `page` without the wrapping markers of any part.
+fn unwrapped(page: &str) -> String {
+    PARTS.iter().fold(page.to_string(), |p, (part, _)| {
+        p.replace(&format!("⟦{part}⟧"), "")
+            .replace(&format!("⟦/{part}⟧"), "")
+    })
+}
+
+/// The built site's pages (HTML files), by path. The other files (the search index reads the
+/// pages' words) are compared by name only.
+fn pages_of(out: &Path) -> std::collections::BTreeMap<String, String> {
+    published(out)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+fn kind_of(page: &str) -> &str {
+    let at = page.find("<body class=\"kind-").expect("a page kind") + 18;
+    &page[at..at + page[at..].find('"').unwrap()]
+}
+
+/// Builds `site` with exactly the site partials `files` (PART, text) in `dir` (its
+/// `templates/partials` or a local theme's), the others removed.
+fn build_with_parts(
+    site: &Path,
+    dir: &str,
+    files: &[(&str, String)],
+) -> std::collections::BTreeMap<String, String> {
+    let _ = std::fs::remove_dir_all(site.join(dir));
+    for (part, text) in files {
+        write(site, &format!("{dir}/{part}.html"), text);
+    }
+    pages_of(&build(site))
+}
+
+/// The shop in `theme`, unminified (the bytes as the templates write them), built plain and with
+/// every part wrapped in markers: the wrapping adds only its markers, so what lies between them
+/// is exactly each part's bytes on each page.
+fn plain_and_wrapped(
+    theme: &str,
+) -> (
+    tempfile::TempDir,
+    std::collections::BTreeMap<String, String>,
+    std::collections::BTreeMap<String, String>,
+) {
+    let site = shop();
+    unminified(site.path());
+    set_theme(site.path(), theme);
+    let plain = pages_of(&build(site.path()));
+    let all: Vec<(&str, String)> = PARTS.iter().map(|(p, _)| (*p, wrapping(p))).collect();
+    let wrapped = build_with_parts(site.path(), "templates/partials", &all);
+    assert_eq!(
+        plain.keys().collect::<Vec<_>>(),
+        wrapped.keys().collect::<Vec<_>>()
+    );
+    for (path, page) in &wrapped {
+        assert_eq!(&unwrapped(page), &plain[path], "{theme}: {path}");
+    }
+    (site, plain, wrapped)
+}
+
+/// `got` is `wrapped` with each part of `replaced` in place of its marker, and every other byte
+/// the same; the markers stand on exactly the pages of the kinds that show each part.
+fn assert_only_parts_changed(
+    label: &str,
+    replaced: &[&str],
+    got: &std::collections::BTreeMap<String, String>,
+    plain: &std::collections::BTreeMap<String, String>,
+    wrapped: &std::collections::BTreeMap<String, String>,
+) {
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        wrapped.keys().collect::<Vec<_>>(),
+        "{label}"
+    );
+    for part in replaced {
+        let kinds = PARTS.iter().find(|(p, _)| p == part).unwrap().1;
+        let mut shown = 0;
+        for (path, page) in got {
+            let kind = kind_of(&plain[path]);
+            let has = page.contains(&marker(part));
+            assert_eq!(
+                has,
+                kinds.contains(&"*") || kinds.contains(&kind),
+                "{label}: {part} on {path} ({kind})"
+            );
+            shown += usize::from(has);
+        }
+        assert!(shown > 0, "{label}: {part} on no page");
+    }
+    for (path, page) in got {
+        let expected = replaced.iter().fold(wrapped[path].clone(), |p, part| {
+            replace_part(&p, part, &marker(part))
+        });
+        assert_eq!(page, &unwrapped(&expected), "{label}: {path}");
+    }
+}
+
+#[test]
+fn each_part_a_site_replaces_alone_changes_only_that_part_on_every_page_showing_it() {
+    let (site, plain, wrapped) = plain_and_wrapped("default");
+    for (part, _) in PARTS {
+        let got = build_with_parts(site.path(), "templates/partials", &[(part, marker(part))]);
+        assert_only_parts_changed(part, &[part], &got, &plain, &wrapped);
+    }
+}
+
+#[test]
+fn atelier_and_ledger_pick_up_a_sites_override_of_each_part() {
+    for theme in ["atelier", "ledger"] {
+        let (site, plain, wrapped) = plain_and_wrapped(theme);
+        // ledger's home has its own category index, not default's tiles; atelier's home is its
+        // own editorial page, without default's intro.
+        let parts: Vec<&str> = PARTS
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| !(theme == "ledger" && *p == "category-tiles"))
+            .filter(|p| !(theme == "atelier" && *p == "intro"))
+            .collect();
+        let all: Vec<(&str, String)> = parts.iter().map(|p| (*p, marker(p))).collect();
+        let got = build_with_parts(site.path(), "templates/partials", &all);
+        assert_only_parts_changed(theme, &parts, &got, &plain, &wrapped);
+    }
+}
+
+#[test]
+fn a_part_replaced_by_file_by_local_theme_or_by_block_gives_the_same_pages() {
+    let site = shop_with_mine();
+    unminified(site.path());
+    let footer = "<footer class=\"site-footer\"><p class=\"wrap\">Sialkot</p></footer>";
+    let mut built = Vec::new();
+    for file in [
+        "templates/partials/footer.html",
+        "themes/mine/templates/partials/footer.html",
+    ] {
+        write(site.path(), file, footer);
+        built.push(pages_of(&build(site.path())));
+        std::fs::remove_file(site.path().join(file)).unwrap();
+    }
+    write(
+        site.path(),
+        "templates/base.html",
+        &format!("{{% extends \"theme:base.html\" %}}{{% block footer %}}{footer}{{% endblock %}}"),
+    );
+    built.push(pages_of(&build(site.path())));
+    let home = &built[0]["index.html"];
+    assert!(home.contains(footer) && !home.contains("footer-grid"), "{home}");
+    assert!(
+        built[0] == built[1],
+        "the site's partial and the local theme's differ"
+    );
+    assert!(
+        built[1] == built[2],
+        "the local theme's partial and the block differ"
+    );
+}
+
+#[test]
+fn a_product_part_replaced_by_block_or_by_file_gives_the_same_pages_in_every_theme() {
+    for theme in ["default", "atelier", "ledger"] {
+        let site = shop();
+        unminified(site.path());
+        set_theme(site.path(), theme);
+        let tiers = "<p class=\"our-tiers\">Ask us for this season's tiers</p>";
+        let by_file = build_with_parts(
+            site.path(),
+            "templates/partials",
+            &[("price-tiers", tiers.into())],
+        );
+        assert!(by_file[PRODUCT].contains(tiers), "{theme}");
+        assert!(!by_file[PRODUCT].contains("class=\"tiers\""), "{theme}");
+        let _ = std::fs::remove_dir_all(site.path().join("templates/partials"));
+        write(
+            site.path(),
+            "templates/product.html",
+            &format!(
+                "{{% extends \"theme:product.html\" %}}{{% block price_tiers %}}{tiers}{{% endblock %}}"
+            ),
+        );
+        let by_block = pages_of(&build(site.path()));
+        assert!(by_file == by_block, "{theme}: the block and the file differ");
+    }
 }

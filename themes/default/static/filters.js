@@ -7,7 +7,8 @@
   "use strict";
   var box = document.querySelector("[data-filters]");
   if (!box || !window.fetch || !window.URLSearchParams || !("content" in document.createElement("template"))) return;
-  // The theme's markup for a card, the "no match" note and the "show more" button.
+  // The theme's markup for a card (partials/card.html, empty), the "no match" note and the
+  // "show more" button.
   function markup(id) {
     var t = document.createElement("template");
     t.innerHTML = document.getElementById(id).textContent.trim();
@@ -27,8 +28,9 @@
   var index = box.getAttribute("data-index") || "";
   var grid = document.querySelector("main .grid");
   var pager = document.querySelector("main .pager, main .search-more");
-  // On the search page, search.js sets `box.scope` to the results' page paths, best first, and
-  // fires "scope" on the box: the panel then filters, counts and sorts those products only.
+  // On the search page, search.js sets `box.scope` to the results' SKUs, the first `box.ranked`
+  // of them best first, and fires "scope" on the box: the panel then filters, counts and sorts
+  // those products only (the unranked after the ranked, in the listing's order).
   var scoped = document.getElementById("search-results") !== null;
   var data = null;
   var loading = null;
@@ -44,7 +46,7 @@
     if (!loading) {
       loading = fetch(box.getAttribute("data-filters"))
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (d) { data = d; keys(); build(); read(new URLSearchParams(location.search)); apply(false); })
+        .then(function (d) { data = d; build(); read(new URLSearchParams(location.search)); apply(false); })
         .catch(function () { q("[data-failed]").hidden = false; })
         .then(function () { q("[data-loading]").hidden = true; });
     }
@@ -60,19 +62,15 @@
     if (show && scoped && !box.wanted) { box.wanted = true; box.dispatchEvent(new Event("wanted")); }
   }
 
-  // Each record's page path as the address bar has it, to match search results with.
-  function keys() {
-    data.products.forEach(function (p) { p.key = new URL(root + p.url + index, location.href).pathname; });
-  }
-
   // The products the panel works on: the listing's, or on the search page the results'.
   function pool() {
     if (!scoped) return data.products;
     if (!box.scope) return []; // no results yet
-    var rank = {};
-    box.scope.forEach(function (path, i) { rank[path] = i; });
-    return data.products.filter(function (p) { return p.key in rank; })
-      .sort(function (a, b) { return rank[a.key] - rank[b.key]; });
+    var rank = Object.create(null), ranked = box.ranked || 0;
+    box.scope.forEach(function (sku, i) { rank[sku] = Math.min(i, ranked); });
+    // A stable sort: the unranked keep the listing's order.
+    return data.products.filter(function (p) { return p.sku in rank; })
+      .sort(function (a, b) { return rank[a.sku] - rank[b.sku]; });
   }
 
   box.addEventListener("scope", function () { apply(false); });
@@ -145,7 +143,9 @@
     var days = {};
     ps.forEach(function (p) { if (p.lead_days != null) days[p.lead_days] = p.lead_text; });
     Object.keys(days).map(Number).sort(function (a, b) { return a - b; }).forEach(function (d) {
-      lead.add(new Option(lead.getAttribute("data-up-to").replace("{days}", days[d]), String(d)));
+      var o = new Option(lead.getAttribute("data-up-to").replace("{days}", days[d]), String(d));
+      o.setAttribute("data-label", o.text);
+      lead.add(o);
     });
     q('[data-facet="lead"]').hidden = lead.options.length < 2;
     q("[data-facets]").hidden = false;
@@ -251,14 +251,17 @@
     var prices = el.querySelectorAll(".card-price");
     if (p.price_text) {
       prices[1].remove();
-      if (!p.from) prices[0].querySelector(".from").remove();
+      var from = prices[0].querySelector(".from");
+      if (!p.from && from) from.remove();
       prices[0].querySelector("bdi").textContent = p.price_text;
     } else {
       prices[0].remove();
     }
     var moq = el.querySelector(".card-moq");
-    if (p.moq_text) moq.textContent = moq.textContent.replace("{moq}", p.moq_text);
-    else moq.remove();
+    if (moq && p.moq_text) moq.textContent = moq.textContent.replace("{moq}", p.moq_text);
+    else if (moq) moq.remove();
+    var sku = el.querySelector(".card-sku bdi");
+    if (sku) sku.textContent = p.sku;
     var add = el.querySelector(".inquiry-add");
     if (add) Object.keys(p.inquiry || {}).forEach(function (k) { add.setAttribute("data-" + k, p.inquiry[k]); });
     return el;
@@ -311,6 +314,15 @@
     ["oem", "odm", "samples"].forEach(function (k) {
       var n = ps.filter(function (p) { return p[k] && passes(p, s, k); }).length;
       setCount(q('[data-option="' + k + '"]'), n);
+    });
+    // "Up to N days": the products ready within N days, in the option's own text (a select's
+    // option holds no element of its own for a count).
+    var lead = q('select[name="lead"]');
+    var within = ps.filter(function (p) { return p.lead_days != null && passes(p, s, "lead"); });
+    [].slice.call(lead.options, 1).forEach(function (o) {
+      var n = within.filter(function (p) { return p.lead_days <= Number(o.value); }).length;
+      o.text = lead.getAttribute("data-counted").replace("{option}", o.getAttribute("data-label")).replace("{number}", num.format(n));
+      o.disabled = n === 0 && !o.selected;
     });
   }
 

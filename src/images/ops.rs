@@ -177,19 +177,15 @@ pub fn resize(src: &Decoded, w: u32, h: u32, crop: Option<[f64; 4]>) -> Result<V
     if (w, h) == (src.width, src.height) && crop.is_none() {
         return Ok(src.pixels.clone());
     }
-    let from =
-        fir::images::ImageRef::new(src.width, src.height, &src.pixels, pt).map_err(|e| e.to_string())?;
-    let mut to = fir::images::Image::new(w, h, pt);
     let mut opts =
         fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
     if let Some([left, top, cw, ch]) = crop {
         let (sx, sy) = src.scale;
         opts = opts.crop(left * sx, top * sy, cw * sx, ch * sy);
     }
-    fir::Resizer::new()
-        .resize(&from, &mut to, &opts)
-        .map_err(|e| e.to_string())?;
-    Ok(to.into_vec())
+    // Not `Resizer::resize`: its generic code would be compiled here, unoptimised in test builds
+    // (vendor/fast_image_resize/PATCHES.md). The same steps, compiled inside fast_image_resize.
+    fir::resize_u8(&src.pixels, src.width, src.height, pt, w, h, &opts).map_err(|e| e.to_string())
 }
 
 /// Encodes pixels; JPEG has no alpha, so transparent areas are laid onto `background`.

@@ -181,6 +181,11 @@ pub(crate) struct PagefindInboundConfig {
     #[clap(required = false)]
     pub(crate) excerpts: Option<bool>,
 
+    // minisite patch: the gzip level of the compressed files (default 9, the best).
+    #[clap(long, hide = true)]
+    #[clap(required = false)]
+    pub(crate) compression_level: Option<u32>,
+
     #[clap(long)]
     #[clap(required = false, hide = true)]
     #[serde(default = "defaults::default_false")]
@@ -239,6 +244,11 @@ pub struct PagefindServiceConfig {
     /// Whether results have excerpts (default true). Without, each result's fragment leaves out
     /// the page's text, often most of its bytes; `excerpt` and `sub_results` are then empty.
     pub(crate) excerpts: Option<bool>,
+    #[patch(as_option)]
+    /// The gzip level (0–9) of the fragments, word index and filter files (default 9, the
+    /// best). At 10,000 records level 9 took about four times level 6's time on the word index
+    /// for 3 % fewer bytes.
+    pub(crate) compression_level: Option<u32>,
 }
 
 mod defaults {
@@ -284,6 +294,8 @@ pub(crate) struct SearchOptions {
     pub(crate) searchable_meta: Option<Vec<String>>,
     /// minisite patch: whether fragments carry the page's text, for excerpts.
     pub(crate) excerpts: bool,
+    /// minisite patch: the gzip level of the compressed files.
+    pub(crate) compression_level: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -377,6 +389,7 @@ impl SearchOptions {
                 max_fragments: config.max_fragments,
                 searchable_meta: config.searchable_meta,
                 excerpts: config.excerpts.unwrap_or(true),
+                compression_level: config.compression_level.unwrap_or(9).min(9),
             })
         }
     }

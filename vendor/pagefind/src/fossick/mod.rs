@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
-    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, memoized_indexable_words,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -509,8 +509,13 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
+            // minisite patch: remembered per thread (splitting.rs).
+            let mut indexable_words = memoized_indexable_words(
+                &data.language,
+                &base_word,
+                stemmer.as_ref(),
+                &options.include_characters,
+            );
             let dotted_tails = get_dotted_tails(
                 &base_word,
                 stemmer.as_ref(),
@@ -655,8 +660,13 @@ impl Fossicker {
             }
             if let Some(field_value) = meta.get(field_name) {
                 for (word_idx, word) in field_value.split_whitespace().enumerate() {
-                    let indexable_words =
-                        get_indexable_words(word, stemmer.as_ref(), &options.include_characters);
+                    // minisite patch: remembered per thread (splitting.rs).
+                    let indexable_words = memoized_indexable_words(
+                        language,
+                        word,
+                        stemmer.as_ref(),
+                        &options.include_characters,
+                    );
 
                     for indexable in indexable_words {
                         let entry = MetaFossickedWord {

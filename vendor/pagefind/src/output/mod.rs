@@ -1,11 +1,10 @@
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::index::PagefindIndexes;
 use crate::{SearchOptions, PAGEFIND_VERSION};
-use flate2::write::GzEncoder; // TODO: Replace flate2 with async-compression since we
-use flate2::Compression; //   // require that crate for the input compression anyway.
+// minisite patch: GzEncoder's bytes are written from a reused deflate state (gzip_chunks).
+use flate2::Compression;
 use futures::future::join_all;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -325,7 +324,8 @@ impl PagefindIndexes {
         let mut files = vec![write(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
             vec![&self.meta_index.1],
-            Compress::GZ,
+            // minisite patch: the one file every search loads first stays at the best level.
+            Compress::GZ(9),
             immutable_write_behaviour,
         )];
 
@@ -381,7 +381,7 @@ impl PagefindIndexes {
             output_files.par_extend(gz_files.into_par_iter().map(|(filename, content)| {
                 SyntheticFile {
                     filename,
-                    contents: gzip(vec![content]),
+                    contents: gzip(vec![content], options.compression_level),
                 }
             }));
             return Some(output_files);
@@ -390,7 +390,7 @@ impl PagefindIndexes {
             write(
                 filename,
                 vec![content],
-                Compress::GZ,
+                Compress::GZ(options.compression_level),
                 immutable_write_behaviour,
             )
         }));
@@ -404,23 +404,82 @@ impl PagefindIndexes {
     }
 }
 
-/// Pagefind's compressed files: each chunk after its marker, gzipped at the best level.
-fn gzip_chunks(content_chunks: Vec<&[u8]>) -> std::io::Result<Vec<u8>> {
-    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-    for chunk in content_chunks {
-        gz.write_all(b"pagefind_dcd").unwrap();
-        gz.write_all(chunk).unwrap();
-    }
-    gz.finish()
+thread_local! {
+    /// minisite patch: one deflate state per thread, reset between files. A new state is about
+    /// half a megabyte of tables, allocated and zeroed for each of an index's ten thousand
+    /// fragments (fresh pages from the kernel, most of the gzip step's time at 10,000 records).
+    static DEFLATE: std::cell::RefCell<Option<(u32, flate2::Compress)>> = const { std::cell::RefCell::new(None) };
 }
 
-fn gzip(content_chunks: Vec<&[u8]>) -> Vec<u8> {
-    gzip_chunks(content_chunks).expect("gzip into memory cannot fail")
+/// Pagefind's compressed files: each chunk after its marker, gzipped (Pagefind: at the best level).
+/// minisite patch: the bytes of `GzEncoder::new(Vec::new(), Compression::new(level))` (header
+/// with mtime 0, XFL as flate2 sets it, OS 255; CRC-32 and size after the stream), from a
+/// reused deflate state; `level` from the `compression_level` option.
+fn gzip_chunks(content_chunks: Vec<&[u8]>, level: u32) -> std::io::Result<Vec<u8>> {
+    let total: usize = content_chunks.iter().map(|c| c.len() + 12).sum();
+    let mut out = Vec::with_capacity(total / 3 + 64);
+    let xfl = match level {
+        9.. => 2,
+        ..=1 => 4,
+        _ => 0,
+    };
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255]);
+    let mut crc = flate2::Crc::new();
+    DEFLATE.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.as_ref().is_none_or(|(l, _)| *l != level) {
+            *cell = Some((level, flate2::Compress::new(Compression::new(level), false)));
+        }
+        let (_, deflate) = cell.as_mut().expect("set above");
+        deflate.reset();
+        for chunk in content_chunks {
+            for part in [&b"pagefind_dcd"[..], chunk] {
+                crc.update(part);
+                deflate_into(deflate, part, &mut out, flate2::FlushCompress::None)?;
+            }
+        }
+        deflate_into(deflate, &[], &mut out, flate2::FlushCompress::Finish)
+    })?;
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&crc.amount().to_le_bytes());
+    Ok(out)
+}
+
+/// minisite patch: feeds `input` to `deflate`, growing `out` as needed; with `Finish`, until the
+/// stream's end is written.
+fn deflate_into(
+    deflate: &mut flate2::Compress,
+    mut input: &[u8],
+    out: &mut Vec<u8>,
+    flush: flate2::FlushCompress,
+) -> std::io::Result<()> {
+    loop {
+        if out.capacity() - out.len() < 256 {
+            out.reserve(out.capacity().max(1024));
+        }
+        let before = deflate.total_in();
+        let status = deflate
+            .compress_vec(input, out, flush)
+            .map_err(std::io::Error::other)?;
+        input = &input[(deflate.total_in() - before) as usize..];
+        let done = match flush {
+            flate2::FlushCompress::Finish => status == flate2::Status::StreamEnd,
+            _ => input.is_empty(),
+        };
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+fn gzip(content_chunks: Vec<&[u8]>, level: u32) -> Vec<u8> {
+    gzip_chunks(content_chunks, level).expect("gzip into memory cannot fail")
 }
 
 #[derive(Copy, Clone)]
 enum Compress {
-    GZ,
+    /// minisite patch: with its level.
+    GZ(u32),
     None,
 }
 
@@ -464,8 +523,8 @@ async fn write(
     };
 
     match compression {
-        Compress::GZ => {
-            if let Ok(contents) = gzip_chunks(content_chunks) {
+        Compress::GZ(level) => {
+            if let Ok(contents) = gzip_chunks(content_chunks, level) {
                 if let Some(mut file) = file {
                     file.write_all(&contents).await.unwrap();
                     // `write_all` resolving only means the bytes are in tokio's
@@ -493,6 +552,66 @@ async fn write(
                     filename,
                     contents: content_chunks.into_iter().flatten().cloned().collect(),
                 });
+            }
+        }
+    }
+}
+
+/// minisite patch: the reused deflate state gives GzEncoder's bytes.
+#[cfg(test)]
+mod gzip_tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gz_encoder(chunks: &[&[u8]], level: u32) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), Compression::new(level));
+        for chunk in chunks {
+            gz.write_all(b"pagefind_dcd").unwrap();
+            gz.write_all(chunk).unwrap();
+        }
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn a_reused_deflate_state_writes_pagefinds_bytes_and_gives_the_text_back() {
+        // Text that compresses, and bytes that do not (a simple generator, no extra crate).
+        let text: Vec<u8> = (0..300_000u32)
+            .flat_map(|i| format!("word{} ", i % 977).into_bytes())
+            .collect();
+        let mut x = 12345u32;
+        let noise: Vec<u8> = (0..200_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        let cases: Vec<Vec<&[u8]>> = vec![
+            vec![],
+            vec![b""],
+            vec![br#"{"url":"/p/1/","meta":{"title":"Gloves"}}"#],
+            vec![&text],
+            vec![&noise, &text[..1000], &noise[..10]],
+            vec![br#"{"url":"/p/1/"}"#],
+        ];
+        for level in [9, 9, 6, 1, 0, 6, 9] {
+            for chunks in &cases {
+                let ours = gzip_chunks(chunks.clone(), level).unwrap();
+                // Pagefind's own bytes at its level; at the others (zlib's medium and fast
+                // strategies depend on how output space is handed out) the same text back.
+                if level == 9 {
+                    assert_eq!(ours, gz_encoder(chunks, level));
+                }
+                let mut text = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&ours[..]), &mut text)
+                    .unwrap();
+                let want: Vec<u8> = chunks
+                    .iter()
+                    .flat_map(|c| b"pagefind_dcd".iter().chain(c.iter()).copied())
+                    .collect();
+                assert!(text == want, "level {level}: the text back");
+                assert_eq!(ours, gzip_chunks(chunks.clone(), level).unwrap(), "level {level}: same bytes again");
             }
         }
     }

@@ -82,10 +82,13 @@ pub struct Index {
 /// The records of `site`'s products in its language; `views` are the views its pages show, in
 /// catalogue order.
 pub fn index<'a>(site: &Site, views: impl Iterator<Item = &'a ProductView>) -> Index {
+    use rayon::prelude::*;
+    // On both cores: the build makes the records before it renders any page.
+    let views: Vec<&ProductView> = views.collect();
     let records = site
         .catalog
         .products
-        .iter()
+        .par_iter()
         .zip(views)
         .map(|(p, v)| record(site, p, v))
         .collect();
@@ -229,7 +232,8 @@ pub fn fingerprint(indexes: &[Index]) -> blake3::Hash {
     h.update(SEARCHED_META.join(",").as_bytes());
     h.update(&INDEX_CHUNK.to_le_bytes());
     h.update(&COMPRESSION_LEVEL.to_le_bytes());
-    h.update(&serde_json::to_vec(indexes).unwrap_or_default());
+    // Streamed into the hash: the records' JSON is tens of MB on a large catalogue.
+    let _ = serde_json::to_writer(&mut h, indexes);
     h.finalize()
 }
 
@@ -242,7 +246,44 @@ fn failed(e: impl std::fmt::Display) -> Error {
 
 /// The bundle's files (paths under [`DIR`]) for `indexes`, made afresh.
 pub fn bundle(indexes: &[Index]) -> Result<Vec<(String, Vec<u8>)>> {
-    Indexer::default().update(indexes)
+    // Not an [`Indexer`]: nothing is kept for a next update, so the records are not copied
+    // into one.
+    let pf = pagefind::api::PagefindIndex::new(Some(options())).map_err(failed)?;
+    let records = indexes
+        .iter()
+        .flat_map(|i| i.records.iter().map(|r| custom_record(&i.lang, r)))
+        .collect();
+    files(pf, records)
+}
+
+/// Feeds `records` to `pf`, then asks for the bundle's files, by path, sorted.
+fn files(
+    mut pf: pagefind::api::PagefindIndex,
+    records: Vec<pagefind::api::CustomRecord>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    // Pagefind's API is async only to share its index between tasks; one thread drives it.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| Error::io(DIR, e))?;
+    let files = runtime.block_on(async {
+        // All at once: the patched Pagefind reads them on rayon's threads (PATCHES.md).
+        pf.add_custom_records(records).await.map_err(failed)?;
+        pf.get_files().await.map_err(failed)
+    })?;
+    Ok(bundle_files(files))
+}
+
+/// Pagefind's files the theme uses, by path in the output, sorted.
+fn bundle_files(files: Vec<pagefind::api::SyntheticFile>) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .filter_map(|f| {
+            let name = f.filename.to_string_lossy().replace('\\', "/");
+            (!unused(&name)).then(|| (format!("{DIR}{name}"), f.contents))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// A Pagefind index kept between publications (`minisite serve`): only the records that changed
@@ -319,15 +360,7 @@ impl Indexer {
                 return Err(e);
             }
         };
-        let mut out: Vec<(String, Vec<u8>)> = files
-            .into_iter()
-            .filter_map(|f| {
-                let name = f.filename.to_string_lossy().replace('\\', "/");
-                (!unused(&name)).then(|| (format!("{DIR}{name}"), f.contents))
-            })
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
+        Ok(bundle_files(files))
     }
 }
 

@@ -364,8 +364,9 @@ impl Indexer {
     }
 }
 
-/// The gzip level of the fragments and word index: level 9 (Pagefind's) took about four times
-/// level 6's CPU on the word index of 10,000 products for 3 % fewer bytes (bench/search.sh).
+/// The gzip level of the fragments and word index: level 9 (Pagefind's) took about five times
+/// level 6's CPU on the word index of 10,000 products for 3 % fewer bytes (zlib on the built
+/// files: vendor/pagefind/PATCHES.md, item 11).
 /// The metadata file every search loads first stays at 9.
 const COMPRESSION_LEVEL: u32 = 6;
 

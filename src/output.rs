@@ -158,13 +158,21 @@ impl Staging {
         // tempfile makes folders 0777 less the umask (only its files are private, 0600), so this
         // one, swapped in as the output, is as readable as any folder the build creates. Nothing
         // published is written through a tempfile file.
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.minisite-build-"))
-            .tempdir_in(parent)
-            .map_err(|e| Error::io(parent, e))?;
+        // Made and put on the list under the list's lock: Ctrl-C's clean-up takes the lock too,
+        // so a folder made just before the signal is on the list when it is cleaned up.
+        let (tmp, registered) = {
+            let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+            let tmp = tempfile::Builder::new()
+                .prefix(&format!(".{name}.minisite-build-"))
+                .tempdir_in(parent)
+                .map_err(|e| Error::io(parent, e))?;
+            live.push(tmp.path().to_path_buf());
+            let registered = Registered(tmp.path().to_path_buf());
+            (tmp, registered)
+        };
         std::fs::write(tmp.path().join(MARKER), b"").map_err(|e| Error::io(tmp.path(), e))?;
         Ok(Staging {
-            _registered: Registered::new(tmp.path()),
+            _registered: registered,
             tmp,
             target: target.to_path_buf(),
             _lock: lock,
@@ -256,17 +264,9 @@ impl Staging {
     }
 }
 
-/// Keeps a staging folder on the [`LIVE`] list for as long as its build runs.
+/// Keeps a staging folder on the [`LIVE`] list for as long as its build runs (put on it by
+/// [`Staging::begin`]).
 struct Registered(PathBuf);
-
-impl Registered {
-    fn new(dir: &Path) -> Registered {
-        LIVE.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(dir.to_path_buf());
-        Registered(dir.to_path_buf())
-    }
-}
 
 impl Drop for Registered {
     fn drop(&mut self) {

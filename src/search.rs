@@ -258,7 +258,7 @@ pub fn bundle(indexes: &[Index]) -> Result<Vec<(String, Vec<u8>)>> {
 
 /// Feeds `records` to `pf`, then asks for the bundle's files, by path, sorted.
 fn files(
-    mut pf: pagefind::api::PagefindIndex,
+    pf: pagefind::api::PagefindIndex,
     records: Vec<pagefind::api::CustomRecord>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     // Pagefind's API is async only to share its index between tasks; one thread drives it.
@@ -267,8 +267,10 @@ fn files(
         .map_err(|e| Error::io(DIR, e))?;
     let files = runtime.block_on(async {
         // All at once: the patched Pagefind reads them on rayon's threads (PATCHES.md).
+        let mut pf = pf;
         pf.add_custom_records(records).await.map_err(failed)?;
-        pf.get_files().await.map_err(failed)
+        // Built once: each record's words are dropped as soon as they are indexed.
+        pf.into_files().await.map_err(failed)
     })?;
     Ok(bundle_files(files))
 }

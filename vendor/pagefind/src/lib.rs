@@ -159,6 +159,12 @@ impl SearchState {
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
+        self.build_indexes_dropping_pages(false).await
+    }
+
+    /// minisite patch: with `drop_pages`, each page's data is dropped once indexed and the
+    /// pages are forgotten after (`PagefindIndex::into_files`).
+    pub async fn build_indexes_dropping_pages(&mut self, drop_pages: bool) -> Result<()> {
         let log = &self.options.logger;
 
         let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
@@ -192,7 +198,7 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+        let pages_with_data = self.fossicked_pages.iter_mut().filter(|d| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
@@ -201,7 +207,7 @@ impl SearchState {
 
         // minisite patch: the pages are lent to `build_indexes`, not cloned (with their word
         // maps) into this map; for a service that keeps them, the clones doubled the memory.
-        let mut language_map: HashMap<String, Vec<&fossick::FossickedData>> = HashMap::new();
+        let mut language_map: HashMap<String, Vec<&mut fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
@@ -273,9 +279,15 @@ impl SearchState {
 
         let indexes: Vec<_> = language_map
             .into_iter()
-            .map(|(language, pages)| async { build_indexes(pages, language, &self.options).await })
+            .map(|(language, pages)| async {
+                build_indexes(pages, language, &self.options, drop_pages).await
+            })
             .collect();
         let built_indexes = join_all(indexes).await;
+        if drop_pages {
+            self.fossicked_pages = Vec::new();
+            self.page_positions = HashMap::new();
+        }
         self.built_indexes = built_indexes.into_iter().flat_map(|i| i.ok()).collect();
 
         let stats = self.built_indexes.iter().fold((0, 0, 0, 0), |mut stats, index| {

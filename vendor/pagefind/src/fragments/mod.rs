@@ -12,7 +12,7 @@ pub struct PageAnchorData {
     pub location: u32,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, Default)]
 pub struct PageFragmentData {
     pub url: String,
     pub content: String,

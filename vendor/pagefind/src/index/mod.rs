@@ -258,9 +258,10 @@ impl Folded {
 }
 
 pub async fn build_indexes(
-    pages: Vec<&FossickedData>,
+    pages: Vec<&mut FossickedData>,
     language: String,
     options: &SearchOptions,
+    drop_pages: bool,
 ) -> Result<PagefindIndexes> {
     let mut meta = MetaIndex {
         version: options.version.into(),
@@ -356,6 +357,12 @@ pub async fn build_indexes(
         .with_min_len(64)
         .fold(Folded::default, |mut run, (page_number, page)| {
             run.add_page(page_number, page, &meta_fields_ref, &language_ref);
+            if drop_pages {
+                // On this thread, so the run's next pages reuse the memory.
+                page.word_data = Default::default();
+                page.meta_word_data = Default::default();
+                page.fragment.data = Default::default();
+            }
             run
         })
         .reduce(Folded::default, Folded::merge);

@@ -270,6 +270,15 @@ impl PagefindIndex {
         state.build_indexes().await?;
         Ok(state.get_files().await)
     }
+
+    /// minisite patch: as [`Self::get_files`], for an index built once: each page's words and
+    /// data are dropped as soon as they are indexed, so the index being built reuses their
+    /// memory instead of adding to it, and the pages are gone once the files are made.
+    pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_dropping_pages(true).await?;
+        Ok(state.get_files().await)
+    }
 }
 
 #[cfg(test)]

@@ -248,31 +248,25 @@ fn failed(e: impl std::fmt::Display) -> Error {
 pub fn bundle(indexes: &[Index]) -> Result<Vec<(String, Vec<u8>)>> {
     // Not an [`Indexer`]: nothing is kept for a next update, so the records are not copied
     // into one.
-    let pf = pagefind::api::PagefindIndex::new(Some(options())).map_err(failed)?;
+    let mut pf = pagefind::api::PagefindIndex::new(Some(options())).map_err(failed)?;
     let records = indexes
         .iter()
         .flat_map(|i| i.records.iter().map(|r| custom_record(&i.lang, r)))
         .collect();
-    files(pf, records)
-}
-
-/// Feeds `records` to `pf`, then asks for the bundle's files, by path, sorted.
-fn files(
-    pf: pagefind::api::PagefindIndex,
-    records: Vec<pagefind::api::CustomRecord>,
-) -> Result<Vec<(String, Vec<u8>)>> {
-    // Pagefind's API is async only to share its index between tasks; one thread drives it.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| Error::io(DIR, e))?;
-    let files = runtime.block_on(async {
+    let files = runtime()?.block_on(async {
         // All at once: the patched Pagefind reads them on rayon's threads (PATCHES.md).
-        let mut pf = pf;
         pf.add_custom_records(records).await.map_err(failed)?;
         // Built once: each record's words are dropped as soon as they are indexed.
         pf.into_files().await.map_err(failed)
     })?;
     Ok(bundle_files(files))
+}
+
+/// Pagefind's API is async only to share its index between tasks; one thread drives it.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| Error::io(DIR, e))
 }
 
 /// Pagefind's files the theme uses, by path in the output, sorted.
@@ -330,10 +324,7 @@ impl Indexer {
         let Some((pf, fed)) = self.state.as_mut() else {
             unreachable!("made above")
         };
-        // Pagefind's API is async only to share its index between tasks; one thread drives it.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map_err(|e| Error::io(DIR, e))?;
+        let runtime = runtime()?;
         // In catalogue order, so the same site gives the same files.
         let mut changed = Vec::new();
         for index in indexes {
@@ -464,13 +455,7 @@ mod tests {
             }
             pf.get_files().await.unwrap()
         });
-        let mut expected: Vec<(String, Vec<u8>)> = one_by_one
-            .into_iter()
-            .map(|f| (format!("{DIR}{}", f.filename.to_string_lossy()), f.contents))
-            .filter(|(name, _)| !unused(&name[DIR.len()..]))
-            .collect();
-        expected.sort_by(|a, b| a.0.cmp(&b.0));
-        assert_eq!(bundle(&indexes).unwrap(), expected);
+        assert_eq!(bundle(&indexes).unwrap(), bundle_files(one_by_one));
     }
 
     #[test]

@@ -367,7 +367,7 @@ pub async fn build_indexes(
         })
         .reduce(Folded::default, Folded::merge);
     let Folded {
-        mut word_map,
+        word_map,
         filter_entries,
         encoded_pages,
     } = folded;
@@ -404,13 +404,12 @@ pub async fn build_indexes(
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
     }
 
-    // A run's pages are in page order and runs merge in order: this only checks it.
-    for packed_word in word_map.values_mut() {
-        packed_word.pages.sort_by_key(|p| p.page_number);
-        for variant in &mut packed_word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
-        }
-    }
+    // minisite patch: no sort of each word's pages by number: a run adds its pages in order and
+    // runs merge in order, so they are sorted already.
+    debug_assert!(word_map.values().all(|w| {
+        let sorted = |pages: &[PackedPage]| pages.windows(2).all(|p| p[0].page_number < p[1].page_number);
+        sorted(&w.pages) && w.additional_variants.iter().all(|v| sorted(&v.pages))
+    }));
 
     fragments.extend(
         fragment_hashes

@@ -137,6 +137,10 @@ pub struct Rebuilder {
     memos: HashMap<(String, PathBuf), ProductMemo>,
     /// The search index, kept so an edit reads only the records it changed.
     indexer: std::sync::Mutex<crate::search::Indexer>,
+    /// A quiet refresh wrote files open pages were not told of. It reads the site from disk,
+    /// so it may publish an edit saved just before it whose change the watcher reports after:
+    /// that rebuild then finds nothing left to write, and must still tell the pages.
+    unannounced: bool,
 }
 
 impl Rebuilder {
@@ -162,6 +166,7 @@ impl Rebuilder {
             todo: Todo::default(),
             memos: HashMap::new(),
             indexer: Default::default(),
+            unannounced: false,
         }
     }
 
@@ -212,11 +217,12 @@ impl Rebuilder {
                     show(&done.warnings, Level::Warning, &self.root);
                 }
                 if quiet {
+                    self.unannounced |= done.written + done.removed > 0;
                     return;
                 }
                 print_done(&done, first, started.elapsed());
-                if done.written + done.removed > 0 {
-                    self.hub.built(css_only);
+                if done.written + done.removed > 0 || std::mem::take(&mut self.unannounced) {
+                    self.hub.built(css_only && done.written + done.removed > 0);
                 } else if self.hub.has_error() {
                     // The fix restored what is served: the overlay must still go.
                     self.hub.built(false);

@@ -13,7 +13,7 @@ pub use service::api;
 use wax::walk::Entry;
 use wax::Glob;
 
-use crate::index::build_indexes;
+use crate::index::{build_indexes, PageInput};
 
 mod fossick;
 mod fragments;
@@ -207,73 +207,7 @@ impl SearchState {
 
         // minisite patch: the pages are lent to `build_indexes`, not cloned (with their word
         // maps) into this map; for a service that keeps them, the clones doubled the memory.
-        let mut language_map: HashMap<String, Vec<&mut fossick::FossickedData>> = HashMap::new();
-        for page in pages_with_data {
-            let language = page.language.clone();
-            if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page);
-            } else {
-                language_map.insert(language, vec![page]);
-            }
-        }
-
-        log.info(format!(
-            "Discovered {} language{}: {}",
-            language_map.len(),
-            plural!(language_map.len()),
-            language_map.keys().cloned().collect::<Vec<_>>().join(", ")
-        ));
-        log.v_info(
-            language_map
-                .iter()
-                .map(|(k, v)| format!("  * {}: {} page{}", k, v.len(), plural!(v.len())))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
-
-        let primary_language = language_map
-            .iter()
-            .filter(|(k, _)| k.as_str() != "unknown")
-            .max_by(|(lang_a, pages_a), (lang_b, pages_b)| {
-                let size = pages_a.len().cmp(&pages_b.len());
-                if matches!(size, Ordering::Equal) {
-                    return lang_b.cmp(lang_a);
-                }
-                size
-            })
-            .map(|(k, _)| k.clone())
-            .unwrap_or_else(|| "unknown".into());
-
-        if let Some(mut unknown_pages) = language_map.remove("unknown") {
-            if !language_map.is_empty() {
-                log.warn(format!(
-                    "{} page{} found without an html lang attribute. \n\
-                    Merging these pages with the {} language, as that is the main language on this site. \n\
-                    Run Pagefind with --verbose for more information.",
-                    unknown_pages.len(),
-                    plural!(unknown_pages.len()),
-                    primary_language
-                ));
-
-                log.v_warn(
-                    unknown_pages
-                        .iter()
-                        .map(|p| {
-                            format!("  * {:?} has no html lang attribute", p.fragment.data.url)
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                );
-
-                if let Some(primary) = language_map.get_mut(&primary_language) {
-                    primary.append(&mut unknown_pages);
-                } else {
-                    language_map.insert(primary_language, unknown_pages);
-                }
-            } else {
-                language_map.insert(primary_language, unknown_pages);
-            }
-        }
+        let language_map = by_language(pages_with_data.map(PageInput::Lent), log);
 
         log.status("[Building search indexes]");
 
@@ -289,7 +223,44 @@ impl SearchState {
             self.page_positions = HashMap::new();
         }
         self.built_indexes = built_indexes.into_iter().flat_map(|i| i.ok()).collect();
+        self.log_built()
+    }
 
+    /// minisite patch: builds the indexes of custom records not fossicked yet: each is
+    /// fossicked (a copy of it) on the fold's thread and dropped once indexed
+    /// (`PagefindIndex::records_into_files`), so a large site's fossicked pages are never all in
+    /// memory. For a fresh state: its own
+    /// pages are not read. Fails, having built nothing, when two records share a URL or a record
+    /// has no words (Pagefind keeps the later record of a URL, and leaves a page without words
+    /// out, renumbering the pages after it): `fossick_all` then `build_indexes` give those.
+    pub async fn build_indexes_of_records(&mut self, records: &[Fossicker]) -> Result<()> {
+        let log = &self.options.logger;
+        {
+            let mut urls = hashbrown::HashSet::new();
+            if !records
+                .iter()
+                .all(|r| r.page_url().is_some_and(|url| urls.insert(url)))
+            {
+                bail!("records without a URL, or two with the same URL");
+            }
+        }
+        log.status("[Reading languages]");
+        let language_map = by_language(records.iter().map(PageInput::Record), log);
+        log.status("[Building search indexes]");
+        let indexes: Vec<_> = language_map
+            .into_iter()
+            .map(|(language, pages)| async {
+                build_indexes(pages, language, &self.options, true).await
+            })
+            .collect();
+        self.built_indexes = join_all(indexes).await.into_iter().collect::<Result<_>>()?;
+        self.log_built()
+    }
+
+    /// Logs what the indexes hold (Pagefind 1.6's code, moved out of `build_indexes` for
+    /// `build_indexes_of_records`).
+    fn log_built(&self) -> Result<()> {
+        let log = &self.options.logger;
         let stats = self.built_indexes.iter().fold((0, 0, 0, 0), |mut stats, index| {
             log.v_info(format!(
                 "Language {}: \n  Indexed {} page{}\n  Indexed {} word{}\n  Indexed {} filter{}\n  Indexed {} sort{}\n",
@@ -452,4 +423,76 @@ impl SearchState {
                 .unwrap_or(&self.options.bundle_output)
         ));
     }
+}
+
+/// minisite patch: `pages` by language, those without one merged into the site's main language
+/// (Pagefind 1.6's code from `build_indexes`, shared by `build_indexes_of_records`).
+fn by_language<'a>(
+    pages: impl Iterator<Item = PageInput<'a>>,
+    log: &logging::Logger,
+) -> HashMap<String, Vec<PageInput<'a>>> {
+    let mut language_map: HashMap<String, Vec<PageInput<'a>>> = HashMap::new();
+    for page in pages {
+        let language = page.language().to_string();
+        language_map.entry(language).or_default().push(page);
+    }
+
+    log.info(format!(
+        "Discovered {} language{}: {}",
+        language_map.len(),
+        plural!(language_map.len()),
+        language_map.keys().cloned().collect::<Vec<_>>().join(", ")
+    ));
+    log.v_info(
+        language_map
+            .iter()
+            .map(|(k, v)| format!("  * {}: {} page{}", k, v.len(), plural!(v.len())))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+
+    let primary_language = language_map
+        .iter()
+        .filter(|(k, _)| k.as_str() != "unknown")
+        .max_by(|(lang_a, pages_a), (lang_b, pages_b)| {
+            let size = pages_a.len().cmp(&pages_b.len());
+            if matches!(size, Ordering::Equal) {
+                return lang_b.cmp(lang_a);
+            }
+            size
+        })
+        .map(|(k, _)| k.clone())
+        .unwrap_or_else(|| "unknown".into());
+
+    if let Some(mut unknown_pages) = language_map.remove("unknown") {
+        if !language_map.is_empty() {
+            log.warn(format!(
+                "{} page{} found without an html lang attribute. \n\
+                Merging these pages with the {} language, as that is the main language on this site. \n\
+                Run Pagefind with --verbose for more information.",
+                unknown_pages.len(),
+                plural!(unknown_pages.len()),
+                primary_language
+            ));
+
+            log.v_warn(
+                unknown_pages
+                    .iter()
+                    .map(|p| {
+                        format!("  * {:?} has no html lang attribute", p.url())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+
+            if let Some(primary) = language_map.get_mut(&primary_language) {
+                primary.append(&mut unknown_pages);
+            } else {
+                language_map.insert(primary_language, unknown_pages);
+            }
+        } else {
+            language_map.insert(primary_language, unknown_pages);
+        }
+    }
+    language_map
 }

@@ -92,7 +92,8 @@ fn segment_words(input: &str) -> impl Iterator<Item = &str> {
         })
 }
 
-#[derive(Debug)]
+/// (minisite patch: `Clone`, for `build_indexes_of_records`.)
+#[derive(Debug, Clone)]
 pub struct Fossicker {
     file_path: Option<PathBuf>,
     /// Built URLs should be relative to this directory
@@ -135,6 +136,16 @@ impl Fossicker {
             synthetic_content: None,
             data: Some(data),
         }
+    }
+
+    /// minisite patch: a custom record's data, known before it is fossicked.
+    pub fn data(&self) -> Option<&DomParserResult> {
+        self.data.as_ref()
+    }
+
+    /// minisite patch: the URL given with a custom record.
+    pub fn page_url(&self) -> Option<&str> {
+        self.page_url.as_deref()
     }
 
     fn read_file_sync(&mut self, options: &SearchOptions) -> Result<(), Error> {

@@ -103,7 +103,8 @@ struct DomParsingNode {
 }
 
 /// The search-relevant data that was retrieved from the given input
-#[derive(Debug)]
+/// (minisite patch: `Clone`, for `build_indexes_of_records`.)
+#[derive(Debug, Clone)]
 pub struct DomParserResult {
     pub digest: String,
     pub filters: BTreeMap<String, Vec<String>>,

@@ -3,7 +3,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{
-    fossick::{FossickedData, MetaFossickedWord},
+    fossick::{FossickedData, Fossicker, MetaFossickedWord},
     index::index_metadata::MetaFilter,
     utils::full_hash,
     SearchOptions,
@@ -257,8 +257,52 @@ impl Folded {
     }
 }
 
+/// minisite patch: a page for `build_indexes`: one fossicked before and lent, or a custom
+/// record not fossicked yet, a copy of which is fossicked on the fold's thread, indexed and
+/// dropped, so the fossicked pages of a large site are never all in memory at once.
+pub enum PageInput<'a> {
+    Lent(&'a mut FossickedData),
+    Record(&'a Fossicker),
+}
+
+/// What `build_indexes` says of a record that has no words: Pagefind leaves such a page out,
+/// which renumbers the pages after it, so the caller fossicks the records first instead
+/// (`SearchState::build_indexes_of_records`).
+pub const RECORD_WITHOUT_WORDS: &str = "a record has no words to index";
+
+impl PageInput<'_> {
+    fn sort(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            PageInput::Lent(page) => Some(&page.sort),
+            PageInput::Record(record) => record.data().map(|d| &d.sort),
+        }
+    }
+
+    pub fn language(&self) -> &str {
+        match self {
+            PageInput::Lent(page) => &page.language,
+            PageInput::Record(record) => record.data().map_or("unknown", |d| d.language.as_str()),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            PageInput::Lent(page) => &page.fragment.data.url,
+            PageInput::Record(record) => record.page_url().unwrap_or_default(),
+        }
+    }
+
+    /// The page's meta fields: fossicking keeps a record's.
+    fn meta_fields(&self) -> Option<&BTreeMap<String, String>> {
+        match self {
+            PageInput::Lent(page) => Some(&page.fragment.data.meta),
+            PageInput::Record(record) => record.data().map(|d| &d.meta),
+        }
+    }
+}
+
 pub async fn build_indexes(
-    pages: Vec<&mut FossickedData>,
+    pages: Vec<PageInput<'_>>,
     language: String,
     options: &SearchOptions,
     drop_pages: bool,
@@ -290,7 +334,7 @@ pub async fn build_indexes(
     // Get all possible sort keys
     let mut sorts: Vec<_> = pages
         .iter()
-        .flat_map(|page| page.sort.keys().cloned())
+        .flat_map(|page| page.sort().into_iter().flat_map(|s| s.keys().cloned()))
         .collect();
     sorts.sort_unstable();
     sorts.dedup();
@@ -298,7 +342,7 @@ pub async fn build_indexes(
     // Determine the best sorting parser that fits all available values for each given key
     let mut sort_types: BTreeMap<String, SortType> = BTreeMap::new();
     for sort in sorts.iter() {
-        let mut sort_values = pages.iter().flat_map(|page| page.sort.get(sort));
+        let mut sort_values = pages.iter().flat_map(|page| page.sort().and_then(|s| s.get(sort)));
         sort_types.insert(
             sort.clone(),
             if sort_values.all(|v| parse_int_sort(v).is_some() || parse_float_sort(v).is_some()) {
@@ -313,7 +357,11 @@ pub async fn build_indexes(
         let mut page_values: Vec<_> = pages
             .iter()
             .enumerate()
-            .flat_map(|(page_number, page)| page.sort.get(&sort_key).map(|v| (v, page_number)))
+            .flat_map(|(page_number, page)| {
+                page.sort()
+                    .and_then(|s| s.get(&sort_key))
+                    .map(|v| (v, page_number))
+            })
             .collect();
         options.logger.v_info(format!(
             "Prebuilding sort order for {sort_key}, processed as type: {sort_type:#?}"
@@ -339,7 +387,7 @@ pub async fn build_indexes(
 
     let mut meta_fields_set: BTreeSet<String> = BTreeSet::new();
     for page in pages.iter() {
-        meta_fields_set.extend(page.fragment.data.meta.keys().cloned());
+        meta_fields_set.extend(page.meta_fields().into_iter().flat_map(|m| m.keys().cloned()));
     }
     meta.meta_fields = meta_fields_set.into_iter().collect();
 
@@ -355,17 +403,28 @@ pub async fn build_indexes(
         .into_par_iter()
         .enumerate()
         .with_min_len(64)
-        .fold(Folded::default, |mut run, (page_number, page)| {
-            run.add_page(page_number, page, &meta_fields_ref, &language_ref);
-            if drop_pages {
-                // On this thread, so the run's next pages reuse the memory.
-                page.word_data = Default::default();
-                page.meta_word_data = Default::default();
-                page.fragment.data = Default::default();
+        .try_fold(Folded::default, |mut run, (page_number, page)| -> Result<Folded> {
+            match page {
+                PageInput::Lent(page) => {
+                    run.add_page(page_number, page, &meta_fields_ref, &language_ref);
+                    if drop_pages {
+                        // On this thread, so the run's next pages reuse the memory.
+                        page.word_data = Default::default();
+                        page.meta_word_data = Default::default();
+                        page.fragment.data = Default::default();
+                    }
+                }
+                PageInput::Record(record) => {
+                    let page = record.clone().fossick_sync(options)?;
+                    if page.word_data.is_empty() {
+                        bail!(RECORD_WITHOUT_WORDS);
+                    }
+                    run.add_page(page_number, &page, &meta_fields_ref, &language_ref);
+                }
             }
-            run
+            Ok(run)
         })
-        .reduce(Folded::default, Folded::merge);
+        .try_reduce(Folded::default, |a, b| Ok(a.merge(b)))?;
     let Folded {
         word_map,
         filter_entries,

@@ -279,6 +279,27 @@ impl PagefindIndex {
         state.build_indexes_dropping_pages(true).await?;
         Ok(state.get_files().await)
     }
+
+    /// minisite patch: the files of an index of `records` alone, made in one pass: each record
+    /// is read on rayon's threads, indexed and its words dropped at once, so the words of all
+    /// are never in memory together (on 10,000 products, a few hundred MB). The files are those
+    /// of [`Self::add_custom_records`] then [`Self::into_files`], which this falls back to when
+    /// the index has pages already, two records share a URL or a record has no words.
+    pub async fn records_into_files(self, records: Vec<CustomRecord>) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        let force_language = state.options.force_language.clone();
+        let files: Vec<_> = records
+            .into_iter()
+            .map(|r| r.into_fossicker(force_language.clone()))
+            .collect();
+        let fresh = state.fossicked_pages.is_empty();
+        if !(fresh && state.build_indexes_of_records(&files).await.is_ok()) {
+            state.built_indexes = Vec::new();
+            state.fossick_all(files)?;
+            state.build_indexes_dropping_pages(true).await?;
+        }
+        Ok(state.get_files().await)
+    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,23 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The allocator's options are set before anything is allocated (an ELF constructor): the
+/// runtime allocates before `main`, and mimalloc reserves its first arena then, with the
+/// options as they were (its arena committed whole). Set only in `main`, a 10k build with
+/// search peaked at 0.73 GB instead of 0.63, with 2.6–4.4 s of system time instead of 1.4–1.7
+/// (the kernel zeroing the pages; four alternating builds of each binary).
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static TUNE_ALLOCATOR: extern "C" fn() = {
+    extern "C" fn tune() {
+        minisite::allocator::tune();
+    }
+    tune
+};
+
 fn main() -> ExitCode {
+    // Again, for systems without the constructor: setting them twice changes nothing.
     minisite::allocator::tune();
     // clap exits with 2 on bad usage, as documented.
     let cli = Cli::parse();

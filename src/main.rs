@@ -1,6 +1,6 @@
 //! The `minisite` binary: parse the command line, call the library, print the outcome, set the exit code.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use minisite::cli::{CacheAction, Cli, Command, ThemeAction};
 use minisite::report::{count, render, Level};
 use minisite::{many, BuildOptions, Diagnostic, Error};
@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     // Again, for systems without the constructor: setting them twice changes nothing.
     minisite::allocator::tune();
     // clap exits with 2 on bad usage, as documented.
-    let cli = Cli::parse();
+    let cli = parse_cli();
     if let Some(code) = many(&cli.command) {
         return code;
     }
@@ -359,4 +359,19 @@ fn run(cli: Cli, site_root: Option<&Path>) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// The command line; `--version` also says which JPEG code the binary has (the benches print
+/// it: without `nasm` at build time mozjpeg is built without its SIMD, and is slower).
+fn parse_cli() -> Cli {
+    let jpeg = if minisite::images::ops::jpeg_simd() {
+        "JPEG with libjpeg-turbo's SIMD"
+    } else {
+        "JPEG in plain C, without SIMD (nasm was missing when this minisite was built)"
+    };
+    let long = format!("{} ({jpeg})", env!("CARGO_PKG_VERSION"));
+    let matches = Cli::command()
+        .long_version(Box::leak(long.into_boxed_str()) as &'static str)
+        .get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }

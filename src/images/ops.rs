@@ -19,6 +19,22 @@ pub fn encoder(format: ImageFormat) -> &'static str {
     }
 }
 
+// libjpeg-turbo's own tests of its SIMD (in mozjpeg-sys's library): with the assembly (built
+// when `nasm` was on the machine) they say what this CPU can use; without it, the library's
+// jsimd_none.c answers 0 to each.
+unsafe extern "C" {
+    fn jsimd_can_idct_islow() -> std::ffi::c_int;
+    fn jsimd_can_fdct_islow() -> std::ffi::c_int;
+}
+
+/// Whether JPEG decoding and encoding run libjpeg-turbo's SIMD code (mozjpeg built with `nasm`,
+/// on a CPU it supports) rather than its plain C: the benches print it, since the two differ in
+/// speed (issue #14: the same photo job ~20 % slower without).
+pub fn jpeg_simd() -> bool {
+    // SAFETY: both take no arguments and only read the CPU's features (once, cached).
+    unsafe { jsimd_can_idct_islow() != 0 && jsimd_can_fdct_islow() != 0 }
+}
+
 /// Photos larger than this are refused before any pixel buffer is allocated (decompression bombs).
 pub const MAX_PIXELS: u64 = 120_000_000;
 

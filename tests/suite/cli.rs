@@ -80,6 +80,21 @@ fn every_command_has_help() {
     assert!(out.contains("--output") && out.contains("--base-url"), "{out}");
 }
 
+/// The benches print `--version` to say which JPEG code was measured (issue #14).
+#[test]
+fn the_long_version_names_the_jpeg_code_the_binary_has() {
+    let long = String::from_utf8_lossy(&cli(&["--version"]).stdout).into_owned();
+    let short = String::from_utf8_lossy(&cli(&["-V"]).stdout).into_owned();
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(short.trim(), format!("minisite {version}"));
+    let expected = if minisite::images::ops::jpeg_simd() {
+        "(JPEG with libjpeg-turbo's SIMD)"
+    } else {
+        "(JPEG in plain C, without SIMD (nasm was missing when this minisite was built))"
+    };
+    assert_eq!(long.trim(), format!("minisite {version} {expected}"));
+}
+
 #[test]
 fn output_folder_that_is_the_site_folder_is_refused() {
     let site = shop();

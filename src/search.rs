@@ -449,18 +449,17 @@ mod tests {
     /// for those, so its files are still the ones feeding them one by one gives.
     #[test]
     fn records_without_words_or_with_one_url_give_the_files_of_records_fed_one_by_one() {
-        let mut wordless = shop(&["keeper gloves", "match ball", "goal net"]);
+        let plain = shop(&["keeper gloves", "match ball", "goal net"]);
+        let mut wordless = plain.clone();
         wordless[0].records[1].content = " — · ".to_string();
-        let mut twice = shop(&["keeper gloves", "match ball", "goal net"]);
+        let mut twice = plain.clone();
         twice[0].records[2].url = twice[0].records[0].url.clone();
-        for indexes in [wordless, twice] {
-            assert_eq!(bundle(&indexes).unwrap(), one_by_one(&indexes));
+        for indexes in [&wordless, &twice] {
+            assert_eq!(bundle(indexes).unwrap(), one_by_one(indexes));
         }
         // The record without words is left out: the shop's files are those without it.
-        let mut without = shop(&["keeper gloves", "match ball", "goal net"]);
+        let mut without = plain;
         without[0].records.remove(1);
-        let mut wordless = shop(&["keeper gloves", "match ball", "goal net"]);
-        wordless[0].records[1].content = " — · ".to_string();
         assert_eq!(bundle(&wordless).unwrap(), bundle(&without).unwrap());
     }
 

@@ -216,13 +216,15 @@ impl Rebuilder {
                 if first {
                     show(&done.warnings, Level::Warning, &self.root);
                 }
+                let wrote = done.written + done.removed > 0;
                 if quiet {
-                    self.unannounced |= done.written + done.removed > 0;
+                    self.unannounced |= wrote;
                     return;
                 }
                 print_done(&done, first, started.elapsed());
-                if done.written + done.removed > 0 || std::mem::take(&mut self.unannounced) {
-                    self.hub.built(css_only && done.written + done.removed > 0);
+                if wrote || std::mem::take(&mut self.unannounced) {
+                    // What the refresh wrote may be more than stylesheets.
+                    self.hub.built(css_only && wrote);
                 } else if self.hub.has_error() {
                     // The fix restored what is served: the overlay must still go.
                     self.hub.built(false);

@@ -229,10 +229,10 @@ impl SearchState {
     /// minisite patch: builds the indexes of custom records not fossicked yet: each is
     /// fossicked (a copy of it) on the fold's thread and dropped once indexed
     /// (`PagefindIndex::records_into_files`), so a large site's fossicked pages are never all in
-    /// memory. For a fresh state: its own
-    /// pages are not read. Fails, having built nothing, when two records share a URL or a record
-    /// has no words (Pagefind keeps the later record of a URL, and leaves a page without words
-    /// out, renumbering the pages after it): `fossick_all` then `build_indexes` give those.
+    /// memory. For a fresh state: its own pages are not read. Fails, having built nothing, when
+    /// two records share a URL or a record has no words (Pagefind keeps the later record of a
+    /// URL, and leaves a page without words out, renumbering the pages after it): `fossick_all`
+    /// then `build_indexes` give those.
     pub async fn build_indexes_of_records(&mut self, records: &[Fossicker]) -> Result<()> {
         let log = &self.options.logger;
         {

@@ -268,7 +268,7 @@ pub enum PageInput<'a> {
 /// What `build_indexes` says of a record that has no words: Pagefind leaves such a page out,
 /// which renumbers the pages after it, so the caller fossicks the records first instead
 /// (`SearchState::build_indexes_of_records`).
-pub const RECORD_WITHOUT_WORDS: &str = "a record has no words to index";
+const RECORD_WITHOUT_WORDS: &str = "a record has no words to index";
 
 impl PageInput<'_> {
     fn sort(&self) -> Option<&BTreeMap<String, String>> {

@@ -293,8 +293,8 @@ impl PagefindIndex {
             .map(|r| r.into_fossicker(force_language.clone()))
             .collect();
         let fresh = state.fossicked_pages.is_empty();
+        // A failed one-pass build sets no indexes: the fallback builds them all.
         if !(fresh && state.build_indexes_of_records(&files).await.is_ok()) {
-            state.built_indexes = Vec::new();
             state.fossick_all(files)?;
             state.build_indexes_dropping_pages(true).await?;
         }

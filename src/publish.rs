@@ -51,6 +51,80 @@ pub enum PhotoWork {
 #[derive(Default, Debug, PartialEq)]
 pub struct Published {
     pub files: HashMap<String, Entry>,
+    /// What the file system said of each file once the publication was complete (see
+    /// [`Stamp`]); a file without one is read and hashed before it is kept.
+    pub stamps: HashMap<String, Stamp>,
+    /// When the stamps were written: a file whose stamp is not older cannot be told apart
+    /// from one changed just after it was stamped (see [`Published::unchanged`]).
+    pub written: Option<std::time::SystemTime>,
+    /// The hash of the manifest this was read from, which names the stamps that go with it.
+    pub manifest: Option<blake3::Hash>,
+}
+
+/// A file's size, modification time and inode, as git's index keeps them: an edit changes
+/// the time (and usually the size), a replacement changes the inode, so a file whose stamp is
+/// the one recorded still has the bytes recorded, without reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    size: u64,
+    modified: std::time::SystemTime,
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of the regular file at `path`; none for anything else, or where the platform
+    /// has no inode numbers (there every kept file is read).
+    pub fn of(path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::symlink_metadata(path).ok()?;
+            if !m.file_type().is_file() {
+                return None;
+            }
+            Some(Stamp {
+                size: m.len(),
+                modified: m.modified().ok()?,
+                inode: m.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
+    fn text(&self) -> String {
+        let t = self
+            .modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        format!(
+            "{}.{}.{}.{}",
+            self.size,
+            t.as_secs(),
+            t.subsec_nanos(),
+            self.inode
+        )
+    }
+
+    fn parse(text: &str) -> Option<Stamp> {
+        let mut parts = text.split('.').map(str::parse::<u64>);
+        let (size, secs, nanos, inode) = (
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+        );
+        let nanos = u32::try_from(nanos).ok().filter(|n| *n < 1_000_000_000)?;
+        let modified = std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(secs, nanos))?;
+        parts.next().is_none().then_some(Stamp {
+            size,
+            modified,
+            inode,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,6 +139,11 @@ pub struct Entry {
 /// code may differ for the same inputs, so its files are never kept.
 fn manifest_header() -> String {
     format!("minisite-manifest 1 {}", env!("MINISITE_CODE_ID"))
+}
+
+/// First line of a stamps file: its format and the manifest whose files it stamps.
+fn stamps_header(manifest: &blake3::Hash) -> String {
+    format!("minisite-stamps 1 {}", manifest.to_hex())
 }
 
 impl Published {
@@ -89,7 +168,81 @@ impl Published {
             }
             files.insert(path.to_string(), Entry { print, content });
         }
-        Some(Published { files })
+        Some(Published {
+            files,
+            manifest: Some(blake3::hash(text.as_bytes())),
+            ..Published::default()
+        })
+    }
+
+    /// Takes the stamps in `file` (written by [`Published::save_stamps`]) when they are of this
+    /// manifest's files; any other file, or a damaged one, leaves every file to be read.
+    pub fn read_stamps(&mut self, file: &Path) {
+        let Some(manifest) = self.manifest else {
+            return;
+        };
+        let Ok(text) = std::fs::read_to_string(file) else {
+            return;
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(stamps_header(&manifest).as_str()) {
+            return;
+        }
+        let mut stamps = HashMap::new();
+        for line in lines {
+            let stamp = line.split_once(' ').and_then(|(stamp, path)| {
+                let known = self.files.contains_key(path);
+                Some((path.to_string(), Stamp::parse(stamp).filter(|_| known)?))
+            });
+            match stamp {
+                Some((path, stamp)) => stamps.insert(path, stamp),
+                None => return,
+            };
+        }
+        self.written = std::fs::metadata(file).and_then(|m| m.modified()).ok();
+        self.stamps = stamps;
+    }
+
+    /// Stamps every file published, as it is in the folder `root` now that all are there.
+    pub fn stamp(&mut self, root: &Path) {
+        self.stamps = self
+            .files
+            .par_iter()
+            .filter_map(|(path, _)| Some((path.clone(), Stamp::of(&root.join(path))?)))
+            .collect();
+    }
+
+    /// Writes the stamps of the files of `manifest` (this publication's, as written) to `file`,
+    /// after the output is in place. Best effort: without it the next build reads every file.
+    /// Not in the manifest itself: inodes and times are this machine's, and the output stays
+    /// byte for byte a clean build's.
+    pub fn save_stamps(&self, file: &Path, manifest: &str) {
+        let mut paths: Vec<&String> = self.stamps.keys().collect();
+        paths.sort();
+        let mut out = stamps_header(&blake3::hash(manifest.as_bytes()));
+        out.push('\n');
+        for p in paths {
+            out.push_str(&format!("{} {p}\n", self.stamps[p].text()));
+        }
+        let saved = file
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(file, out));
+        if saved.is_err() {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+
+    /// Whether the file at `path`, published as `rel`, is provably as published without reading
+    /// it: its stamp is the one recorded, and was recorded before the stamps were written, so
+    /// a change made after the stamp was taken would have given it a later time. A stamp no
+    /// older than the stamps file is "racy" (git's word): a change in the same tick of the clock
+    /// would leave the time as it was, so such a file is read.
+    pub fn unchanged(&self, rel: &str, path: &Path) -> bool {
+        match (self.stamps.get(rel), self.written) {
+            (Some(stamp), Some(written)) => stamp.modified < written && Stamp::of(path) == Some(*stamp),
+            _ => false,
+        }
     }
 
     /// The manifest text, in path order so the same site gives the same bytes.
@@ -357,12 +510,14 @@ fn failed_thread() -> Error {
 /// The sink of `minisite build`: a staging folder swapped in as the output when all is written;
 /// photos are made into it before any page.
 /// Files unchanged since the output being replaced was built are linked from it instead of made
-/// again, once their bytes are checked against its manifest.
+/// again, once their stamps (or, where a stamp cannot tell, their bytes) match its manifest.
 pub struct Folder<'a> {
     pub staging: &'a Staging,
     pub progress: bool,
     /// The output the staging folder will replace.
     pub old: &'a Path,
+    /// Its manifest, whose stamps tell which of its files are as published without reading them.
+    pub last: Option<&'a Published>,
 }
 
 impl Folder<'_> {
@@ -394,8 +549,10 @@ impl Sink for Folder<'_> {
 
     fn keep(&self, rel: &str, content: &blake3::Hash) -> bool {
         let from = self.old.join(rel);
-        // Read, not trusted: a file edited or damaged since it was published is made again.
-        let same = std::fs::read(&from).is_ok_and(|b| blake3::hash(&b) == *content);
+        // A file edited or replaced since it was published is made again: its stamp tells, or
+        // where it cannot, its bytes are read.
+        let same = self.last.is_some_and(|l| l.unchanged(rel, &from))
+            || std::fs::read(&from).is_ok_and(|b| blake3::hash(&b) == *content);
         same && self.staging.link(rel, &from).is_ok()
     }
 

@@ -285,6 +285,13 @@ impl Site {
             .map_err(|e| Error::io(&self.cache_dir, e))
     }
 
+    /// Where the stamps of the output at `output` (see [`Published::save_stamps`]) are kept: in
+    /// the cache folder, one file per output folder.
+    fn stamps_file(&self, output: &Path) -> PathBuf {
+        let name = blake3::hash(output.as_os_str().as_encoded_bytes()).to_hex();
+        self.cache_dir.join("stamps").join(&name[..32])
+    }
+
     pub fn default_output(&self) -> PathBuf {
         self.root.join("public")
     }
@@ -296,7 +303,11 @@ impl Site {
         output::check_output_location(&self.root, &output)?;
         let staging = Staging::begin(&output, opts.force)?;
         // What the output has now and was made from: files made from the same inputs are kept.
-        let last = Published::read(&output);
+        let stamps = self.stamps_file(&output);
+        let mut last = Published::read(&output);
+        if let Some(l) = &mut last {
+            l.read_stamps(&stamps);
+        }
         let statics = assets::statics(self)?;
         let renderer = self.renderer(&statics);
         let input = publish::Input {
@@ -311,8 +322,9 @@ impl Site {
             staging: &staging,
             progress: opts.progress,
             old: &output,
+            last: last.as_ref(),
         };
-        let done = if self.config.compress {
+        let mut done = if self.config.compress {
             let packing = crate::compress::Compressing::new(&sink, last.as_ref());
             let mut done = publish::publish(input, &packing)?;
             packing.finish(&mut done.published);
@@ -320,8 +332,11 @@ impl Site {
         } else {
             publish::publish(input, &sink)?
         };
-        staging.write(output::MARKER, done.published.manifest().as_bytes())?;
+        done.published.stamp(staging.root());
+        let manifest = done.published.manifest();
+        staging.write(output::MARKER, manifest.as_bytes())?;
         staging.commit()?;
+        done.published.save_stamps(&stamps, &manifest);
         self.save_index();
         let report = BuildReport {
             output,

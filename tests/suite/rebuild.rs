@@ -1,6 +1,6 @@
 //! `minisite build` over its own earlier output: pages made from unchanged inputs are kept (linked
-//! from the output being replaced, after their bytes are checked), the rest made again, and the
-//! result is always byte for byte what a clean build writes.
+//! from the output being replaced, once their stamp or their bytes show them as published), the
+//! rest made again, and the result is always byte for byte what a clean build writes.
 
 use crate::common::*;
 use minisite::BuildOptions;
@@ -110,6 +110,80 @@ fn a_published_page_edited_by_hand_is_made_again_not_kept() {
     std::fs::remove_file(out.join("faq/index.html")).unwrap();
     let report = build_into(site.path(), &out);
     assert_eq!(report.rendered, 2, "the edited page and the deleted one");
+    assert_eq!(read(&page), good);
+    assert_same_as_clean_build(site.path(), &out);
+}
+
+/// Puts back the modification time `file` had, as a tool that preserves times would.
+#[cfg(unix)]
+fn set_time(file: &Path, time: std::time::SystemTime) {
+    let f = std::fs::File::options().write(true).open(file).unwrap();
+    f.set_modified(time).unwrap();
+}
+
+/// A kept file is told by its stamp (size, modification time, inode), as git tells its working
+/// files, without being read; it is read when the stamp cannot tell. Shown with a change made
+/// behind the stamp's back (same size, the time put back): kept while the stamp is trusted,
+/// made again once the inode or the manifest's time says the stamp cannot be.
+#[cfg(unix)]
+#[test]
+fn a_kept_file_is_told_by_its_stamp_and_read_when_the_stamp_cannot_tell() {
+    let site = shop();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    // A second build stamps the files the first wrote, well before its own manifest is written.
+    assert_eq!(build_into(site.path(), &out).rendered, 0);
+    let page = out.join("contact/index.html");
+    let good = read(&page);
+    let forged = "x".repeat(good.len());
+    let time = std::fs::metadata(&page).unwrap().modified().unwrap();
+
+    std::fs::write(&page, &forged).unwrap();
+    set_time(&page, time);
+    assert_eq!(
+        build_into(site.path(), &out).rendered,
+        0,
+        "the stamp is as recorded"
+    );
+    assert_eq!(read(&page), forged, "so the page was not read");
+
+    // The same bytes and time in a new file put in its place: another inode.
+    let other = out.join("contact/forged");
+    std::fs::write(&other, &forged).unwrap();
+    set_time(&other, time);
+    std::fs::rename(&other, &page).unwrap();
+    assert_eq!(build_into(site.path(), &out).rendered, 1, "a new inode");
+    assert_eq!(read(&page), good);
+
+    // The stamps are kept in the cache folder, not in the output (which stays a clean
+    // build's, byte for byte): one file for this output.
+    let stamps: Vec<_> = std::fs::read_dir(site.path().join(".minisite-cache/stamps"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(stamps.len(), 1, "{stamps:?}");
+    let stamps = &stamps[0];
+    assert!(read(stamps).contains(" contact/index.html\n"));
+
+    // Stamps written no later than the file's stamp: a change in the same tick of the clock
+    // could have left the time as it was, so the file is read.
+    let forge = |page: &Path| {
+        let time = std::fs::metadata(page).unwrap().modified().unwrap();
+        std::fs::write(page, &forged).unwrap();
+        set_time(page, time);
+        time
+    };
+    let time = forge(&page);
+    set_time(stamps, time - std::time::Duration::from_secs(1));
+    assert_eq!(build_into(site.path(), &out).rendered, 1, "a racy stamp");
+    assert_eq!(read(&page), good);
+
+    // A damaged stamps file is no stamps at all: every file is read.
+    assert_eq!(build_into(site.path(), &out).rendered, 0);
+    forge(&page);
+    let text = read(stamps);
+    std::fs::write(stamps, text.replacen(" contact/", " ../../contact/", 1)).unwrap();
+    assert_eq!(build_into(site.path(), &out).rendered, 1, "damaged stamps");
     assert_eq!(read(&page), good);
     assert_same_as_clean_build(site.path(), &out);
 }

@@ -17,6 +17,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
     get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, memoized_indexable_words,
+    IndexableWord,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -504,53 +505,65 @@ impl Fossicker {
 
             // We use zero-width spaces as boundary values for some languages,
             // so we make sure that all are removed from the source content before going into the index.
-            let base_word = word.replace('\u{200B}', "");
+            // minisite patch: copied only when there is one to remove.
+            let base_word: std::borrow::Cow<str> = if word.contains('\u{200B}') {
+                word.replace('\u{200B}', "").into()
+            } else {
+                word.into()
+            };
             if base_word.is_empty() {
                 return;
             }
 
-            content.push_str(&base_word);
-            if append_whitespace {
-                content.push(' ');
-            }
-            #[cfg(feature = "extended")]
-            if should_segment {
-                content.push('\u{200B}');
+            // minisite patch: without excerpts the text is not kept (fossick_sync drops it).
+            if options.excerpts {
+                content.push_str(&base_word);
+                if append_whitespace {
+                    content.push(' ');
+                }
+                #[cfg(feature = "extended")]
+                if should_segment {
+                    content.push('\u{200B}');
+                }
             }
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            // minisite patch: remembered per thread (splitting.rs).
-            let mut indexable_words = memoized_indexable_words(
+            // minisite patch: remembered per thread (splitting.rs), and lent: the words are
+            // those remembered followed by `extra` (dotted tails, then bigrams), in the order
+            // they were when all were cloned into one vector.
+            let remembered = memoized_indexable_words(
                 &data.language,
                 &base_word,
                 stemmer.as_ref(),
                 &options.include_characters,
             );
-            let dotted_tails = get_dotted_tails(
+            let mut extra = get_dotted_tails(
                 &base_word,
                 stemmer.as_ref(),
                 &options.include_characters,
-                &indexable_words,
+                &remembered,
             );
-            indexable_words.extend(dotted_tails);
             let mut cross_bigram = None;
             if segmented {
-                let bigrams =
-                    get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
-                indexable_words.extend(bigrams);
+                let mut so_far: Vec<IndexableWord> = remembered.to_vec();
+                so_far.extend(extra.iter().cloned());
+                let bigrams = get_indexable_bigrams(&base_word, stemmer.as_ref(), &so_far);
+                so_far.extend(bigrams.iter().cloned());
+                extra.extend(bigrams);
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
                 cross_bigram = get_indexable_cross_bigram(
                     &base_word,
                     previous_cluster,
                     stemmer.as_ref(),
-                    &indexable_words,
+                    &so_far,
                 );
             }
+            let indexable_words = remembered.iter().chain(extra.iter());
 
             let compound_count = indexable_words
-                .iter()
+                .clone()
                 .filter(|w| w.is_compound_part)
                 .count()
                 + usize::from(cross_bigram.is_some());
@@ -570,12 +583,12 @@ impl Fossicker {
                 let entry = FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
-                    original_word: indexable.original,
+                    original_word: indexable.original.clone(),
                 };
-                if let Some(repeat) = map.get_mut(&indexable.stemmed) {
+                if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
                     repeat.push(entry);
                 } else {
-                    map.insert(indexable.stemmed, vec![entry]);
+                    map.insert(indexable.stemmed.clone(), vec![entry]);
                 }
             }
 
@@ -679,13 +692,18 @@ impl Fossicker {
                         &options.include_characters,
                     );
 
-                    for indexable in indexable_words {
+                    for indexable in indexable_words.iter() {
                         let entry = MetaFossickedWord {
                             field_id: field_id as u16,
                             position: word_idx as u32,
-                            original_word: indexable.original,
+                            original_word: indexable.original.clone(),
                         };
-                        map.entry(indexable.stemmed).or_default().push(entry);
+                        match map.get_mut(indexable.stemmed.as_str()) {
+                            Some(words) => words.push(entry),
+                            None => {
+                                map.insert(indexable.stemmed.clone(), vec![entry]);
+                            }
+                        }
                     }
                 }
             }

@@ -29,7 +29,7 @@ const MEMO_WORDS: usize = 200_000;
 thread_local! {
     /// minisite patch: the words of [`get_indexable_words`] already worked out on this thread,
     /// for the language (and `include_characters`) they were worked out for.
-    static MEMO: std::cell::RefCell<(String, Vec<char>, hashbrown::HashMap<String, Vec<IndexableWord>>)> =
+    static MEMO: std::cell::RefCell<(String, Vec<char>, hashbrown::HashMap<String, std::rc::Rc<Vec<IndexableWord>>>)> =
         Default::default();
 }
 
@@ -42,7 +42,7 @@ pub fn memoized_indexable_words(
     raw_word: &str,
     stemmer: Option<&Stemmer>,
     include_characters: &[char],
-) -> Vec<IndexableWord> {
+) -> std::rc::Rc<Vec<IndexableWord>> {
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         let (lang, include, seen) = &mut *memo;
@@ -51,10 +51,11 @@ pub fn memoized_indexable_words(
             *lang = language.to_string();
             *include = include_characters.to_vec();
         }
+        // Shared, not cloned: a clone was a vector and a string for every word of every record.
         if let Some(words) = seen.get(raw_word) {
             return words.clone();
         }
-        let words = get_indexable_words(raw_word, stemmer, include_characters);
+        let words = std::rc::Rc::new(get_indexable_words(raw_word, stemmer, include_characters));
         seen.insert(raw_word.to_string(), words.clone());
         words
     })
@@ -434,15 +435,15 @@ mod tests {
         for word in ["hello", "ThreeAntelopes", "café-crème", "leather,", "⭐bestseller", "學校"] {
             for _ in 0..2 {
                 assert_eq!(
-                    memoized_indexable_words("en", word, en.as_ref(), &[]),
+                    *memoized_indexable_words("en", word, en.as_ref(), &[]),
                     get_indexable_words(word, en.as_ref(), &[])
                 );
                 assert_eq!(
-                    memoized_indexable_words("de", word, de.as_ref(), &[]),
+                    *memoized_indexable_words("de", word, de.as_ref(), &[]),
                     get_indexable_words(word, de.as_ref(), &[])
                 );
                 assert_eq!(
-                    memoized_indexable_words("de", word, de.as_ref(), &['-']),
+                    *memoized_indexable_words("de", word, de.as_ref(), &['-']),
                     get_indexable_words(word, de.as_ref(), &['-'])
                 );
             }

@@ -357,10 +357,23 @@ where
     let mut rendered = 0;
     let mut memos = HashMap::new();
     let indexed = std::thread::scope(|scope| -> Result<Option<Vec<(String, Entry)>>> {
-        let indexing = site
-            .config
-            .search
-            .then(|| scope.spawn(|| publish_search(&search, last, sink)));
+        let indexing = site.config.search.then(|| {
+            scope.spawn(|| {
+                // One thread of its own, all the index's work on it: in the pool that renders
+                // the pages, the index's parallel parts queued behind every page, so the index
+                // ran mostly after them, alone, while a core idled. On a thread of its own from
+                // the start, the system shares the cores between it and the pages.
+                let run = || publish_search(&search, last, sink);
+                match rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(|_| "minisite-search".to_string())
+                    .build()
+                {
+                    Ok(pool) => pool.install(run),
+                    Err(_) => run(),
+                }
+            })
+        });
         // One language at a time: a language's documents are dropped before the next one's are made.
         for (lang, views) in site.languages().zip(views) {
             let code = lang.lang.code.as_str();

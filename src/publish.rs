@@ -522,18 +522,93 @@ fn failed_thread() -> Error {
 
 /// The sink of `minisite build`: a staging folder swapped in as the output when all is written;
 /// photos are made into it before any page.
-/// Files unchanged since the output being replaced was built are linked from it instead of made
-/// again, once their stamps (or, where a stamp cannot tell, their bytes) match its manifest.
+/// Files unchanged since the output being replaced was built are kept from it instead of made
+/// again, once their stamps (or, where a stamp cannot tell, their bytes) match its manifest:
+/// linked into the staging folder when the output is replaced, and left where they are when
+/// nothing changed at all (see [`Folder::unchanged`]).
 pub struct Folder<'a> {
-    pub staging: &'a Staging,
-    pub progress: bool,
+    staging: &'a Staging,
+    progress: bool,
     /// The output the staging folder will replace.
-    pub old: &'a Path,
+    old: &'a Path,
     /// Its manifest, whose stamps tell which of its files are as published without reading them.
-    pub last: Option<&'a Published>,
+    last: Option<&'a Published>,
+    /// The files kept, not linked yet (see [`Folder::link_kept`]).
+    kept: std::sync::Mutex<Vec<String>>,
+    /// Whether a file was written (not kept).
+    wrote: std::sync::atomic::AtomicBool,
 }
 
-impl Folder<'_> {
+impl<'a> Folder<'a> {
+    pub fn new(staging: &'a Staging, progress: bool, old: &'a Path, last: Option<&'a Published>) -> Self {
+        Folder {
+            staging,
+            progress,
+            old,
+            last,
+            kept: Default::default(),
+            wrote: Default::default(),
+        }
+    }
+
+    /// Whether the output already is, file for file, what this publication (whose manifest is
+    /// `manifest`) would swap in: nothing written, the same manifest, the same photos, and no
+    /// file more or less. Then the output is left as it is, and a rebuild with nothing changed
+    /// neither links every file into a new folder nor deletes the old one's (most of such a
+    /// rebuild's file-system work on a large site).
+    pub fn unchanged(&self, manifest: &str) -> bool {
+        if self.wrote.load(Ordering::Relaxed) {
+            return false;
+        }
+        let Some(last) = self.last else {
+            return false;
+        };
+        if last.manifest != Some(blake3::hash(manifest.as_bytes())) {
+            return false;
+        }
+        // The photos are made into the staging folder, outside the manifest: the output must
+        // have each as it is there, and besides them only the manifest's files and itself.
+        let mut photos = 0;
+        for e in walkdir::WalkDir::new(self.staging.root()).min_depth(1) {
+            let Ok(e) = e else {
+                return false;
+            };
+            if e.file_type().is_dir() {
+                continue;
+            }
+            let Ok(rel) = e.path().strip_prefix(self.staging.root()) else {
+                return false;
+            };
+            if rel == Path::new(crate::output::MARKER) {
+                continue;
+            }
+            if !same_file(e.path(), &self.old.join(rel)) {
+                return false;
+            }
+            photos += 1;
+        }
+        let mut files = 0;
+        for e in walkdir::WalkDir::new(self.old).min_depth(1) {
+            match e {
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) if e.file_type().is_file() => files += 1,
+                _ => return false,
+            }
+        }
+        files == last.files.len() + photos + 1
+    }
+
+    /// Links the files kept into the staging folder, but for one written there after all.
+    pub fn link_kept(&self) -> Result<()> {
+        let kept = std::mem::take(&mut *self.kept.lock().unwrap_or_else(|e| e.into_inner()));
+        kept.par_iter().with_min_len(64).try_for_each(|rel| {
+            if std::fs::symlink_metadata(self.staging.root().join(rel)).is_ok() {
+                return Ok(());
+            }
+            self.staging.link(rel, &self.old.join(rel))
+        })
+    }
+
     /// A photo that could not be stored is a file-system failure of the build, reported like
     /// any other (the file as it would be published, the disk's own advice); a photo that could
     /// not be made is the seller's to fix, on the line that names it.
@@ -557,6 +632,7 @@ impl Folder<'_> {
 
 impl Sink for Folder<'_> {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.wrote.store(true, Ordering::Relaxed);
         self.staging.write(rel, bytes)
     }
 
@@ -566,7 +642,11 @@ impl Sink for Folder<'_> {
         // where it cannot, its bytes are read.
         let same = self.last.is_some_and(|l| l.unchanged(rel, &from))
             || std::fs::read(&from).is_ok_and(|b| blake3::hash(&b) == *content);
-        same && self.staging.link(rel, &from).is_ok()
+        if same {
+            let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            kept.push(rel.to_string());
+        }
+        same
     }
 
     fn photos(&self, site: &Site) -> Result<PhotoWork> {
@@ -582,4 +662,23 @@ impl Sink for Folder<'_> {
         .map(PhotoWork::Made)
         .map_err(|failures| self.failed(site, failures))
     }
+}
+
+/// Whether `a` and `b` are regular files with the same bytes: one file (a link of the other),
+/// or read and compared.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) else {
+        return false;
+    };
+    if !ma.file_type().is_file() || !mb.file_type().is_file() || ma.len() != mb.len() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (ma.dev(), ma.ino()) == (mb.dev(), mb.ino()) {
+            return true;
+        }
+    }
+    matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
 }

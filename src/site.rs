@@ -318,12 +318,7 @@ impl Site {
             known: |_: &str, _: &Product| None,
             keep_memos: false,
         };
-        let sink = publish::Folder {
-            staging: &staging,
-            progress: opts.progress,
-            old: &output,
-            last: last.as_ref(),
-        };
+        let sink = publish::Folder::new(&staging, opts.progress, &output, last.as_ref());
         let mut done = if self.config.compress {
             let packing = crate::compress::Compressing::new(&sink, last.as_ref());
             let mut done = publish::publish(input, &packing)?;
@@ -332,10 +327,17 @@ impl Site {
         } else {
             publish::publish(input, &sink)?
         };
-        done.published.stamp(staging.root());
         let manifest = done.published.manifest();
-        staging.write(output::MARKER, manifest.as_bytes())?;
-        staging.commit()?;
+        if sink.unchanged(&manifest) {
+            // The output is already what the swap would put in its place: it stays, and the
+            // staging folder (the marker and photos) goes when dropped.
+            done.published.stamp(&output);
+        } else {
+            sink.link_kept()?;
+            done.published.stamp(staging.root());
+            staging.write(output::MARKER, manifest.as_bytes())?;
+            staging.commit()?;
+        }
         done.published.save_stamps(&stamps, &manifest);
         self.save_index();
         let report = BuildReport {

@@ -177,6 +177,11 @@ fn a_read_only_output_folder_keeps_the_published_site_and_leaves_no_temporary_fo
     chmod(site.path(), 0o777);
     chmod(&site.path().join(".public.minisite-lock"), 0o666);
     chmod(&out, 0o555);
+    // A change to publish: with nothing changed the output would be left as it is.
+    let product = site.path().join("products/training-ball.yaml");
+    let text = read(&product);
+    assert!(text.contains("unit_price: 4.25"));
+    std::fs::write(&product, text.replacen("unit_price: 4.25", "unit_price: 3.95", 1)).unwrap();
     let o = minisite_unprivileged(&["build", site.path().to_str().unwrap()]);
     chmod(&out, 0o755);
     let err = stderr(&o);

@@ -188,6 +188,48 @@ fn a_kept_file_is_told_by_its_stamp_and_read_when_the_stamp_cannot_tell() {
     assert_same_as_clean_build(site.path(), &out);
 }
 
+/// With nothing changed the output is left where it is (the same folder, not a copy swapped
+/// in), and only when it is, file for file, what a clean build writes: a file added by hand or
+/// a photo variant removed makes the build replace it as before.
+#[cfg(unix)]
+#[test]
+fn a_no_op_build_leaves_the_output_in_place_only_when_it_is_what_a_clean_build_writes() {
+    use std::os::unix::fs::MetadataExt;
+    let site = shop();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let folder = || std::fs::metadata(&out).unwrap().ino();
+    let first = folder();
+    assert_eq!(build_into(site.path(), &out).rendered, 0);
+    assert_eq!(folder(), first, "left in place");
+
+    std::fs::write(out.join("products/stray.html"), "put there by hand").unwrap();
+    assert_eq!(build_into(site.path(), &out).rendered, 0);
+    assert_ne!(folder(), first, "replaced");
+    assert!(!out.join("products/stray.html").exists());
+    assert_same_as_clean_build(site.path(), &out);
+
+    let second = folder();
+    let photo = files(&out.join("images")).into_iter().next().unwrap();
+    std::fs::remove_file(&photo).unwrap();
+    assert_eq!(build_into(site.path(), &out).rendered, 0);
+    assert_ne!(folder(), second, "replaced");
+    assert!(photo.exists(), "{} is back", photo.display());
+    assert_same_as_clean_build(site.path(), &out);
+
+    let third = folder();
+    let bytes = std::fs::read(&photo).unwrap();
+    let mut changed = bytes.clone();
+    let last = changed.len() - 1;
+    changed[last] ^= 1;
+    std::fs::remove_file(&photo).unwrap();
+    std::fs::write(&photo, changed).unwrap();
+    build_into(site.path(), &out);
+    assert_ne!(folder(), third, "replaced");
+    assert_eq!(std::fs::read(&photo).unwrap(), bytes);
+    assert_same_as_clean_build(site.path(), &out);
+}
+
 #[test]
 fn a_damaged_manifest_makes_every_page_again() {
     let site = shop();

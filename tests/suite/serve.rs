@@ -463,7 +463,9 @@ fn a_css_change_swaps_stylesheets() {
     let site = common::shop();
     let dir = site.path().join("static");
     std::fs::create_dir_all(&dir).unwrap();
-    let server = start(site.path());
+    // Settled: a stylesheet saved while the photos' refresh rewrites pages is published by it,
+    // and the pages are then told to reload, rightly, not to swap stylesheets.
+    let server = start_settled(site.path());
     let port = server.port;
     let rx = events(port);
     std::fs::write(dir.join("extra.css"), "body { color: red }\n").unwrap();
@@ -1238,7 +1240,8 @@ fn shop_with_local_theme() -> tempfile::TempDir {
 #[test]
 fn a_local_theme_css_change_swaps_stylesheets() {
     let site = shop_with_local_theme();
-    let server = start(site.path());
+    // Settled, as in a_css_change_swaps_stylesheets.
+    let server = start_settled(site.path());
     let port = server.port;
     let rx = events(port);
     let css = site.path().join("themes/mine/static/style.css");

@@ -11,7 +11,7 @@ use crate::{
 use anyhow::{bail, Result};
 use index_filter::{FilterIndex, PackedValue};
 use index_metadata::{MetaChunk, MetaIndex, MetaPage};
-use index_words::{PackedPage, PackedVariant, PackedWord, WordIndex};
+use index_words::{Locs, PackedPage, PackedVariant, PackedWord};
 
 use self::index_metadata::MetaSort;
 
@@ -51,6 +51,8 @@ struct Folded {
     word_map: HashMap<String, PackedWord>,
     filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
     encoded_pages: Vec<IntermediaryPageData>,
+    /// A word's (weight, position) pairs on the page being added, reused from word to word.
+    scratch: Vec<(u8, u32)>,
 }
 
 /// The entry of `word` in `map`, made empty if missing (one allocation of the word, not two).
@@ -91,16 +93,18 @@ impl Folded {
         for (word, positions) in &page.word_data {
             let packed_word = word_entry(&mut self.word_map, word);
             // No diacritics - original matches normalized form
-            let normalized: Vec<(u8, u32)> = positions
-                .iter()
-                .filter(|f| f.original_word.is_none())
-                .map(|f| (f.weight, f.position))
-                .collect();
-            if !normalized.is_empty() {
+            self.scratch.clear();
+            self.scratch.extend(
+                positions
+                    .iter()
+                    .filter(|f| f.original_word.is_none())
+                    .map(|f| (f.weight, f.position)),
+            );
+            if !self.scratch.is_empty() {
                 packed_word.pages.push(PackedPage {
                     page_number,
-                    locs: packed_locs(normalized),
-                    meta_locs: vec![],
+                    locs: packed_locs(&mut self.scratch),
+                    meta_locs: Locs::new(),
                 });
             }
             // Original form differs (has diacritics) - stored instead in additional_variants
@@ -115,10 +119,11 @@ impl Folded {
                     }
                 }
                 for (variant_form, variant_pos) in variant_positions {
+                    let mut variant_pos = variant_pos;
                     let variant_page = PackedPage {
                         page_number,
-                        locs: packed_locs(variant_pos),
-                        meta_locs: vec![],
+                        locs: packed_locs(&mut variant_pos),
+                        meta_locs: Locs::new(),
                     };
                     if let Some(existing_variant) = packed_word
                         .additional_variants
@@ -165,7 +170,7 @@ impl Folded {
                     Some(existing_page) => existing_page.meta_locs = meta_locs,
                     None => packed_word.pages.push(PackedPage {
                         page_number,
-                        locs: vec![],
+                        locs: Locs::new(),
                         meta_locs,
                     }),
                 }
@@ -188,7 +193,7 @@ impl Folded {
                         Some(existing_page) => existing_page.meta_locs = meta_locs,
                         None => existing_variant.pages.push(PackedPage {
                             page_number,
-                            locs: vec![],
+                            locs: Locs::new(),
                             meta_locs,
                         }),
                     }
@@ -197,7 +202,7 @@ impl Folded {
                         form: variant_form,
                         pages: vec![PackedPage {
                             page_number,
-                            locs: vec![],
+                            locs: Locs::new(),
                             meta_locs,
                         }],
                     });
@@ -429,6 +434,7 @@ pub async fn build_indexes(
         word_map,
         filter_entries,
         encoded_pages,
+        ..
     } = folded;
 
     for (filter, value, page_number) in filter_entries {
@@ -630,10 +636,7 @@ pub async fn build_indexes(
             // by the pages' word maps) those reallocations were most of the encoding's time.
             let bound = word_index_bound(&delta_chunk);
             let mut word_index: Vec<u8> = Vec::with_capacity(bound);
-            let _ = minicbor::encode::<WordIndex, &mut Vec<u8>>(
-                WordIndex { words: delta_chunk },
-                word_index.as_mut(),
-            );
+            index_words::encode_word_index(&delta_chunk, &mut word_index);
             debug_assert!(word_index.len() <= bound, "{} > {bound}", word_index.len());
             word_index.shrink_to_fit();
 
@@ -708,7 +711,8 @@ fn word_index_bound(words: &[PackedWord]) -> usize {
 /// Convert fossicked word positions, as (weight, position), to a page's packed locations.
 /// Sorts by weight (with common weight 25 first) then by position for delta encoding.
 /// minisite patch: from (weight, position) pairs, not clones of the fossicked words.
-fn packed_locs(mut positions: Vec<(u8, u32)>) -> Vec<i32> {
+/// (minisite patch: sorts `positions` in place, a buffer the caller reuses.)
+fn packed_locs(positions: &mut [(u8, u32)]) -> Locs {
     // A page weight of 1 is encoded as 25. Since most words should be this weight,
     // we want to sort them to be first in the locations array to reduce filesize
     // when we inline weight changes.
@@ -717,13 +721,13 @@ fn packed_locs(mut positions: Vec<(u8, u32)>) -> Vec<i32> {
     positions.sort_by_key(|&(weight, position)| (if weight == 25 { 0 } else { weight }, position));
 
     let mut current_weight = 25;
-    let mut weighted_positions = Vec::with_capacity(positions.len());
+    let mut weighted_positions = Locs::with_capacity(positions.len());
     let mut last_position = 0;
 
     // Calculate our output list of positions with weights.
     // This is a vec of page positions, with a change in weight for subsequent positions
     // denoted by a negative integer.
-    for (weight, position) in positions {
+    for &mut (weight, position) in positions {
         if weight != current_weight {
             // Weight change: emit marker + absolute position, new delta base
             weighted_positions.push(-(weight as i32) - 1);
@@ -825,16 +829,16 @@ fn parse_float_sort(value: &str) -> Option<f32> {
 /// Encode meta positions with field ID markers.
 /// Negative numbers switch field IDs, positive numbers are delta-encoded positions.
 /// e.g., [-1, 0, 5, -4, 2] means: field 0 positions [0, 5], field 3 positions [2]
-fn meta_positions_to_packed(mut positions: Vec<MetaFossickedWord>) -> Vec<i32> {
+fn meta_positions_to_packed(mut positions: Vec<MetaFossickedWord>) -> Locs {
     if positions.is_empty() {
-        return vec![];
+        return Locs::new();
     }
 
     positions.sort_by_key(|p| (p.field_id, p.position));
 
     let mut current_field: Option<u16> = None;
     let mut last_position: u32 = 0;
-    let mut result = Vec::with_capacity(positions.len() + 8);
+    let mut result = Locs::with_capacity(positions.len() + 8);
 
     for MetaFossickedWord {
         field_id, position, ..
@@ -863,8 +867,8 @@ mod tests {
         fn word(&mut self, word: &str, page_number: usize, locs: Vec<i32>) {
             let page = PackedPage {
                 page_number,
-                locs,
-                meta_locs: vec![],
+                locs: locs.into(),
+                meta_locs: Locs::new(),
             };
             match self.get_mut(word) {
                 Some(w) => w.pages.push(page),

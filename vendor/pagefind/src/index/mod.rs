@@ -118,8 +118,7 @@ impl Folded {
                             .push((f.weight, f.position));
                     }
                 }
-                for (variant_form, variant_pos) in variant_positions {
-                    let mut variant_pos = variant_pos;
+                for (variant_form, mut variant_pos) in variant_positions {
                     let variant_page = PackedPage {
                         page_number,
                         locs: packed_locs(&mut variant_pos),
@@ -710,8 +709,8 @@ fn word_index_bound(words: &[PackedWord]) -> usize {
 
 /// Convert fossicked word positions, as (weight, position), to a page's packed locations.
 /// Sorts by weight (with common weight 25 first) then by position for delta encoding.
-/// minisite patch: from (weight, position) pairs, not clones of the fossicked words.
-/// (minisite patch: sorts `positions` in place, a buffer the caller reuses.)
+/// minisite patch: from (weight, position) pairs, not clones of the fossicked words, sorted
+/// in place (a buffer the caller reuses).
 fn packed_locs(positions: &mut [(u8, u32)]) -> Locs {
     // A page weight of 1 is encoded as 25. Since most words should be this weight,
     // we want to sort them to be first in the locations array to reduce filesize
@@ -838,7 +837,13 @@ fn meta_positions_to_packed(mut positions: Vec<MetaFossickedWord>) -> Locs {
 
     let mut current_field: Option<u16> = None;
     let mut last_position: u32 = 0;
-    let mut result = Locs::with_capacity(positions.len() + 8);
+    // minisite patch: exactly one marker per field, not 8 spare places, so a word's few meta
+    // locations stay inline in `Locs` instead of always spilling to the heap.
+    let fields = 1 + positions
+        .windows(2)
+        .filter(|w| w[0].field_id != w[1].field_id)
+        .count();
+    let mut result = Locs::with_capacity(positions.len() + fields);
 
     for MetaFossickedWord {
         field_id, position, ..

@@ -9,8 +9,11 @@ fn main() {
     println!("cargo:rerun-if-changed=themes");
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rerun-if-changed=vendor/pagefind");
     let mut files: Vec<std::path::PathBuf> = Vec::new();
     collect(std::path::Path::new("src"), &mut files);
+    // The patched Pagefind writes the search bundle: its code and assets are the output's too.
+    collect(std::path::Path::new("vendor/pagefind"), &mut files);
     files.push("Cargo.lock".into());
     files.sort();
     // Only compared with ids from the same build of minisite, so std's hasher (not stable across

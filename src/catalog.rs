@@ -186,6 +186,9 @@ pub struct Product {
     pub data: ProductData,
     pub currency: String,
     pub description_html: Option<String>,
+    /// The description's words as plain text (search records, summaries), from the parse that
+    /// made `description_html`.
+    pub description_text: Option<String>,
     /// Index into [`Catalog::categories`].
     pub category: Option<usize>,
     /// The file's text as parsed, to place problems found later (see [`Catalog::sources`]).
@@ -470,16 +473,18 @@ pub fn parse_product(
         problems.iter_mut().for_each(|d| d.keep_text(&source));
         return Err(problems);
     }
-    let description_html = data
+    let (description_html, description_text) = data
         .description
         .as_deref()
-        .map(|d| markdown::to_html(d, config.unsafe_html, config.clean_links));
+        .map(|d| markdown::to_html_and_plain(d, config.unsafe_html, config.clean_links))
+        .unzip();
     Ok(Product {
         file: rel.to_path_buf(),
         slug: slug.clone(),
         own_slug: slug,
         currency: data.currency.clone().unwrap_or_else(|| config.currency.clone()),
         description_html,
+        description_text,
         category: None,
         sku_line: at.key("sku").map(|l| l.0),
         source: source.clone(),

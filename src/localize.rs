@@ -165,7 +165,9 @@ pub fn product(p: &Product, code: &str, config: &SiteConfig) -> Product {
     }
     match (&t.description, &d.description) {
         (Some(s), _) => {
-            out.description_html = Some(markdown::to_html(s, config.unsafe_html, config.clean_links));
+            let (html, text) = markdown::to_html_and_plain(s, config.unsafe_html, config.clean_links);
+            out.description_html = Some(html);
+            out.description_text = Some(text);
             d.description = Some(s.clone());
         }
         (None, Some(_)) => missing("description"),

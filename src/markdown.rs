@@ -7,8 +7,24 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 /// Unless `clean_links`, relative links to a folder (`../faq/`) get `index.html`, as the
 /// theme's own links do, so they also work opened from disk.
 pub fn to_html(src: &str, allow_html: bool, clean_links: bool) -> String {
+    render(src, allow_html, clean_links, None)
+}
+
+/// [`to_html`]'s HTML and the plain text of the same parse (as [`to_plain`] reads it, with
+/// tables and typographic quotes as the HTML shows them), for texts that need both: a product's
+/// description is shown, and also searched and summarised, and parsing is most of the cost.
+pub fn to_html_and_plain(src: &str, allow_html: bool, clean_links: bool) -> (String, String) {
+    let mut text = String::new();
+    let html = render(src, allow_html, clean_links, Some(&mut text));
+    (html, collapse(&text))
+}
+
+fn render(src: &str, allow_html: bool, clean_links: bool, mut text: Option<&mut String>) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION;
     let events = Parser::new_ext(src, opts).map(|ev| {
+        if let Some(t) = text.as_deref_mut() {
+            push_plain(t, &ev);
+        }
         let ev = match ev {
             Event::Start(Tag::Link {
                 link_type,
@@ -90,21 +106,49 @@ fn defuse(url: CowStr<'_>) -> CowStr<'_> {
 pub fn to_plain(src: &str) -> String {
     let mut out = String::new();
     for ev in Parser::new(src) {
-        match ev {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::End(
-                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image,
-            ) => {}
-            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => out.push(' '),
-            _ => {}
-        }
+        push_plain(&mut out, &ev);
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse(&out)
+}
+
+/// Adds what `ev` shows as text to `out`: inline ends join their words, block ends part them.
+fn push_plain(out: &mut String, ev: &Event) {
+    match ev {
+        Event::Text(t) | Event::Code(t) => out.push_str(t),
+        Event::End(
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image,
+        ) => {}
+        Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => out.push(' '),
+        _ => {}
+    }
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_parse_gives_the_html_and_the_plain_text() {
+        let src = "Made **by hand** in *Sialkot*.\n\n- Sizes S-XL\n- `CE` marked\n\n<b>raw</b> [links](../faq/) stay text";
+        let (html, text) = to_html_and_plain(src, false, false);
+        assert_eq!(html, to_html(src, false, false));
+        assert_eq!(text, to_plain(src));
+        assert_eq!(
+            text,
+            "Made by hand in Sialkot. Sizes S-XL CE marked raw links stay text"
+        );
+        // The words as the page shows them: its quotes are typographic, its tables cells.
+        let (_, text) = to_html_and_plain(
+            "The file's \"own\" size\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+            false,
+            true,
+        );
+        assert_eq!(text, "The file\u{2019}s \u{201c}own\u{201d} size a b 1 2");
+    }
 
     #[test]
     fn raw_html_is_escaped_by_default() {

@@ -170,7 +170,7 @@ pub fn product(site: &Site, i: usize, view: &ProductView, site_view: &SiteView) 
         .data
         .summary
         .clone()
-        .or_else(|| p.data.description.as_deref().map(crate::markdown::to_plain))
+        .or_else(|| p.description_text.clone())
         .unwrap_or_else(|| {
             words.text(
                 "product_description",

@@ -118,8 +118,11 @@ fn record(site: &Site, p: &Product, v: &ProductView) -> Record {
         .map(|s| format!("{} {}", s.label.0, s.value.0))
         .collect();
     weighted(&mut content, 2.0, &specs.join(" "));
-    for text in [&v.summary, &p.data.description].into_iter().flatten() {
-        push_words(&mut content, &crate::markdown::to_plain(text));
+    if let Some(summary) = &v.summary {
+        push_words(&mut content, &crate::markdown::to_plain(summary));
+    }
+    if let Some(text) = &p.description_text {
+        push_words(&mut content, text);
     }
     // Values only: the card's words (MOQ, "from", SKU) are the theme's, in the search page.
     let mut meta = BTreeMap::new();

@@ -383,10 +383,33 @@ impl Fossicker {
         usize,
     ) {
         let mut map: HashMap<String, Vec<FossickedWord>> = HashMap::new();
+        let (content, anchors, word_count) = self.digest_words(options, |word, entry, once| {
+            if let Some(repeat) = map.get_mut(word) {
+                // The word before may already index this pair
+                if once && repeat.iter().any(|w| w.position == entry.position) {
+                    return;
+                }
+                repeat.push(entry);
+            } else {
+                map.insert(word.to_string(), vec![entry]);
+            }
+        });
+        (content, map, anchors, word_count)
+    }
+
+    /// minisite patch: `parse_digest`'s reading of the digest, each word's entry handed to
+    /// `sink` (the stemmed word, the entry, and whether the entry is a pair across two segments,
+    /// to be dropped if the word already has an entry at its position) rather than gathered into
+    /// a map of the page's own, so that the index can take the words straight into its own.
+    pub(crate) fn digest_words(
+        &self,
+        options: &SearchOptions,
+        mut sink: impl FnMut(&str, FossickedWord, bool),
+    ) -> (String, Vec<PageAnchorData>, usize) {
         let mut anchors = Vec::new();
         // TODO: push this error handling up a level and return an Err from parse_digest
         if self.data.as_ref().is_none() {
-            return ("".into(), map, anchors, 0); // empty page result, will be dropped from search
+            return ("".into(), anchors, 0); // empty page result, will be dropped from search
         }
         let data = self.data.as_ref().unwrap();
         let stemmer = get_stemmer(&data.language);
@@ -585,11 +608,7 @@ impl Fossicker {
                     weight,
                     original_word: indexable.original.clone(),
                 };
-                if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
-                    repeat.push(entry);
-                } else {
-                    map.insert(indexable.stemmed.clone(), vec![entry]);
-                }
+                sink(&indexable.stemmed, entry, false);
             }
 
             // The pair spanning two segments belongs to the segment it starts
@@ -603,11 +622,7 @@ impl Fossicker {
                         weight: partial_weight,
                         original_word: indexable.original,
                     };
-                    let positions = map.entry(indexable.stemmed).or_default();
-                    // The word before may already index this pair
-                    if !positions.iter().any(|word| word.position == entry.position) {
-                        positions.push(entry);
-                    }
+                    sink(&indexable.stemmed, entry, true);
                 }
             }
 
@@ -638,7 +653,7 @@ impl Fossicker {
         if content.ends_with(' ') {
             content.pop();
         }
-        (content, map, anchors, max_word_index + 1)
+        (content, anchors, max_word_index + 1)
     }
 
     /// Removes private Pagefind sentinel values from content that would otherwise leak.
@@ -646,26 +661,12 @@ impl Fossicker {
     /// though there's a chance we do want to process them when we arrive at indexing metadata.
     fn tidy_meta_and_filters(&mut self) {
         if let Some(data) = self.data.as_mut() {
-            for filter in data.filters.values_mut() {
-                for filter_val in filter.iter_mut() {
-                    match PRIVATE_PAGEFIND.replace_all(filter_val, "") {
-                        std::borrow::Cow::Borrowed(_) => { /* no-op, no replace happened */ }
-                        std::borrow::Cow::Owned(s) => *filter_val = s,
-                    }
-                }
-            }
-
-            for meta in data.meta.values_mut() {
-                match PRIVATE_PAGEFIND.replace_all(meta, "") {
-                    std::borrow::Cow::Borrowed(_) => { /* no-op, no replace happened */ }
-                    std::borrow::Cow::Owned(s) => *meta = s,
-                }
-            }
+            tidy(&mut data.meta, &mut data.filters);
         }
     }
 
     /// Parse words from metadata fields and return them with field IDs and positions.
-    fn parse_meta_words(
+    pub(crate) fn parse_meta_words(
         meta: &BTreeMap<String, String>,
         field_order: &[String],
         language: &str,
@@ -711,7 +712,36 @@ impl Fossicker {
 
         map
     }
+}
 
+/// Removes the private Pagefind sentinel values from `meta` and `filters` in place.
+fn tidy(meta: &mut BTreeMap<String, String>, filters: &mut BTreeMap<String, Vec<String>>) {
+    for filter in filters.values_mut() {
+        for filter_val in filter.iter_mut() {
+            match PRIVATE_PAGEFIND.replace_all(filter_val, "") {
+                std::borrow::Cow::Borrowed(_) => { /* no-op, no replace happened */ }
+                std::borrow::Cow::Owned(s) => *filter_val = s,
+            }
+        }
+    }
+
+    for value in meta.values_mut() {
+        match PRIVATE_PAGEFIND.replace_all(value, "") {
+            std::borrow::Cow::Borrowed(_) => { /* no-op, no replace happened */ }
+            std::borrow::Cow::Owned(s) => *value = s,
+        }
+    }
+}
+
+/// minisite patch: a copy of a record's `meta` and `filters` as `fossick_sync` leaves them.
+#[allow(clippy::type_complexity)]
+pub(crate) fn tidied(
+    meta: &BTreeMap<String, String>,
+    filters: &BTreeMap<String, Vec<String>>,
+) -> (BTreeMap<String, String>, BTreeMap<String, Vec<String>>) {
+    let (mut meta, mut filters) = (meta.clone(), filters.clone());
+    tidy(&mut meta, &mut filters);
+    (meta, filters)
 }
 
 /// The URL spec's path percent-encode set, minus `/` so that the separators

@@ -3,7 +3,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{
-    fossick::{FossickedData, Fossicker, MetaFossickedWord},
+    fossick::{FossickedData, FossickedWord, Fossicker, MetaFossickedWord},
     index::index_metadata::MetaFilter,
     utils::full_hash,
     SearchOptions,
@@ -48,29 +48,154 @@ enum SortType {
 /// values and fragments), in page order.
 #[derive(Default)]
 struct Folded {
-    word_map: HashMap<String, PackedWord>,
+    /// The run's words, each once, in the order first met; `slots` finds a word's place.
+    words: Vec<PackedWord>,
+    slots: HashMap<String, u32>,
     filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
     encoded_pages: Vec<IntermediaryPageData>,
     /// A word's (weight, position) pairs on the page being added, reused from word to word.
     scratch: Vec<(u8, u32)>,
+    /// A record's words as read (the word's slot, then the word), reused from record to record.
+    read: Vec<(u32, FossickedWord)>,
 }
 
-/// The entry of `word` in `map`, made empty if missing (one allocation of the word, not two).
-fn word_entry<'m>(map: &'m mut HashMap<String, PackedWord>, word: &str) -> &'m mut PackedWord {
-    if !map.contains_key(word) {
-        map.insert(
-            word.to_string(),
-            PackedWord {
-                word: word.to_string(),
-                pages: Vec::new(),
-                additional_variants: Vec::new(),
-            },
-        );
+/// The place of `word` in `words`, an empty entry made for it if missing.
+fn word_slot(words: &mut Vec<PackedWord>, slots: &mut HashMap<String, u32>, word: &str) -> u32 {
+    if let Some(&slot) = slots.get(word) {
+        return slot;
     }
-    map.get_mut(word).expect("inserted above")
+    let slot = words.len() as u32;
+    words.push(PackedWord {
+        word: word.to_string(),
+        pages: Vec::new(),
+        additional_variants: Vec::new(),
+    });
+    slots.insert(word.to_string(), slot);
+    slot
 }
 
 impl Folded {
+    fn word_entry(&mut self, word: &str) -> &mut PackedWord {
+        let slot = word_slot(&mut self.words, &mut self.slots, word);
+        &mut self.words[slot as usize]
+    }
+
+    /// minisite patch: adds custom record `record` as page `page_number`, read straight into
+    /// the run: each word read goes to its entry's slot, found once per occurrence, instead of
+    /// into a word map of the page's own (a string and a vector per distinct word per page) that
+    /// `add_page` then looked up again. The same entries as `fossick_sync` then `add_page`.
+    fn add_record(
+        &mut self,
+        page_number: usize,
+        record: &Fossicker,
+        options: &SearchOptions,
+        meta_fields: &[String],
+        language: &str,
+    ) -> Result<()> {
+        let (Some(data), Some(url)) = (record.data(), record.page_url()) else {
+            // Not a record with its data: read as Pagefind reads any page.
+            let page = record.clone().fossick_sync(options)?;
+            if page.word_data.is_empty() {
+                bail!(RECORD_WITHOUT_WORDS);
+            }
+            self.add_page(page_number, &page, meta_fields, language);
+            return Ok(());
+        };
+        let mut read = std::mem::take(&mut self.read);
+        read.clear();
+        let (words, slots) = (&mut self.words, &mut self.slots);
+        let (content, anchors, word_count) = record.digest_words(options, |word, entry, once| {
+            let slot = word_slot(words, slots, word);
+            // A pair across two segments that the word before already indexes is not added twice.
+            if !once || !read.iter().any(|(s, e)| *s == slot && e.position == entry.position) {
+                read.push((slot, entry));
+            }
+        });
+        if read.is_empty() {
+            self.read = read;
+            bail!(RECORD_WITHOUT_WORDS);
+        }
+        // A word's entries together; their order within a word does not matter (packed_locs
+        // sorts them, and a word's variants are gathered by form).
+        read.sort_unstable_by_key(|(slot, e)| (*slot, e.position));
+        for group in read.chunk_by(|a, b| a.0 == b.0) {
+            let positions = group.iter().map(|(_, e)| e);
+            self.add_word(page_number, group[0].0, positions);
+        }
+        self.read = read;
+
+        let (meta, filters) = crate::fossick::tidied(&data.meta, &data.filters);
+        let meta_field_order: Vec<String> = meta.keys().cloned().collect();
+        let meta_word_data =
+            Fossicker::parse_meta_words(&meta, &meta_field_order, &data.language, options);
+        let fragment = crate::fragments::PageFragmentData {
+            url: url.to_string(),
+            content: if options.excerpts { content } else { String::new() },
+            filters,
+            meta,
+            word_count,
+            anchors,
+        };
+        self.add_meta_and_fragment(page_number, &fragment, &meta_word_data, meta_fields, language);
+        Ok(())
+    }
+
+    /// Adds a word's `positions` on page `page_number`, the run's last so far, to its entry.
+    fn add_word<'p>(
+        &mut self,
+        page_number: usize,
+        slot: u32,
+        positions: impl Iterator<Item = &'p FossickedWord> + Clone,
+    ) {
+        let packed_word = &mut self.words[slot as usize];
+        // No diacritics - original matches normalized form
+        self.scratch.clear();
+        self.scratch.extend(
+            positions
+                .clone()
+                .filter(|f| f.original_word.is_none())
+                .map(|f| (f.weight, f.position)),
+        );
+        if !self.scratch.is_empty() {
+            packed_word.pages.push(PackedPage {
+                page_number,
+                locs: packed_locs(&mut self.scratch),
+                meta_locs: Locs::new(),
+            });
+        }
+        // Original form differs (has diacritics) - stored instead in additional_variants
+        if positions.clone().any(|f| f.original_word.is_some()) {
+            let mut variant_positions: BTreeMap<&str, Vec<(u8, u32)>> = BTreeMap::new();
+            for f in positions {
+                if let Some(form) = &f.original_word {
+                    variant_positions
+                        .entry(form)
+                        .or_default()
+                        .push((f.weight, f.position));
+                }
+            }
+            for (variant_form, mut variant_pos) in variant_positions {
+                let variant_page = PackedPage {
+                    page_number,
+                    locs: packed_locs(&mut variant_pos),
+                    meta_locs: Locs::new(),
+                };
+                if let Some(existing_variant) = packed_word
+                    .additional_variants
+                    .iter_mut()
+                    .find(|v| v.form == variant_form)
+                {
+                    existing_variant.pages.push(variant_page);
+                } else {
+                    packed_word.additional_variants.push(PackedVariant {
+                        form: variant_form.to_string(),
+                        pages: vec![variant_page],
+                    });
+                }
+            }
+        }
+    }
+
     /// Adds page `page_number`, the run's last so far: a word's entry for this page, when it has
     /// one, is the last of its pages.
     fn add_page(
@@ -80,67 +205,37 @@ impl Folded {
         meta_fields: &[String],
         language: &str,
     ) {
+        for (word, positions) in &page.word_data {
+            let slot = word_slot(&mut self.words, &mut self.slots, word);
+            self.add_word(page_number, slot, positions.iter());
+        }
+        self.add_meta_and_fragment(
+            page_number,
+            &page.fragment.data,
+            &page.meta_word_data,
+            meta_fields,
+            language,
+        );
+    }
+
+    /// Adds page `page_number`'s meta words, filter values and fragment (`add_page`'s end).
+    fn add_meta_and_fragment(
+        &mut self,
+        page_number: usize,
+        fragment: &crate::fragments::PageFragmentData,
+        meta_word_data: &HashMap<String, Vec<MetaFossickedWord>>,
+        meta_fields: &[String],
+        language: &str,
+    ) {
         // Meta field IDs were assigned per-page,
         // but need to be remapped to the global meta_fields order.
-        let field_id_map: Vec<u16> = page
-            .fragment
-            .data
+        let field_id_map: Vec<u16> = fragment
             .meta
             .keys()
             .map(|name| meta_fields.iter().position(|f| f == name).unwrap() as u16)
             .collect();
 
-        for (word, positions) in &page.word_data {
-            let packed_word = word_entry(&mut self.word_map, word);
-            // No diacritics - original matches normalized form
-            self.scratch.clear();
-            self.scratch.extend(
-                positions
-                    .iter()
-                    .filter(|f| f.original_word.is_none())
-                    .map(|f| (f.weight, f.position)),
-            );
-            if !self.scratch.is_empty() {
-                packed_word.pages.push(PackedPage {
-                    page_number,
-                    locs: packed_locs(&mut self.scratch),
-                    meta_locs: Locs::new(),
-                });
-            }
-            // Original form differs (has diacritics) - stored instead in additional_variants
-            if positions.iter().any(|f| f.original_word.is_some()) {
-                let mut variant_positions: BTreeMap<&str, Vec<(u8, u32)>> = BTreeMap::new();
-                for f in positions {
-                    if let Some(form) = &f.original_word {
-                        variant_positions
-                            .entry(form)
-                            .or_default()
-                            .push((f.weight, f.position));
-                    }
-                }
-                for (variant_form, mut variant_pos) in variant_positions {
-                    let variant_page = PackedPage {
-                        page_number,
-                        locs: packed_locs(&mut variant_pos),
-                        meta_locs: Locs::new(),
-                    };
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        existing_variant.pages.push(variant_page);
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form.to_string(),
-                            pages: vec![variant_page],
-                        });
-                    }
-                }
-            }
-        }
-
-        for (word, meta_positions) in &page.meta_word_data {
+        for (word, meta_positions) in meta_word_data {
             let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
             let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
                 BTreeMap::new();
@@ -157,7 +252,7 @@ impl Folded {
                 }
             }
 
-            let packed_word = word_entry(&mut self.word_map, word);
+            let packed_word = self.word_entry(word);
 
             if !normalized_meta_positions.is_empty() {
                 let meta_locs = meta_positions_to_packed(normalized_meta_positions);
@@ -210,7 +305,7 @@ impl Folded {
         }
 
         // Collect filter entries for this page
-        for (filter, values) in &page.fragment.data.filters {
+        for (filter, values) in &fragment.filters {
             for value in values {
                 self.filter_entries
                     .push((filter.clone(), value.clone(), page_number));
@@ -218,10 +313,10 @@ impl Folded {
         }
 
         // Compute encoded page data
-        let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
+        let encoded_data = serde_json::to_string(fragment).unwrap();
         self.encoded_pages.push(IntermediaryPageData {
             full_hash: format!("{}_{}", language, full_hash(encoded_data.as_bytes())),
-            word_count: page.fragment.data.word_count,
+            word_count: fragment.word_count,
             page_number,
             encoded_data,
         });
@@ -230,13 +325,13 @@ impl Folded {
     /// The run of `self`'s pages followed by `later`'s: a word's pages and variants keep the
     /// order of the pages, as if every page had been added to one run.
     fn merge(mut self, mut later: Folded) -> Folded {
-        if self.encoded_pages.is_empty() && self.word_map.is_empty() {
+        if self.encoded_pages.is_empty() && self.words.is_empty() {
             return later;
         }
-        for (word, packed) in later.word_map {
-            match self.word_map.entry(word) {
-                hashbrown::hash_map::Entry::Occupied(mut entry) => {
-                    let existing = entry.get_mut();
+        for packed in later.words {
+            match self.slots.get(&packed.word) {
+                Some(&slot) => {
+                    let existing = &mut self.words[slot as usize];
                     existing.pages.extend(packed.pages);
                     for variant in packed.additional_variants {
                         if let Some(existing_variant) = existing
@@ -250,8 +345,9 @@ impl Folded {
                         }
                     }
                 }
-                hashbrown::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(packed);
+                None => {
+                    self.slots.insert(packed.word.clone(), self.words.len() as u32);
+                    self.words.push(packed);
                 }
             }
         }
@@ -419,18 +515,14 @@ pub async fn build_indexes(
                     }
                 }
                 PageInput::Record(record) => {
-                    let page = record.clone().fossick_sync(options)?;
-                    if page.word_data.is_empty() {
-                        bail!(RECORD_WITHOUT_WORDS);
-                    }
-                    run.add_page(page_number, &page, &meta_fields_ref, &language_ref);
+                    run.add_record(page_number, record, options, &meta_fields_ref, &language_ref)?;
                 }
             }
             Ok(run)
         })
         .try_reduce(Folded::default, |a, b| Ok(a.merge(b)))?;
     let Folded {
-        word_map,
+        words: word_map,
         filter_entries,
         encoded_pages,
         ..
@@ -470,7 +562,7 @@ pub async fn build_indexes(
 
     // minisite patch: no sort of each word's pages by number: a run adds its pages in order and
     // runs merge in order, so they are sorted already.
-    debug_assert!(word_map.values().all(|w| {
+    debug_assert!(word_map.iter().all(|w| {
         let sorted = |pages: &[PackedPage]| pages.windows(2).all(|p| p[0].page_number < p[1].page_number);
         sorted(&w.pages) && w.additional_variants.iter().all(|v| sorted(&v.pages))
     }));
@@ -743,13 +835,10 @@ fn packed_locs(positions: &mut [(u8, u32)]) -> Locs {
     weighted_positions
 }
 
-fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
+fn chunk_index(mut words: Vec<PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
     // Accumulate into HashMap for O(1) inserts, then sort once before encoding
     // to produce a stable hash without paying BTreeMap's per-insert overhead.
-    let mut words = word_map
-        .into_iter()
-        .map(|(_, w)| w)
-        .collect::<Vec<PackedWord>>();
+    // minisite patch: the fold's words, each once.
     // minisite patch: compared in place, not cloned for the sort (the words are unique).
     words.sort_unstable_by(|a, b| a.word.cmp(&b.word));
 
@@ -914,9 +1003,79 @@ mod tests {
         words
     }
 
+    /// A run's words, filter entries and pages as text, in an order of their own.
+    fn run_seen(run: &Folded) -> (Vec<String>, Vec<(String, String, usize)>, Vec<String>) {
+        for (word, &slot) in &run.slots {
+            assert_eq!(&run.words[slot as usize].word, word, "a slot names its own word");
+        }
+        let mut words: Vec<String> = run.words.iter().map(|w| format!("{w:?}")).collect();
+        words.sort();
+        let pages = run
+            .encoded_pages
+            .iter()
+            .map(|p| format!("{} {} {} {}", p.page_number, p.word_count, p.full_hash, p.encoded_data))
+            .collect();
+        (words, run.filter_entries.clone(), pages)
+    }
+
+    #[test]
+    fn a_record_read_into_the_run_gives_what_reading_it_as_a_page_gives() {
+        std::env::set_var("PAGEFIND_SOURCE", "somewhere");
+        let config = crate::PagefindInboundConfig::with_layers(&[twelf::Layer::Env(Some(
+            "PAGEFIND_".into(),
+        ))])
+        .unwrap();
+        let options = SearchOptions::load(config).unwrap();
+        let record = |url: &str, digest: &str, title: &str, tag: &str| {
+            let data = crate::fossick::parser::DomParserResult {
+                digest: digest.into(),
+                filters: BTreeMap::from([("tag".to_string(), vec![tag.to_string()])]),
+                sort: BTreeMap::new(),
+                meta: BTreeMap::from([
+                    ("image".to_string(), format!("{url}a.webp")),
+                    ("title".to_string(), title.to_string()),
+                ]),
+                anchor_content: BTreeMap::new(),
+                anchor_titles: BTreeMap::new(),
+                has_custom_body: false,
+                force_inclusion: true,
+                has_html_element: true,
+                has_old_bundle_reference: false,
+                has_default_ui_reference: false,
+                language: "fr".into(),
+            };
+            Fossicker::new_with_data(url.into(), data)
+        };
+        let records = [
+            record(
+                "/a/",
+                "Gants café crème GK-100 gants ___PAGEFIND_WEIGHT___2 gardien ___END_PAGEFIND_WEIGHT___ cafe",
+                "Gants ___PAGEFIND_AUTO_WEIGHT___2 café",
+                "OEM",
+            ),
+            record("/b/", "Gardien: gants, échantillons. Crème cafe-bar", "Gants de gardien", "⭐ bestseller"),
+        ];
+        let meta_fields = ["image".to_string(), "title".to_string()];
+
+        let (mut read, mut fossicked) = (Folded::default(), Folded::default());
+        for (page_number, record) in records.iter().enumerate() {
+            read.add_record(page_number, record, &options, &meta_fields, "fr").unwrap();
+            let page = record.clone().fossick_sync(&options).unwrap();
+            fossicked.add_page(page_number, &page, &meta_fields, "fr");
+        }
+        let seen = run_seen(&read);
+        assert_eq!(seen, run_seen(&fossicked));
+        assert!(seen.0.iter().any(|w| w.contains("café")), "a variant is kept: {:?}", seen.0);
+        assert!(!seen.2.iter().any(|p| p.contains("___PAGEFIND")), "sentinels are tidied away");
+        assert_eq!(seen.1.len(), 2);
+
+        let empty = record("/c/", "   ", "Gants", "OEM");
+        assert!(read.add_record(2, &empty, &options, &meta_fields, "fr").is_err());
+    }
+
     #[test]
     fn build_index_chunks() {
-        let chunks = chunk_index(test_words(), 8);
+        let chunks = chunk_index(test_words().into_values().collect(), 8);
 
         assert_eq!(chunks.len(), 3);
         assert_eq!(chunks[0][0].word, "apple");
@@ -927,7 +1086,7 @@ mod tests {
 
     #[test]
     fn build_index_chunks_from_variant_words() {
-        let chunks = chunk_index(test_variant_words(), 8);
+        let chunks = chunk_index(test_variant_words().into_values().collect(), 8);
 
         assert_eq!(chunks.len(), 3);
         assert_eq!(chunks[0][0].word, "apple");
@@ -938,7 +1097,7 @@ mod tests {
 
     #[test]
     fn build_chunk_meta() {
-        let chunks = chunk_index(test_words(), 8);
+        let chunks = chunk_index(test_words().into_values().collect(), 8);
         let meta = chunk_meta(&chunks);
         assert_eq!(meta.len(), 3);
         assert_eq!(

@@ -253,6 +253,7 @@ impl<'a> Documents<'a> {
         want: impl Fn(usize) -> bool + Sync,
         write: impl Fn(usize, &str) -> Result<()> + Sync,
     ) -> Result<usize> {
+        renderer.new_pass();
         let results: Vec<Result<bool>> = (0..self.len())
             .into_par_iter()
             .map(|i| {
@@ -263,6 +264,7 @@ impl<'a> Documents<'a> {
                 Ok(true)
             })
             .collect();
+        renderer.new_pass();
         let mut problems: Vec<Diagnostic> = Vec::new();
         let mut done = 0;
         for r in results {

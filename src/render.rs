@@ -4,17 +4,22 @@
 use crate::error::Diagnostic;
 use crate::strings::Strings;
 use crate::theme::Theme;
-use minijinja::value::{Kwargs, Value};
+use minijinja::value::{Kwargs, Rest, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// What `cached` blocks rendered in this render pass, by key (see [`cached`]).
+type Memo = Arc<Mutex<HashMap<String, Value>>>;
 
 pub struct Renderer {
     env: Environment<'static>,
     theme: Theme,
     /// Stands for everything but the data that decides what a page renders to.
     key: blake3::Hash,
+    memo: Memo,
 }
 
 impl Renderer {
@@ -100,6 +105,11 @@ impl Renderer {
             },
         );
         env.add_function("srcset", srcset);
+        let memo = Memo::default();
+        let for_cached = memo.clone();
+        env.add_function("cached", move |state: &State, key: Rest<Value>, args: Kwargs| {
+            cached(&for_cached, state, &key, &args)
+        });
         env.add_function(
             "asset",
             move |state: &State, path: &str| -> Result<String, Error> {
@@ -162,6 +172,7 @@ impl Renderer {
             env,
             theme: theme.clone(),
             key,
+            memo,
         }
     }
 
@@ -169,6 +180,12 @@ impl Renderer {
     /// render the same data to the same page.
     pub fn key(&self) -> blake3::Hash {
         self.key
+    }
+
+    /// Starts a render pass: what `cached` blocks rendered before is forgotten, as the data
+    /// they showed may have changed since (`serve` keeps its renderer from one edit to the next).
+    pub fn new_pass(&self) {
+        self.memo.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// Renders template `name` with `ctx`; a template problem names the template file and line.
@@ -284,6 +301,42 @@ fn srcset(state: &State, items: Value) -> Result<String, Error> {
 }
 
 /// A variable of the page being rendered, `undefined` (no text) when it has none.
+/// `{% call cached("card", p.url, eager) %}…{% endcall %}`: the block is rendered once per
+/// render pass for each key and page setting, and the same text is used wherever it comes again
+/// (Hugo's `partialCached`): a product's card is on its category's pages, its tags' pages, the
+/// product list and its neighbours' pages. The key is the block's name and whatever else it reads
+/// (text, numbers, true/false, none); the page's language (`lang`, `lang_prefix`) and depth
+/// (`root`, which every link starts with) are added to it here, so `url()` and `t()` need not be.
+fn cached(memo: &Memo, state: &State, key: &[Value], args: &Kwargs) -> Result<Value, Error> {
+    let caller: Value = args.get("caller")?;
+    args.assert_all_used()?;
+    let mut text = String::new();
+    for part in key
+        .iter()
+        .cloned()
+        .chain(["root", "lang", "lang_prefix"].map(|n| lookup(state, n)))
+    {
+        if part.as_object().is_some() {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("cached(): key parts are text, numbers, true/false or none, not {}: pass a field of it (p.url, not p)", part.kind()),
+            ));
+        }
+        // Debug form: `"1"` and `1` stay apart.
+        let _ = write!(text, "{part:?}\u{0}");
+    }
+    if let Some(done) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&text) {
+        return Ok(done.clone());
+    }
+    // Rendered outside the lock: two threads may render one key at once, and both get the
+    // same text.
+    let done = caller.call(state, &[])?;
+    memo.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(text, done.clone());
+    Ok(done)
+}
+
 fn lookup(state: &State, name: &str) -> Value {
     state.lookup(name).unwrap_or_default()
 }

@@ -661,6 +661,12 @@ fn edits_rewrite_only_the_pages_they_change() {
         ]
     );
     assert!(get(port, "/products/training-ball/").body.contains("US$3.95"));
+    // Its card on the listings is made anew, not the one the last pass kept (`cached`).
+    let listing = get(port, "/categories/footballs/page/2/").body;
+    assert!(
+        listing.contains("US$3.95") && !listing.contains("US$4.25"),
+        "{listing}"
+    );
     assert!(server.wait_line("Rebuilt").contains("5 of 21 pages rendered"));
 
     // A new URL: the old page goes, the new one comes, and so does the sitemap; still nothing

@@ -726,3 +726,96 @@ fn a_product_part_replaced_by_block_or_by_file_gives_the_same_pages_in_every_the
         assert!(by_file == by_block, "{theme}: the block and the file differ");
     }
 }
+
+// `cached` (issue #14): a product's card is made once per build for each setting and page depth.
+
+/// Every card's link and photo, on every listing and product page, at every depth.
+fn card_targets(out: &Path) -> Vec<(String, String)> {
+    let mut all = Vec::new();
+    for page in html_files(out) {
+        let doc = html(&page);
+        for card in doc.select(&sel("article.card a.card-link")) {
+            for (el, attr) in [(card, "href")]
+                .into_iter()
+                .chain(card.select(&sel("img")).map(|i| (i, "src")))
+            {
+                let link = el.value().attr(attr).unwrap().to_string();
+                if link != "#" && link != "data:," {
+                    all.push((page.strip_prefix(out).unwrap().display().to_string(), link));
+                }
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn cached_cards_link_right_from_every_page_depth() {
+    let site = shop();
+    // per_page 2: categories' and tags' second pages are two folders deeper than their first.
+    let out = build(site.path());
+    let targets = card_targets(&out);
+    let depths: std::collections::BTreeSet<usize> = targets
+        .iter()
+        .map(|(page, _)| page.matches('/').count())
+        .collect();
+    assert!(depths.len() >= 3, "{depths:?}");
+    for (page, link) in &targets {
+        let file = resolve(&out.join(page), link);
+        assert!(file.is_file(), "{page}: card link {link} is not a file");
+    }
+}
+
+#[test]
+fn a_cached_block_is_shared_by_the_pages_of_one_depth_and_language() {
+    // A card that also shows what its key leaves out (the page's title): once cached, every
+    // page of one depth shows the first page's title in that product's card.
+    let site = shop();
+    let card = read(
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/card.html"),
+    )
+    .replace(
+        "<article class=\"card\">",
+        "<article class=\"card\" data-page=\"{{ page.title }}\">",
+    );
+    write(site.path(), "templates/partials/card.html", &card);
+    let out = build(site.path());
+    // Cards alike but for that title (one product, setting and language) at one depth.
+    let mut seen: std::collections::BTreeMap<(usize, String), std::collections::BTreeSet<String>> =
+        Default::default();
+    for page in html_files(&out) {
+        let depth = page.strip_prefix(&out).unwrap().components().count();
+        let doc = html(&page);
+        for card in doc.select(&sel("article.card[data-page]")) {
+            let shown = card.value().attr("data-page").unwrap().to_string();
+            let markup = card.html().replacen(&format!(" data-page=\"{shown}\""), "", 1);
+            if !markup.contains("href=\"#\"") {
+                seen.entry((depth, markup)).or_default().insert(shown);
+            }
+        }
+    }
+    let titles: std::collections::BTreeSet<&String> = seen.values().flatten().collect();
+    assert!(titles.len() > 1, "{titles:?}");
+    for ((depth, card), shown) in &seen {
+        assert_eq!(shown.len(), 1, "at depth {depth}, {card} shows {shown:?}");
+    }
+    // …and a product on pages of two depths got a card for each.
+    let depths: std::collections::BTreeSet<usize> = seen.keys().map(|(d, _)| *d).collect();
+    assert!(depths.len() >= 3, "{depths:?}");
+}
+
+#[test]
+fn a_cached_key_of_a_whole_product_is_refused_on_its_line() {
+    let site = shop();
+    write(
+        site.path(),
+        "templates/partials/card.html",
+        "{% call cached(\"card\", p) %}<article class=\"card\"></article>{% endcall %}",
+    );
+    let d = first(&build_err(site.path()));
+    // Named from the include that reached it, down to the site's file and line.
+    assert!(d.message.contains("templates/partials/card.html:1:"), "{d}");
+    assert!(d.message.contains("cached(): key parts are text"), "{d}");
+    assert!(d.message.contains("p.url, not p"), "{d}");
+}

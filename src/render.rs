@@ -300,7 +300,6 @@ fn srcset(state: &State, items: Value) -> Result<String, Error> {
     Ok(out)
 }
 
-/// A variable of the page being rendered, `undefined` (no text) when it has none.
 /// `{% call cached("card", p.url, eager) %}…{% endcall %}`: the block is rendered once per
 /// render pass for each key and page setting, and the same text is used wherever it comes again
 /// (Hugo's `partialCached`): a product's card is on its category's pages, its tags' pages, the
@@ -337,6 +336,7 @@ fn cached(memo: &Memo, state: &State, key: &[Value], args: &Kwargs) -> Result<Va
     Ok(done)
 }
 
+/// A variable of the page being rendered, `undefined` (no text) when it has none.
 fn lookup(state: &State, name: &str) -> Value {
     state.lookup(name).unwrap_or_default()
 }

@@ -343,12 +343,15 @@ impl Catalog {
         // Drafts are checked like the rest, so that publishing one later cannot break the build:
         // the categories only they are in, and how they spell theirs.
         check_category_urls(site_root, &categories, &mut problems);
-        let everyone: Vec<Arc<Product>> = products.iter().chain(&left_out).cloned().collect();
+        // Borrowed, not shared: a second reference to each product would make the
+        // `Arc::make_mut` below copy all of them (a tenth of a no-op rebuild's memory at 10k).
+        let everyone: Vec<&Product> = products.iter().chain(&left_out).map(|p| &**p).collect();
         let published = |name: &str| products.iter().any(|p| p.data.category.as_deref() == Some(name));
         let extra: Vec<String> = extra_categories(&everyone, &categories, &mut problems)
             .into_iter()
             .filter(|name| published(name))
             .collect();
+        drop(everyone);
         // A category only drafts are in is a draft too, not a mistake.
         categories.retain(|c| {
             let named = |p: &Arc<Product>| p.data.category.as_deref() == Some(c.name.as_str());
@@ -801,7 +804,7 @@ impl AtOr for Diagnostic {
 /// (`Footballs`, `footballs`) is an error at the product: both would be published at one address.
 /// Only a near spelling is left to a warning (see [`crate::lint`]).
 fn extra_categories(
-    products: &[Arc<Product>],
+    products: &[&Product],
     categories: &[Category],
     problems: &mut Problems,
 ) -> BTreeSet<String> {

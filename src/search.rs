@@ -103,7 +103,8 @@ fn record(site: &Site, p: &Product, v: &ProductView) -> Record {
     if !site.config.clean_links {
         url.push_str("index.html");
     }
-    let mut content = String::new();
+    let text_len = p.description_text.as_deref().map_or(0, str::len);
+    let mut content = String::with_capacity(text_len + 1024);
     weighted(&mut content, 10.0, &v.name);
     weighted(&mut content, 8.0, &sku_forms(&v.sku));
     let mut named = v.tags.join(" ");
@@ -236,7 +237,10 @@ pub fn fingerprint(indexes: &[Index]) -> blake3::Hash {
     h.update(&INDEX_CHUNK.to_le_bytes());
     h.update(&COMPRESSION_LEVEL.to_le_bytes());
     // Streamed into the hash: the records' JSON is tens of MB on a large catalogue.
-    let _ = serde_json::to_writer(&mut h, indexes);
+    let mut w = std::io::BufWriter::with_capacity(crate::documents::HASH_BUFFER, &mut h);
+    let _ = serde_json::to_writer(&mut w, indexes);
+    let _ = std::io::Write::flush(&mut w);
+    drop(w);
     h.finalize()
 }
 

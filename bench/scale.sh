@@ -22,13 +22,14 @@
 # cached"; Hugo's output is checked field by field against the catalogue by hugo-peer/check.py,
 # Zola's by check-pagescale.py), then RUNS rounds of one timed build each of minisite, Hugo and
 # Zola, so that load from the rest of the machine hits all alike. Every timed build is cold in the
-# PAGESCALE.md sense: the output (and Hugo's caches) deleted and a `sync`, untimed, then the build
+# PAGESCALE.md sense: the output (and Hugo's caches, and minisite's parsed products) deleted and a `sync`, untimed, then the build
 # timed with /usr/bin/time -v (CPU, peak RSS) and bash's $EPOCHREALTIME (wall). After each Hugo and
 # Zola build the product pages are counted: anything but N aborts. Output on tmpfs (/dev/shm) when
 # there is one, like PAGESCALE.md's anchor table (OUT=disk writes into each site's public/ instead).
 #
 # After the rounds, RUNS timed no-op rebuilds over the last full build's output (nothing changed:
-# every page is kept from the output being replaced), printed against the full build (bar ≤ 0.3 at 10k).
+# the products are read back from the parse cache the build before wrote, and every page is kept
+# from the output being replaced), printed against the full build (bar ≤ 0.3 at 10k).
 #
 # Printed: per size the walls, medians, CPU time (user+sys: less sensitive than wall to other load
 # on the machine) and peak RSS (max over the runs) of minisite, Hugo and Zola, minisite / Hugo and
@@ -199,7 +200,8 @@ for n in $NS; do
 
   walls=() rsss=() cpus=() hwalls=() hrsss=() hcpus=() zwalls=() zrsss=() zcpus=()
   for r in $(seq "$RUNS"); do
-    rm -rf "$out"; sync
+    # Products parsed afresh too, as the peers parse theirs: only the photos are cached.
+    rm -rf "$out" "$site/.minisite-cache/products"; sync
     timed "$WORK/build-$n-$r.log" "$WORK/time-$n-$r.log" "$MINISITE" build "$site" -o "$out" ||
       die "minisite build $r for N=$n failed: see $WORK/build-$n-$r.log and $WORK/time-$n-$r.log"
     walls+=("$T_WALL") rsss+=("$T_RSS") cpus+=("$T_CPU")

@@ -3,6 +3,7 @@
 use crate::config::{PhotoSpec, SiteConfig};
 use crate::error::{Diagnostic, Problems};
 use crate::markdown;
+use crate::parse_cache::{self, ParseCache, Parsed, ParsedRef};
 use crate::paths;
 use crate::source::Source;
 use crate::yaml;
@@ -289,15 +290,17 @@ impl Catalog {
         config: &SiteConfig,
         known: HashMap<PathBuf, Arc<Product>>,
     ) -> Result<Catalog, Vec<Diagnostic>> {
-        Catalog::load_with(site_root, config, known, Drafts::LeaveOut)
+        Catalog::load_with(site_root, config, known, Drafts::LeaveOut, None)
     }
 
-    /// [`Catalog::load_reusing`], keeping or leaving out drafts as `drafts` says.
+    /// [`Catalog::load_reusing`], keeping or leaving out drafts as `drafts` says, and taking the
+    /// products of files parsed before from `parsed` (which learns the others).
     pub fn load_with(
         site_root: &Path,
         config: &SiteConfig,
         mut known: HashMap<PathBuf, Arc<Product>>,
         drafts: Drafts,
+        parsed: Option<&ParseCache>,
     ) -> Result<Catalog, Vec<Diagnostic>> {
         let mut problems = Problems::default();
         let files = product_files(site_root);
@@ -313,7 +316,7 @@ impl Catalog {
             .zip(taken)
             .map(|(rel, known)| match known {
                 Some(p) => Ok(p),
-                None => load_product(site_root, rel, config).map(Arc::new),
+                None => load_product(site_root, rel, config, parsed).map(Arc::new),
             })
             .collect();
         let mut products: Vec<Arc<Product>> = Vec::with_capacity(loaded.len());
@@ -441,7 +444,12 @@ fn product_files(site_root: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Product, Vec<Diagnostic>> {
+fn load_product(
+    site_root: &Path,
+    rel: &Path,
+    config: &SiteConfig,
+    parsed: Option<&ParseCache>,
+) -> Result<Product, Vec<Diagnostic>> {
     paths::inside(site_root, &site_root.join(rel)).map_err(|e| {
         vec![
             Diagnostic::new(rel, "the file is a link to a file outside the site folder").help(format!(
@@ -450,7 +458,53 @@ fn load_product(site_root: &Path, rel: &Path, config: &SiteConfig) -> Result<Pro
         ]
     })?;
     let text = yaml::read_text(&site_root.join(rel), rel).map_err(|d| vec![d])?;
-    parse_product(site_root, rel, &text, config)
+    let Some(cache) = parsed else {
+        return parse_product(site_root, rel, &text, config);
+    };
+    let key = parse_cache::key(config, &text);
+    if let Some(p) = cache.get(&key) {
+        // Photos are files: whether they are still there is asked every time.
+        let source = Source::new(rel, text);
+        let mut problems = Vec::new();
+        check_photos(site_root, &p.data, &Place { rel, source: &source }, &mut problems);
+        if problems.is_empty() {
+            return Ok(product(rel, source, p, config));
+        }
+        let text = source.text().to_string();
+        return parse_product(site_root, rel, &text, config);
+    }
+    let product = parse_product(site_root, rel, &text, config)?;
+    cache.put(
+        key,
+        &ParsedRef {
+            data: &product.data,
+            description_html: &product.description_html,
+            description_text: &product.description_text,
+            slug: &product.own_slug,
+            sku_line: product.sku_line,
+            slug_line: product.slug_line,
+        },
+    );
+    Ok(product)
+}
+
+/// The product of the file at `rel` with text `source`, from what parsing it gave.
+fn product(rel: &Path, source: Source, p: Parsed, config: &SiteConfig) -> Product {
+    Product {
+        file: rel.to_path_buf(),
+        slug: p.slug.clone(),
+        own_slug: p.slug,
+        currency: p.data.currency.clone().unwrap_or_else(|| config.currency.clone()),
+        description_html: p.description_html,
+        description_text: p.description_text,
+        category: None,
+        sku_line: p.sku_line,
+        source,
+        slug_line: p.slug_line,
+        lang_of: Default::default(),
+        spec_labels: p.data.specs.iter().map(|s| s.label.0.clone()).collect(),
+        data: p.data,
+    }
 }
 
 /// Parses and checks one product file's text (`rel` names it in messages); photo paths are
@@ -481,21 +535,15 @@ pub fn parse_product(
         .as_deref()
         .map(|d| markdown::to_html_and_plain(d, config.unsafe_html, config.clean_links))
         .unzip();
-    Ok(Product {
-        file: rel.to_path_buf(),
-        slug: slug.clone(),
-        own_slug: slug,
-        currency: data.currency.clone().unwrap_or_else(|| config.currency.clone()),
+    let parsed = Parsed {
         description_html,
         description_text,
-        category: None,
+        slug,
         sku_line: at.key("sku").map(|l| l.0),
-        source: source.clone(),
         slug_line: at.key("slug").or_else(|| at.key("name")).map(|l| l.0),
-        lang_of: Default::default(),
-        spec_labels: data.specs.iter().map(|s| s.label.0.clone()).collect(),
         data,
-    })
+    };
+    Ok(product(rel, source, parsed, config))
 }
 
 /// A product file being checked: makes its problems, placed on the line that causes them.

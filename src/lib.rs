@@ -28,6 +28,7 @@ pub mod analytics;
 pub mod layout;
 pub mod theme;
 pub mod strings;
+pub mod parse_cache;
 pub mod catalog;
 pub mod tags;
 pub mod pages;

@@ -10,6 +10,7 @@ use crate::images::{self, cache::Cache, remote::Remote, sources::SourceIndex, Im
 use crate::localize::{self, Lang, LangLink};
 use crate::output::{self, Staging};
 use crate::pages::{self, Page};
+use crate::parse_cache::ParseCache;
 use crate::photo_refs;
 use crate::publish::{self, PhotoWork, Published};
 use crate::render::Renderer;
@@ -137,7 +138,17 @@ impl Site {
                 Err(d) => problems.extend(d),
             }
         }
-        let catalog = Catalog::load_with(&root, &config, known, opts.drafts()).unwrap_or_else(|d| {
+        let cache_dir = opts
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| root.join(".minisite-cache"));
+        let parsed = ParseCache::open(&cache_dir, &root);
+        // `serve` passes the products it keeps; their entries stay for the next build.
+        let keep_unused = !known.is_empty();
+        let catalog = Catalog::load_with(&root, &config, known, opts.drafts(), Some(&parsed));
+        parsed.save(keep_unused);
+        drop(parsed);
+        let catalog = catalog.unwrap_or_else(|d| {
             problems.extend(d);
             Catalog::default()
         });
@@ -165,10 +176,6 @@ impl Site {
             .iter()
             .map(|r| (r.named_in.clone(), r.spec, r.in_grid))
             .collect();
-        let cache_dir = opts
-            .cache_dir
-            .clone()
-            .unwrap_or_else(|| root.join(".minisite-cache"));
         let sources = SourceIndex::load(Some(&cache_dir));
         let mut remote_warnings = Vec::new();
         let remote = open_remote(opts.cache_url.as_deref(), &mut remote_warnings)?;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A photo: either a bare path or `{path, alt, credit, license}`.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PhotoSpec {
     pub path: String,
     pub alt: Option<String>,
@@ -40,6 +40,29 @@ pub fn parse_focus(s: &str) -> Option<(f64, f64)> {
         }
     }
     Some((x, y))
+}
+
+/// Written as it is read: the focus as `X% Y%` text, not as fractions, so that what is
+/// written reads back (the parse cache keeps products so, `minisite import` compares them so).
+impl Serialize for PhotoSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            path: &'a str,
+            alt: &'a Option<String>,
+            credit: &'a Option<String>,
+            license: &'a Option<String>,
+            focus: Option<String>,
+        }
+        Fields {
+            path: &self.path,
+            alt: &self.alt,
+            credit: &self.credit,
+            license: &self.license,
+            focus: self.focus.map(|(x, y)| format!("{}% {}%", x * 100.0, y * 100.0)),
+        }
+        .serialize(s)
+    }
 }
 
 #[derive(Deserialize)]

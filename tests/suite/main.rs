@@ -27,6 +27,7 @@ mod inquiry;
 mod joined;
 #[cfg(unix)]
 mod nothing_lost;
+mod parse_cache;
 mod rebuild;
 #[cfg(feature = "remote-cache")]
 mod remote_cache;

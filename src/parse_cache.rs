@@ -44,13 +44,22 @@ pub struct ParsedRef<'a> {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     file: Option<PathBuf>,
-    /// The file as read: `old` holds the range of each entry's JSON in it.
+    /// The file as read: `old` holds the range of each entry's check and JSON in it, the
+    /// check tested when the entry is asked for (on every core, not all at the start).
     text: String,
-    old: HashMap<blake3::Hash, Range<usize>>,
+    old: HashMap<blake3::Hash, Entry>,
     /// The old entries this load used.
     used: Mutex<HashSet<blake3::Hash>>,
     /// The entries this load made, as their JSON.
     fresh: Mutex<Vec<(blake3::Hash, String)>>,
+    /// Whether [`ParseCache::save`] keeps the entries this load did not use.
+    keep_unused: bool,
+}
+
+#[derive(Debug)]
+struct Entry {
+    check: Range<usize>,
+    json: Range<usize>,
 }
 
 /// The key of a product file's text: everything its parse depends on besides the text is in it,
@@ -103,10 +112,13 @@ impl ParseCache {
                 let Ok(hash) = blake3::Hash::from_hex(k) else {
                     continue;
                 };
-                if check == line_check(k, json) {
-                    let json_start = start + k.len() + check.len() + 2;
-                    old.insert(hash, json_start..json_start + json.len());
-                }
+                let check_start = start + k.len() + 1;
+                let json_start = check_start + check.len() + 1;
+                let entry = Entry {
+                    check: check_start..json_start - 1,
+                    json: json_start..json_start + json.len(),
+                };
+                old.insert(hash, entry);
             }
         }
         ParseCache {
@@ -119,8 +131,12 @@ impl ParseCache {
 
     /// The product kept under `key`, if there is one this minisite can read.
     pub fn get(&self, key: &blake3::Hash) -> Option<Parsed> {
-        let range = self.old.get(key)?;
-        let parsed: Parsed = serde_json::from_str(&self.text[range.clone()]).ok()?;
+        let entry = self.old.get(key)?;
+        let json = &self.text[entry.json.clone()];
+        if self.text[entry.check.clone()] != line_check(&key.to_hex(), json) {
+            return None;
+        }
+        let parsed: Parsed = serde_json::from_str(json).ok()?;
         lock(&self.used).insert(*key);
         Some(parsed)
     }
@@ -142,39 +158,51 @@ impl ParseCache {
         }
     }
 
-    /// Writes the entries back when this load changed them: the ones it used and made, and with
-    /// `keep_unused` the others too (`serve` takes unchanged products from memory, not from here).
-    /// Only a speed-up: failing to write is not an error.
-    pub fn save(&self, keep_unused: bool) {
+    /// Whether [`ParseCache::save`] keeps the entries this load does not use as well as the ones
+    /// it uses and makes: `serve` takes unchanged products from memory, not from here.
+    pub fn keep_unused(&mut self, keep: bool) {
+        self.keep_unused = keep;
+    }
+
+    /// Whether this load changed what the file should hold.
+    pub fn changed(&self) -> bool {
+        let used = lock(&self.used).len();
+        !lock(&self.fresh).is_empty() || (!self.keep_unused && used < self.old.len())
+    }
+
+    /// Writes the entries back when this load changed them. Only a speed-up: failing to write
+    /// is not an error.
+    pub fn save(&self) {
         let Some(file) = &self.file else { return };
-        let used = lock(&self.used);
-        let fresh = lock(&self.fresh);
-        if fresh.is_empty() && (keep_unused || used.len() == self.old.len()) {
+        if !self.changed() {
             return;
         }
+        let keep_unused = self.keep_unused;
+        let used = lock(&self.used);
+        let fresh = lock(&self.fresh);
         let mut text =
             String::with_capacity(self.text.len() + fresh.iter().map(|(_, j)| j.len() + 84).sum::<usize>());
         text.push_str(HEADER);
         text.push('\n');
-        let mut push = |key: &blake3::Hash, json: &str| {
-            let k = key.to_hex();
-            text.push_str(&k);
-            text.push('\t');
-            text.push_str(&line_check(&k, json));
-            text.push('\t');
-            text.push_str(json);
-            text.push('\n');
+        let mut push = |key: &str, check: &str, json: &str| {
+            for part in [key, "\t", check, "\t", json, "\n"] {
+                text.push_str(part);
+            }
         };
         let mut written = HashSet::new();
-        for (key, range) in &self.old {
+        // Old entries go with their own check, not a new one: an unused entry is kept unread,
+        // and a damaged one must stay a miss.
+        for (key, entry) in &self.old {
             if keep_unused || used.contains(key) {
-                push(key, &self.text[range.clone()]);
+                let check = &self.text[entry.check.clone()];
+                push(&key.to_hex(), check, &self.text[entry.json.clone()]);
                 written.insert(*key);
             }
         }
         for (key, json) in fresh.iter() {
             if written.insert(*key) {
-                push(key, json);
+                let k = key.to_hex();
+                push(&k, &line_check(&k, json), json);
             }
         }
         let _ = write_atomically(file, text.as_bytes());
@@ -196,4 +224,62 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::io::Write::write_all(&mut tmp, bytes)?;
     tmp.persist(file).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(name: &str) -> Parsed {
+        Parsed {
+            data: serde_yaml::from_str(&format!("sku: A-1\nname: {name}\n")).unwrap(),
+            description_html: None,
+            description_text: None,
+            slug: "a".into(),
+            sku_line: Some(1),
+            slug_line: Some(2),
+        }
+    }
+
+    fn keep(cache: &ParseCache, key: blake3::Hash, p: &Parsed) {
+        cache.put(
+            key,
+            &ParsedRef {
+                data: &p.data,
+                description_html: &p.description_html,
+                description_text: &p.description_text,
+                slug: &p.slug,
+                sku_line: p.sku_line,
+                slug_line: p.slug_line,
+            },
+        );
+    }
+
+    #[test]
+    fn a_kept_entry_reads_back_and_a_damaged_one_stays_a_miss_when_kept_unused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new("/site");
+        let (good, bad) = (blake3::hash(b"good"), blake3::hash(b"bad"));
+        let cache = ParseCache::open(dir.path(), root);
+        keep(&cache, good, &parsed("Ball"));
+        keep(&cache, bad, &parsed("Glove"));
+        cache.save();
+
+        let cache = ParseCache::open(dir.path(), root);
+        assert_eq!(cache.get(&good).unwrap().data.name, "Ball");
+        let file = cache.file.clone().unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text.replace("Glove", "Glowe")).unwrap();
+
+        // Kept unread (as `serve` keeps the entries of products it holds), then asked for.
+        let mut cache = ParseCache::open(dir.path(), root);
+        cache.keep_unused(true);
+        keep(&cache, blake3::hash(b"new"), &parsed("Cap"));
+        cache.save();
+        let cache = ParseCache::open(dir.path(), root);
+        assert!(cache.get(&bad).is_none(), "the damaged entry got a new check");
+        assert_eq!(cache.get(&good).unwrap().data.name, "Ball");
+        assert_eq!(cache.get(&blake3::hash(b"new")).unwrap().data.name, "Cap");
+        assert_eq!(cache.hits(), 2);
+    }
 }

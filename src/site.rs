@@ -47,6 +47,8 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     cache_dir: PathBuf,
     sources: SourceIndex,
+    /// The parse cache, while this load has something to write into it (see [`Site::save_index`]).
+    parsed: Option<ParseCache>,
     /// The shared second tier of the image cache (`--cache-url`), when one was given and opens.
     remote: Option<std::sync::Arc<Remote>>,
 }
@@ -142,12 +144,12 @@ impl Site {
             .cache_dir
             .clone()
             .unwrap_or_else(|| root.join(".minisite-cache"));
-        let parsed = ParseCache::open(&cache_dir, &root);
+        let mut parsed = ParseCache::open(&cache_dir, &root);
         // `serve` passes the products it keeps; their entries stay for the next build.
-        let keep_unused = !known.is_empty();
+        parsed.keep_unused(!known.is_empty());
         let catalog = Catalog::load_with(&root, &config, known, opts.drafts(), Some(&parsed));
-        parsed.save(keep_unused);
-        drop(parsed);
+        // Written with the other indexes, after a build: `check` writes nothing.
+        let parsed = parsed.changed().then_some(parsed);
         let catalog = catalog.unwrap_or_else(|d| {
             problems.extend(d);
             Catalog::default()
@@ -249,6 +251,7 @@ impl Site {
                     warnings: Vec::new(),
                     cache_dir: cache_dir.clone(),
                     sources: SourceIndex::default(),
+                    parsed: None,
                     remote: remote.clone(),
                 }
             })
@@ -270,6 +273,7 @@ impl Site {
             warnings,
             cache_dir,
             sources,
+            parsed,
             remote,
         })
     }
@@ -422,6 +426,9 @@ impl Site {
     /// speed-up, so failing to save is not an error.
     pub fn save_index(&self) {
         let _ = self.sources.save();
+        if let Some(parsed) = &self.parsed {
+            parsed.save();
+        }
     }
 }
 

@@ -15,7 +15,7 @@ fn load(root: &Path, cache_dir: &Path) -> (Catalog, usize) {
     let config = SiteConfig::from_file(root).unwrap();
     let cache = ParseCache::open(cache_dir, root);
     let catalog = Catalog::load_with(root, &config, HashMap::new(), Drafts::LeaveOut, Some(&cache)).unwrap();
-    cache.save(false);
+    cache.save();
     (catalog, cache.hits())
 }
 

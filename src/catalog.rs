@@ -310,13 +310,17 @@ impl Catalog {
                     .help("add one YAML file per product in products/, e.g. products/football.yaml"),
             );
         }
-        let taken: Vec<Option<Arc<Product>>> = files.iter().map(|rel| known.remove(rel)).collect();
+        let taken: Vec<Option<Arc<Product>>> = files.iter().map(|f| known.remove(&f.rel)).collect();
+        let photos = PhotoChecks::default();
         let loaded: Vec<Result<Arc<Product>, Vec<Diagnostic>>> = files
             .par_iter()
             .zip(taken)
-            .map(|(rel, known)| match known {
+            .map(|(file, known)| match known {
                 Some(p) => Ok(p),
-                None => load_product(site_root, rel, config, parsed).map(Arc::new),
+                None => {
+                    let cached = parsed.map(|cache| (cache, &photos));
+                    load_product(site_root, file, config, cached).map(Arc::new)
+                }
             })
             .collect();
         let mut products: Vec<Arc<Product>> = Vec::with_capacity(loaded.len());
@@ -426,9 +430,19 @@ impl Catalog {
     }
 }
 
-fn product_files(site_root: &Path) -> Vec<PathBuf> {
+/// A product file found in products/.
+struct ProductFile {
+    rel: PathBuf,
+    /// Whether the file may be elsewhere than its path says: a link, or in a products/ folder
+    /// that is one. The walk does not follow links below products/, so any other file it finds
+    /// is inside the site without asking the file system again.
+    may_leave: bool,
+}
+
+fn product_files(site_root: &Path) -> Vec<ProductFile> {
     let dir = site_root.join("products");
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
+    let linked_dir = !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
+    let mut files: Vec<ProductFile> = walkdir::WalkDir::new(&dir)
         .follow_links(false)
         .into_iter()
         .filter_map(Result::ok)
@@ -438,39 +452,69 @@ fn product_files(site_root: &Path) -> Vec<PathBuf> {
             let name = e.file_name().to_string_lossy();
             !name.starts_with('.') && (name.ends_with(".yaml") || name.ends_with(".yml"))
         })
-        .filter_map(|e| e.path().strip_prefix(site_root).ok().map(Path::to_path_buf))
+        .filter_map(|e| {
+            Some(ProductFile {
+                rel: e.path().strip_prefix(site_root).ok()?.to_path_buf(),
+                may_leave: linked_dir || e.path_is_symlink(),
+            })
+        })
         .collect();
-    files.sort();
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
     files
+}
+
+/// Whether each photo path named by a product read from the parse cache is a file in the site,
+/// asked of the file system once per load: thousands of products share a few photos.
+#[derive(Default)]
+struct PhotoChecks(std::sync::Mutex<HashMap<String, bool>>);
+
+impl PhotoChecks {
+    fn all_there(&self, site_root: &Path, data: &ProductData) -> bool {
+        !data.photos.is_empty()
+            && data.photos.iter().all(|ph| {
+                let known = self
+                    .0
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&ph.path)
+                    .copied();
+                known.unwrap_or_else(|| {
+                    let there = paths::resolve_in_site(site_root, &ph.path).is_ok();
+                    let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+                    memo.insert(ph.path.clone(), there);
+                    there
+                })
+            })
+    }
 }
 
 fn load_product(
     site_root: &Path,
-    rel: &Path,
+    file: &ProductFile,
     config: &SiteConfig,
-    parsed: Option<&ParseCache>,
+    parsed: Option<(&ParseCache, &PhotoChecks)>,
 ) -> Result<Product, Vec<Diagnostic>> {
-    paths::inside(site_root, &site_root.join(rel)).map_err(|e| {
-        vec![
-            Diagnostic::new(rel, "the file is a link to a file outside the site folder").help(format!(
-                "copy the file into products/ instead of linking to it ({e})"
-            )),
-        ]
-    })?;
+    let rel = file.rel.as_path();
+    if file.may_leave {
+        paths::inside(site_root, &site_root.join(rel)).map_err(|e| {
+            vec![
+                Diagnostic::new(rel, "the file is a link to a file outside the site folder").help(format!(
+                    "copy the file into products/ instead of linking to it ({e})"
+                )),
+            ]
+        })?;
+    }
     let text = yaml::read_text(&site_root.join(rel), rel).map_err(|d| vec![d])?;
-    let Some(cache) = parsed else {
+    let Some((cache, photos)) = parsed else {
         return parse_product(site_root, rel, &text, config);
     };
     let key = parse_cache::key(config, &text);
     if let Some(p) = cache.get(&key) {
-        // Photos are files: whether they are still there is asked every time.
-        let source = Source::new(rel, text);
-        let mut problems = Vec::new();
-        check_photos(site_root, &p.data, &Place { rel, source: &source }, &mut problems);
-        if problems.is_empty() {
-            return Ok(product(rel, source, p, config));
+        // Photos are files: whether they are still there is asked every time; when one is not,
+        // a fresh parse says so, at its line.
+        if photos.all_there(site_root, &p.data) {
+            return Ok(product(rel, Source::new(rel, text), p, config));
         }
-        let text = source.text().to_string();
         return parse_product(site_root, rel, &text, config);
     }
     let product = parse_product(site_root, rel, &text, config)?;

@@ -328,6 +328,7 @@ impl Site {
             last: last.as_ref(),
             known: |_: &str, _: &Product| None,
             keep_memos: false,
+            exits_after: opts.exits_after,
         };
         let sink = publish::Folder::new(&staging, opts.progress, &output, last.as_ref());
         let mut done = if self.config.compress {

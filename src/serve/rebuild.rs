@@ -303,6 +303,7 @@ impl Rebuilder {
                     .cloned()
             },
             keep_memos: true,
+            exits_after: false,
         };
         // A failure publishes nothing: the batch is dropped and the last good build stays.
         let outcome = publish::publish(input, &sink)?;

@@ -8,6 +8,7 @@ use crate::seo;
 use crate::views::{self, SiteView};
 use crate::Site;
 use minijinja::{context, Value};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -597,7 +598,7 @@ fn draft_paths(site: &Site) -> std::collections::HashSet<String> {
 fn filter_data(site: &Site) -> Vec<Route> {
     let cat = &site.catalog;
     let all: Vec<usize> = (0..cat.products.len()).collect();
-    let listings = std::iter::once(("products/".to_string(), all))
+    let listings: Vec<(String, Vec<usize>)> = std::iter::once(("products/".to_string(), all))
         .chain(
             cat.categories
                 .iter()
@@ -608,8 +609,11 @@ fn filter_data(site: &Site) -> Vec<Route> {
                 .list
                 .iter()
                 .map(|t| (crate::tags::tag_url(t), t.products.clone())),
-        );
+        )
+        .collect();
+    // On both cores: each head goes over every product its listing has.
     listings
+        .into_par_iter()
         .map(|(base, items)| Route {
             kind: PageKind::FilterData,
             path: format!("{base}{}", crate::records::FILE),

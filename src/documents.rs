@@ -148,6 +148,13 @@ impl<'a> Documents<'a> {
             }
             // The records themselves: they hold words of the string table, which a product's
             // key (its view's hash) does not cover.
+            // What the feed's text is made from, not the text: it is written only if needed.
+            Body::Feed(feeds, _) => {
+                h.update(route.path.as_bytes())
+                    .update(b"\0feed\0")
+                    .update(feeds.print().as_bytes());
+                return h.finalize();
+            }
             Body::Records { head, items } => {
                 h.update(route.path.as_bytes())
                     .update(&[0])
@@ -190,6 +197,7 @@ impl<'a> Documents<'a> {
         let route = &self.routes[i];
         let (meta, extra, shows) = match &route.body {
             Body::Text(text) => return Ok(Cow::Borrowed(text)),
+            Body::Feed(feeds, kind) => return Ok(Cow::Borrowed(feeds.text(*kind))),
             Body::Records { head, items } => return Ok(Cow::Owned(self.records(head, items))),
             Body::Page { meta, extra, shows } => (meta, extra, shows),
         };

@@ -8,11 +8,12 @@
 
 use crate::catalog::Product;
 use crate::config::SiteConfig;
-use crate::markdown;
 use crate::render::plain_amount;
 use crate::views::{self, ImageView};
 use crate::Site;
 use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::OnceLock;
 
 /// Where the feeds are written in the output.
 pub const GOOGLE: &str = "feeds/google.xml";
@@ -70,6 +71,7 @@ pub fn written(config: &SiteConfig) -> bool {
 }
 
 /// One product as both feeds give it; every link is absolute.
+#[derive(Serialize)]
 struct Item {
     id: String,
     title: String,
@@ -124,10 +126,11 @@ fn item(site: &Site, p: &Product) -> Option<Item> {
     };
     let mut photos = d.photos.iter().filter_map(photo);
     let image = photos.next()?;
-    let description = d
-        .description
-        .as_deref()
-        .map(markdown::to_plain)
+    // The words the product page shows, from the parse that made its HTML: table cells as
+    // words and typographic quotes and dashes, not markdown's pipes and tildes.
+    let description = p
+        .description_text
+        .clone()
         .or_else(|| d.summary.clone())
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| d.name.clone());
@@ -158,23 +161,76 @@ fn item(site: &Site, p: &Product) -> Option<Item> {
     })
 }
 
-/// The Google Merchant Center feed and the Meta catalogue, made from one list of items.
-pub fn texts(site: &Site) -> (String, String) {
-    let items = items(site);
-    rayon::join(|| google(site, &items), || meta(&items))
+/// The feed of Google Merchant Center, or Meta's catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Google,
+    Meta,
+}
+
+/// Both feeds of a site, made from one list of items. Their texts (tens of MB on a large
+/// catalogue) are written only when asked for: a rebuild that finds the same [`Feeds::print`]
+/// keeps the files it has.
+pub struct Feeds {
+    channel: Channel,
+    items: Vec<Item>,
+    print: blake3::Hash,
+    texts: OnceLock<(String, String)>,
+}
+
+/// What the Google feed says of the site itself.
+#[derive(Serialize)]
+struct Channel {
+    title: String,
+    link: String,
+    description: String,
+}
+
+impl Feeds {
+    pub fn of(site: &Site) -> Feeds {
+        let cfg = &site.config;
+        let channel = Channel {
+            title: cfg.title.clone(),
+            link: cfg.base_url.as_deref().unwrap_or_default().to_string(),
+            description: cfg.description.clone().unwrap_or_else(|| cfg.title.clone()),
+        };
+        let items = items(site);
+        // The texts are a function of these and of this code, which the print names too.
+        let print = crate::documents::json_hash(&(env!("MINISITE_CODE_ID"), &channel, &items));
+        Feeds {
+            channel,
+            items,
+            print,
+            texts: OnceLock::new(),
+        }
+    }
+
+    /// A hash of all the feeds' texts are made from: the same print, the same bytes.
+    pub fn print(&self) -> blake3::Hash {
+        self.print
+    }
+
+    /// The text of one feed, written the first time either is asked for.
+    pub fn text(&self, kind: Kind) -> &str {
+        let (google_text, meta_text) = self
+            .texts
+            .get_or_init(|| rayon::join(|| google(&self.channel, &self.items), || meta(&self.items)));
+        match kind {
+            Kind::Google => google_text,
+            Kind::Meta => meta_text,
+        }
+    }
 }
 
 /// The Google Merchant Center feed.
-fn google(site: &Site, items: &[Item]) -> String {
-    let cfg = &site.config;
+fn google(channel: &Channel, items: &[Item]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <rss version=\"2.0\" xmlns:g=\"http://base.google.com/ns/1.0\">\n<channel>\n",
     );
-    tag(&mut out, 1, "title", &cfg.title);
-    tag(&mut out, 1, "link", cfg.base_url.as_deref().unwrap_or_default());
-    let about = cfg.description.as_deref().unwrap_or(&cfg.title);
-    tag(&mut out, 1, "description", about);
+    tag(&mut out, 1, "title", &channel.title);
+    tag(&mut out, 1, "link", &channel.link);
+    tag(&mut out, 1, "description", &channel.description);
     // Each item's text on both cores: the feed is one serial string otherwise, a tenth of a
     // no-op rebuild at 10,000 products.
     let texts: Vec<String> = items

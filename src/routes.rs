@@ -104,6 +104,8 @@ pub enum Body {
     },
     /// A file made without a template (sitemap.xml, robots.txt).
     Text(String),
+    /// One of the product feeds, written only when its file is not kept.
+    Feed(std::sync::Arc<crate::feeds::Feeds>, crate::feeds::Kind),
     /// A listing's products as filter data: the records of these products, in this order
     /// (see [`crate::records`]). Made from the product views, like the pages that list them.
     Records { head: String, items: Vec<usize> },
@@ -630,17 +632,17 @@ fn feeds(site: &Site) -> Vec<Route> {
     if !crate::feeds::written(&site.config) {
         return Vec::new();
     }
-    let (google, meta) = crate::feeds::texts(site);
+    let feeds = std::sync::Arc::new(crate::feeds::Feeds::of(site));
     vec![
         Route {
             kind: PageKind::GoogleFeed,
             path: crate::feeds::GOOGLE.into(),
-            body: Body::Text(google),
+            body: Body::Feed(feeds.clone(), crate::feeds::Kind::Google),
         },
         Route {
             kind: PageKind::MetaFeed,
             path: crate::feeds::META.into(),
-            body: Body::Text(meta),
+            body: Body::Feed(feeds, crate::feeds::Kind::Meta),
         },
     ]
 }

@@ -276,3 +276,35 @@ fn feeds_are_written_only_for_an_https_base_url() {
     assert!(!out.join("feeds").exists());
     assert!(!read(&out.join("sitemap.xml")).contains("feeds/"));
 }
+
+#[test]
+fn a_description_is_given_as_the_words_its_page_shows_not_as_markdown() {
+    let site = shop();
+    std::fs::write(
+        site.path().join("products/table.yaml"),
+        "sku: TAB-1\nname: Size Chart Ball\nphotos: [images/ladybird.jpg]\n\
+         price_tiers: [{min_qty: 1, unit_price: 3}]\ndescription: |\n  It's **hand** stitched -- ~~old~~ new.\n\n  \
+         | Size | Weight |\n  |------|--------|\n  | 5    | 410 g  |\n",
+    )
+    .unwrap();
+    let out = build(site.path());
+    let items = google_items(&out);
+    let item = items.iter().find(|i| one(i, "g:id") == "TAB-1").unwrap();
+    let text = one(item, "description");
+    for markup in ["|", "~~", "**", "---"] {
+        assert!(!text.contains(markup), "{markup:?} in {text:?}");
+    }
+    assert!(
+        text.contains("It\u{2019}s hand stitched \u{2013} old new."),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("Size Weight") && text.contains("5 410 g"),
+        "{text:?}"
+    );
+    let rows = meta_rows(&out);
+    assert_eq!(
+        rows.iter().find(|r| r["id"] == "TAB-1").unwrap()["description"],
+        text
+    );
+}

@@ -173,7 +173,8 @@ pub enum Kind {
 /// keeps the files it has.
 pub struct Feeds {
     channel: Channel,
-    items: Vec<Item>,
+    /// Until the texts are written from them.
+    items: std::sync::Mutex<Vec<Item>>,
     print: blake3::Hash,
     texts: OnceLock<(String, String)>,
 }
@@ -199,7 +200,7 @@ impl Feeds {
         let print = crate::documents::json_hash(&(env!("MINISITE_CODE_ID"), &channel, &items));
         Feeds {
             channel,
-            items,
+            items: std::sync::Mutex::new(items),
             print,
             texts: OnceLock::new(),
         }
@@ -212,9 +213,10 @@ impl Feeds {
 
     /// The text of one feed, written the first time either is asked for.
     pub fn text(&self, kind: Kind) -> &str {
-        let (google_text, meta_text) = self
-            .texts
-            .get_or_init(|| rayon::join(|| google(&self.channel, &self.items), || meta(&self.items)));
+        let (google_text, meta_text) = self.texts.get_or_init(|| {
+            let items = std::mem::take(&mut *self.items.lock().unwrap_or_else(|e| e.into_inner()));
+            rayon::join(|| google(&self.channel, &items), || meta(&items))
+        });
         match kind {
             Kind::Google => google_text,
             Kind::Meta => meta_text,

@@ -47,8 +47,9 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     cache_dir: PathBuf,
     sources: SourceIndex,
-    /// The parse cache, while this load has something to write into it (see [`Site::save_index`]).
-    parsed: Option<ParseCache>,
+    /// The parse cache, while this load has something to write into it (see
+    /// [`Site::save_parsed`]).
+    parsed: std::sync::Mutex<Option<ParseCache>>,
     /// The shared second tier of the image cache (`--cache-url`), when one was given and opens.
     remote: Option<std::sync::Arc<Remote>>,
 }
@@ -251,7 +252,7 @@ impl Site {
                     warnings: Vec::new(),
                     cache_dir: cache_dir.clone(),
                     sources: SourceIndex::default(),
-                    parsed: None,
+                    parsed: Default::default(),
                     remote: remote.clone(),
                 }
             })
@@ -273,7 +274,7 @@ impl Site {
             warnings,
             cache_dir,
             sources,
-            parsed,
+            parsed: std::sync::Mutex::new(parsed),
             remote,
         })
     }
@@ -427,9 +428,25 @@ impl Site {
     /// speed-up, so failing to save is not an error.
     pub fn save_index(&self) {
         let _ = self.sources.save();
-        if let Some(parsed) = &self.parsed {
+        self.save_parsed();
+    }
+
+    /// Writes what the load learnt into the parse cache, if it has not been yet, and lets it go:
+    /// a build does so before its pages, so that the entries made (the size of the catalogue)
+    /// are not held through them. `check` never does: it writes nothing.
+    pub fn save_parsed(&self) {
+        if let Some(parsed) = self.parsed_out() {
             parsed.save();
         }
+    }
+
+    /// Lets the parse cache go unwritten.
+    pub fn drop_parsed(&self) {
+        drop(self.parsed_out());
+    }
+
+    fn parsed_out(&self) -> Option<ParseCache> {
+        self.parsed.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
 

@@ -145,8 +145,13 @@ impl Site {
             .cache_dir
             .clone()
             .unwrap_or_else(|| root.join(".minisite-cache"));
-        let mut parsed = ParseCache::open(&cache_dir, &root);
-        // `serve` passes the products it keeps; their entries stay for the next build.
+        // `serve` passes the products it keeps after an edit: the few files it reads then are
+        // parsed, not looked up in a cache that is not written back (see `serve::rebuild`).
+        let mut parsed = if known.is_empty() {
+            ParseCache::open(&cache_dir, &root)
+        } else {
+            ParseCache::default()
+        };
         parsed.keep_unused(!known.is_empty());
         let catalog = Catalog::load_with(&root, &config, known, opts.drafts(), Some(&parsed));
         // Written with the other indexes, after a build: `check` writes nothing.

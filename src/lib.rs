@@ -71,7 +71,6 @@ pub use site::{BuildOptions, BuildReport, Site};
 /// Loads and builds the site in `dir`: what `minisite build` does.
 pub fn build(dir: &std::path::Path, opts: &BuildOptions) -> Result<(BuildReport, Vec<Diagnostic>)> {
     let site = Site::load(dir, opts)?;
-    site.save_parsed();
     let report = site.build(opts)?;
     let mut warnings = site.warnings.clone();
     warnings.extend(site.remote_warnings());

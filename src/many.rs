@@ -147,7 +147,6 @@ pub fn build_all(
             ..opts.clone()
         };
         let loaded = Site::load(site, &opts)?;
-        loaded.save_parsed();
         // Kept even when writing fails: they were found all the same.
         let built = loaded.build(&opts);
         Ok((loaded.root.clone(), loaded.warnings, built.map(Done::Built)))

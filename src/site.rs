@@ -319,6 +319,9 @@ impl Site {
         let output = output::absolute(&opts.output.clone().unwrap_or_else(|| self.default_output()));
         output::check_output_location(&self.root, &output)?;
         let staging = Staging::begin(&output, opts.force)?;
+        // Once the output is known to be a place a build may write: a refused build writes
+        // nothing, not even into the cache.
+        self.save_parsed();
         // What the output has now and was made from: files made from the same inputs are kept.
         let stamps = self.stamps_file(&output);
         let mut last = Published::read(&output);
@@ -437,8 +440,8 @@ impl Site {
     }
 
     /// Writes what the load learnt into the parse cache, if it has not been yet, and lets it go:
-    /// a build does so before its pages, so that the entries made (the size of the catalogue)
-    /// are not held through them. `check` never does: it writes nothing.
+    /// [`Site::build`] does so before its pages, so that the entries made (the size of the
+    /// catalogue) are not held through them. `check` never does: it writes nothing.
     pub fn save_parsed(&self) {
         if let Some(parsed) = self.parsed_out() {
             parsed.save();

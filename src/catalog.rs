@@ -472,18 +472,15 @@ impl PhotoChecks {
     fn all_there(&self, site_root: &Path, data: &ProductData) -> bool {
         !data.photos.is_empty()
             && data.photos.iter().all(|ph| {
-                let known = self
-                    .0
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .get(&ph.path)
-                    .copied();
-                known.unwrap_or_else(|| {
-                    let there = paths::resolve_in_site(site_root, &ph.path).is_ok();
-                    let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
-                    memo.insert(ph.path.clone(), there);
-                    there
-                })
+                // Asked under the lock: a few distinct paths, so waiting on another thread's
+                // answer costs less than asking twice.
+                let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(&there) = memo.get(&ph.path) {
+                    return there;
+                }
+                let there = paths::resolve_in_site(site_root, &ph.path).is_ok();
+                memo.insert(ph.path.clone(), there);
+                there
             })
     }
 }

@@ -146,8 +146,6 @@ impl<'a> Documents<'a> {
                     .update(text.as_bytes());
                 return h.finalize();
             }
-            // The records themselves: they hold words of the string table, which a product's
-            // key (its view's hash) does not cover.
             // What the feed's text is made from, not the text: it is written only if needed.
             Body::Feed(feeds, _) => {
                 h.update(route.path.as_bytes())
@@ -155,6 +153,8 @@ impl<'a> Documents<'a> {
                     .update(feeds.print().as_bytes());
                 return h.finalize();
             }
+            // The records themselves: they hold words of the string table, which a product's
+            // key (its view's hash) does not cover.
             Body::Records { head, items } => {
                 h.update(route.path.as_bytes())
                     .update(&[0])
@@ -313,18 +313,19 @@ fn memo(site: &Site, p: &Product) -> ProductMemo {
 /// Hash of a value's JSON form.
 pub fn json_hash(v: &impl Serialize) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
-    // Writing into a hasher cannot fail; the views have string keys only. Buffered: serde
-    // writes a few bytes at a time, and BLAKE3 hashes many chunks at once only when given them
-    // at once (unbuffered, hashing was a sixth of a no-op rebuild).
-    let mut w = std::io::BufWriter::with_capacity(HASH_BUFFER, HashWriter(&mut h));
-    let _ = serde_json::to_writer(&mut w, v);
-    let _ = std::io::Write::flush(&mut w);
-    drop(w);
+    hash_json(&mut h, v);
     h.finalize()
 }
 
-/// Bytes handed to BLAKE3 at once: 16 of its 1 KiB chunks, the most its SIMD code hashes together.
-pub const HASH_BUFFER: usize = 16 * 1024;
+/// Feeds a value's JSON form into `h`. Writing into a hasher cannot fail; the views have
+/// string keys only. Buffered: serde writes a few bytes at a time, and BLAKE3 hashes many
+/// chunks at once only when given them at once (unbuffered, hashing was a sixth of a no-op
+/// rebuild): 16 KiB is 16 of its chunks, the most its SIMD code hashes together.
+pub fn hash_json(h: &mut blake3::Hasher, v: &impl Serialize) {
+    let mut w = std::io::BufWriter::with_capacity(16 * 1024, HashWriter(h));
+    let _ = serde_json::to_writer(&mut w, v);
+    let _ = std::io::Write::flush(&mut w);
+}
 
 struct HashWriter<'a>(&'a mut blake3::Hasher);
 

@@ -52,8 +52,6 @@ pub struct ParseCache {
     used: Mutex<HashSet<blake3::Hash>>,
     /// The entries this load made, as their JSON.
     fresh: Mutex<Vec<(blake3::Hash, String)>>,
-    /// Whether [`ParseCache::save`] keeps the entries this load did not use.
-    keep_unused: bool,
 }
 
 #[derive(Debug)]
@@ -158,26 +156,19 @@ impl ParseCache {
         }
     }
 
-    /// Whether [`ParseCache::save`] keeps the entries this load does not use as well as the ones
-    /// it uses and makes: `serve` takes unchanged products from memory, not from here.
-    pub fn keep_unused(&mut self, keep: bool) {
-        self.keep_unused = keep;
-    }
-
-    /// Whether this load changed what the file should hold.
+    /// Whether this load changed what the file should hold: the entries it used and made.
     pub fn changed(&self) -> bool {
         let used = lock(&self.used).len();
-        !lock(&self.fresh).is_empty() || (!self.keep_unused && used < self.old.len())
+        !lock(&self.fresh).is_empty() || used < self.old.len()
     }
 
-    /// Writes the entries back when this load changed them. Only a speed-up: failing to write
-    /// is not an error.
+    /// Writes the entries this load used and made, when that is not what the file holds. Only a
+    /// speed-up: failing to write is not an error.
     pub fn save(&self) {
         let Some(file) = &self.file else { return };
         if !self.changed() {
             return;
         }
-        let keep_unused = self.keep_unused;
         let used = lock(&self.used);
         let fresh = lock(&self.fresh);
         let mut text =
@@ -190,10 +181,9 @@ impl ParseCache {
             }
         };
         let mut written = HashSet::new();
-        // Old entries go with their own check, not a new one: an unused entry is kept unread,
-        // and a damaged one must stay a miss.
+        // Only entries that checked when used go back, with the check they have.
         for (key, entry) in &self.old {
-            if keep_unused || used.contains(key) {
+            if used.contains(key) {
                 let check = &self.text[entry.check.clone()];
                 push(&key.to_hex(), check, &self.text[entry.json.clone()]);
                 written.insert(*key);
@@ -256,7 +246,7 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_entry_reads_back_and_a_damaged_one_stays_a_miss_when_kept_unused() {
+    fn a_kept_entry_reads_back_and_a_damaged_one_stays_a_miss() {
         let dir = tempfile::tempdir().unwrap();
         let root = Path::new("/site");
         let (good, bad) = (blake3::hash(b"good"), blake3::hash(b"bad"));
@@ -271,11 +261,16 @@ mod tests {
         let text = std::fs::read_to_string(&file).unwrap();
         std::fs::write(&file, text.replace("Glove", "Glowe")).unwrap();
 
-        // Kept unread (as `serve` keeps the entries of products it holds), then asked for.
-        let mut cache = ParseCache::open(dir.path(), root);
-        cache.keep_unused(true);
+        // A load that meets the damage, uses the good entry and makes a new one.
+        let cache = ParseCache::open(dir.path(), root);
+        assert!(cache.get(&bad).is_none(), "a damaged entry is a miss");
+        assert!(cache.get(&good).is_some());
         keep(&cache, blake3::hash(b"new"), &parsed("Cap"));
         cache.save();
+        assert!(
+            !std::fs::read_to_string(&file).unwrap().contains("Glowe"),
+            "the damage is not written back"
+        );
         let cache = ParseCache::open(dir.path(), root);
         assert!(cache.get(&bad).is_none(), "the damaged entry got a new check");
         assert_eq!(cache.get(&good).unwrap().data.name, "Ball");

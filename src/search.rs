@@ -237,10 +237,7 @@ pub fn fingerprint(indexes: &[Index]) -> blake3::Hash {
     h.update(&INDEX_CHUNK.to_le_bytes());
     h.update(&COMPRESSION_LEVEL.to_le_bytes());
     // Streamed into the hash: the records' JSON is tens of MB on a large catalogue.
-    let mut w = std::io::BufWriter::with_capacity(crate::documents::HASH_BUFFER, &mut h);
-    let _ = serde_json::to_writer(&mut w, indexes);
-    let _ = std::io::Write::flush(&mut w);
-    drop(w);
+    crate::documents::hash_json(&mut h, &indexes);
     h.finalize()
 }
 

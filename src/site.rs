@@ -146,16 +146,12 @@ impl Site {
             .clone()
             .unwrap_or_else(|| root.join(".minisite-cache"));
         // `serve` passes the products it keeps after an edit: the few files it reads then are
-        // parsed, not looked up in a cache that is not written back (see `serve::rebuild`).
-        let mut parsed = if known.is_empty() {
-            ParseCache::open(&cache_dir, &root)
-        } else {
-            ParseCache::default()
-        };
-        parsed.keep_unused(!known.is_empty());
-        let catalog = Catalog::load_with(&root, &config, known, opts.drafts(), Some(&parsed));
-        // Written with the other indexes, after a build: `check` writes nothing.
-        let parsed = parsed.changed().then_some(parsed);
+        // parsed, and the cache is neither read nor written (it would be rewritten whole for
+        // one file).
+        let parsed = known.is_empty().then(|| ParseCache::open(&cache_dir, &root));
+        let catalog = Catalog::load_with(&root, &config, known, opts.drafts(), parsed.as_ref());
+        // Written by a build (see `Site::save_parsed`): `check` writes nothing.
+        let parsed = parsed.filter(ParseCache::changed);
         let catalog = catalog.unwrap_or_else(|d| {
             problems.extend(d);
             Catalog::default()
@@ -446,11 +442,6 @@ impl Site {
         if let Some(parsed) = self.parsed_out() {
             parsed.save();
         }
-    }
-
-    /// Lets the parse cache go unwritten.
-    pub fn drop_parsed(&self) {
-        drop(self.parsed_out());
     }
 
     fn parsed_out(&self) -> Option<ParseCache> {

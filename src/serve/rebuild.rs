@@ -257,13 +257,8 @@ impl Rebuilder {
         };
         let reused: HashSet<PathBuf> = reuse.keys().cloned().collect();
         let site = Site::load_reusing(&self.root, &self.opts, reuse)?;
-        // The first load parsed everything: kept for the next `build`. After an edit, writing
-        // the whole cache again would cost more than parsing the edited file takes.
-        if reused.is_empty() {
-            site.save_parsed();
-        } else {
-            site.drop_parsed();
-        }
+        // The first load parsed everything: kept for the next `build` (later loads keep none).
+        site.save_parsed();
         let statics = assets::statics(&site)?;
         let versions = assets::versions(&statics);
         // Templates are read when a renderer is made: a template edit or new asset versions

@@ -159,10 +159,24 @@ fn a_damaged_entry_is_parsed_again_and_the_cache_is_whole_after() {
     assert_eq!(printed(&garbage), printed(&fresh));
 }
 
+/// The build before kept the product of `rel` in the site's parse cache: the next load takes it
+/// from there.
+fn assert_cached(site: &Path, rel: &str) {
+    let root = site.canonicalize().unwrap();
+    let config = SiteConfig::from_file(&root).unwrap();
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let cache = ParseCache::open(&root.join(".minisite-cache"), &root);
+    assert!(
+        cache.get(&minisite::parse_cache::key(&config, &text)).is_some(),
+        "{rel} is not cached"
+    );
+}
+
 #[test]
 fn a_cached_product_whose_photo_went_is_an_error_at_its_line() {
     let site = shop();
     build(site.path());
+    assert_cached(site.path(), "products/training-ball.yaml");
     std::fs::remove_file(site.path().join("images/grey.jpg")).unwrap();
     let e = build_err(site.path());
     let d = first(&e);
@@ -176,6 +190,7 @@ fn a_cached_product_whose_photo_went_is_an_error_at_its_line() {
 fn a_product_edited_after_it_was_cached_is_parsed_again_and_its_problem_placed() {
     let site = shop();
     build(site.path());
+    assert_cached(site.path(), "products/keeper-gloves.yaml");
     let path = site.path().join("products/keeper-gloves.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("unit_price: 6", "unit_price: -6")).unwrap();
